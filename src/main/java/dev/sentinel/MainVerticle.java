@@ -1,0 +1,115 @@
+package dev.sentinel;
+
+import dev.sentinel.agent.AgentRegistry;
+import dev.sentinel.config.ConfigLoader;
+import dev.sentinel.config.Role;
+import dev.sentinel.config.SentinelConfig;
+import dev.sentinel.http.HttpVerticle;
+import dev.sentinel.signal.RedisSignalBridge;
+import dev.sentinel.store.EmbeddedRedis;
+import dev.sentinel.store.Keys;
+import dev.sentinel.store.RedisClients;
+import dev.sentinel.store.Scripts;
+import dev.sentinel.store.TaskStore;
+import dev.sentinel.watcher.WatcherVerticle;
+import dev.sentinel.worker.WorkerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The composition root: reads the configuration, starts the embedded Redis when no Redis is
+ * configured, loads the Lua scripts, then deploys the verticles of this node's roles.
+ * Its config() carries the command line: {"conf_file": ..., "roles": ...}.
+ */
+public final class MainVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(MainVerticle.class.getName());
+
+  private EmbeddedRedis embedded;
+
+  @Override public Future<?> start() {
+    JsonObject cli = config();
+    return ConfigLoader.load(vertx, cli.getString("conf_file"), cli.getString("roles"))
+        .compose(this::connectRedis)
+        .compose(cfg -> loadScripts(cfg).map(cfg))
+        .compose(this::deployRoles);
+  }
+
+  /** Runs after every child verticle was undeployed (workers have handed their tasks back). */
+  @Override public Future<?> stop() {
+    if (embedded == null) return Future.succeededFuture();
+    return vertx.executeBlocking(() -> {
+      embedded.stop();
+      LOG.log(System.Logger.Level.INFO, "embedded Redis stopped");
+      return null;
+    });
+  }
+
+  private Future<SentinelConfig> connectRedis(SentinelConfig cfg) {
+    if (!cfg.redis().embedded()) {
+      LOG.log(System.Logger.Level.INFO, "using Redis " + redacted(cfg));
+      return Future.succeededFuture(cfg);
+    }
+    // Blocking (process start, waits for "ready"): off the event loop.
+    return vertx.executeBlocking(() -> EmbeddedRedis.start(cfg.dataDir(), cfg.redis().embeddedAppendfsync()))
+        .map(e -> {
+          embedded = e;
+          LOG.log(System.Logger.Level.INFO, "no Redis configured (SENTINEL_REDIS_URL): started the embedded Redis on "
+              + e.url() + ", AOF (appendfsync " + cfg.redis().embeddedAppendfsync() + ") in " + e.dir()
+              + " - for trying Sentinel out, not for production");
+          return cfg.withRedis(cfg.redis().withUrl(e.url()));
+        });
+  }
+
+  private Future<Void> loadScripts(SentinelConfig cfg) {
+    Redis redis = RedisClients.create(vertx, cfg.redis(), "sentinel-setup");
+    return new TaskStore(redis, new Keys(cfg.keyPrefix()), Scripts.load()).loadScripts()
+        .eventually(redis::close);
+  }
+
+  private Future<Void> deployRoles(SentinelConfig cfg) {
+    AgentRegistry agents = AgentRegistry.builtIn();
+    String node = nodeId();
+    List<Future<?>> deployments = new ArrayList<>();
+    if (cfg.roles().contains(Role.WORKER)) {
+      deployments.add(vertx.deployVerticle(new RedisSignalBridge(cfg.redis(), new Keys(cfg.keyPrefix()))));
+      AtomicInteger n = new AtomicInteger();
+      deployments.add(vertx.deployVerticle(() -> new WorkerVerticle(cfg, agents, node + "-w" + n.incrementAndGet()),
+          new DeploymentOptions().setInstances(cfg.worker().instances())));
+    }
+    if (cfg.roles().contains(Role.WATCHER)) {
+      deployments.add(vertx.deployVerticle(new WatcherVerticle(cfg)));
+    }
+    if (cfg.roles().contains(Role.API)) {
+      deployments.add(vertx.deployVerticle(() -> new HttpVerticle(cfg, agents),
+          new DeploymentOptions().setInstances(cfg.http().instances())));
+    }
+    return Future.all(deployments).onSuccess(v -> {
+      StringBuilder up = new StringBuilder("Sentinel node " + node + " up: roles " + cfg.roles());
+      if (cfg.roles().contains(Role.API)) up.append(", HTTP API on http://").append(cfg.http().host()).append(':').append(cfg.http().port());
+      if (cfg.roles().contains(Role.WORKER)) up.append(", ").append(cfg.worker().instances()).append(" worker(s) x ")
+          .append(cfg.worker().concurrency()).append(" tasks, lease ").append(cfg.worker().leaseMs()).append(" ms");
+      LOG.log(System.Logger.Level.INFO, up.toString());
+    }).mapEmpty();
+  }
+
+  /** Unique per process, also across restarts in containers where the pid is always 1. */
+  private static String nodeId() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "node");
+    return host + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(4);
+  }
+
+  private static String redacted(SentinelConfig cfg) {
+    String url = "sentinel".equals(cfg.redis().type()) ? String.join(",", cfg.redis().sentinels()) : cfg.redis().url();
+    return url.replaceAll("//[^@/]*@", "//***@");
+  }
+}

@@ -1,0 +1,15 @@
+package dev.sentinel.agent;
+
+import dev.sentinel.store.Lease;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What a node sees while it runs. {@code idempotencyKey} ("task_id:step") is stable across
+ * re-runs of the same step, and {@code lease} is the fencing token to pass to services that
+ * can check it: a node runs at least once, its result is committed exactly once.
+ */
+public record NodeContext(Vertx vertx, String taskId, int step, GraphNode node, JsonObject state,
+                          Lease lease, Cancellation cancellation) {
+  public String idempotencyKey() { return taskId + ":" + step; }
+}

@@ -1,0 +1,87 @@
+package dev.sentinel.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Builds the {@link SentinelConfig}: conf/sentinel.yaml from the jar, then the --conf file
+ * (deep-merged over it), then SENTINEL_* environment variables, then the --roles flag.
+ */
+public final class ConfigLoader {
+
+  /** Environment variable -> dotted path in the YAML. Only these are read from the environment. */
+  static final Map<String, String> ENV = Map.ofEntries(
+      Map.entry("SENTINEL_REDIS_URL", "redis.url"),
+      Map.entry("SENTINEL_REDIS_TYPE", "redis.type"),
+      Map.entry("SENTINEL_REDIS_SENTINELS", "redis.sentinels"),
+      Map.entry("SENTINEL_REDIS_MASTER_NAME", "redis.master_name"),
+      Map.entry("SENTINEL_HTTP_HOST", "http.host"),
+      Map.entry("SENTINEL_HTTP_PORT", "http.port"),
+      Map.entry("SENTINEL_HTTP_INSTANCES", "http.instances"),
+      Map.entry("SENTINEL_WORKER_INSTANCES", "worker.instances"),
+      Map.entry("SENTINEL_WORKER_CONCURRENCY", "worker.concurrency"),
+      Map.entry("SENTINEL_LEASE_MS", "worker.lease_ms"),
+      Map.entry("SENTINEL_POLL_MS", "worker.poll_ms"),
+      Map.entry("SENTINEL_DRAIN_MS", "worker.drain_ms"),
+      Map.entry("SENTINEL_WATCHER_INTERVAL_MS", "watcher.interval_ms"),
+      Map.entry("SENTINEL_RETENTION_MS", "watcher.retention_ms"),
+      Map.entry("SENTINEL_DATA_DIR", "data_dir"),
+      Map.entry("SENTINEL_KEY_PREFIX", "key_prefix"),
+      Map.entry("SENTINEL_ROLES", "roles"));
+
+  private ConfigLoader() {}
+
+  /**
+   * @param confFile the --conf file, or null
+   * @param roles    the --roles flag, or null
+   */
+  public static Future<SentinelConfig> load(Vertx vertx, String confFile, String roles) {
+    if (confFile != null && !Files.isRegularFile(Path.of(confFile))) {
+      return Future.failedFuture(new IllegalArgumentException("--conf " + confFile + ": no such file"));
+    }
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setIncludeDefaultStores(false)
+        .addStore(yaml("conf/sentinel.yaml"));
+    if (confFile != null) options.addStore(yaml(confFile));
+    options.addStore(new ConfigStoreOptions().setType("env").setConfig(new JsonObject()
+        .put("keys", new JsonArray(ENV.keySet().stream().sorted().toList())).put("raw-data", true)));
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+    retriever.setConfigurationProcessor(ConfigLoader::foldEnvironment);
+    return retriever.getConfig()
+        .eventually(retriever::close)
+        .map(json -> {
+          if (roles != null) json.put("roles", roles);
+          return SentinelConfig.fromJson(json);
+        });
+  }
+
+  private static ConfigStoreOptions yaml(String path) {
+    return new ConfigStoreOptions().setType("file").setFormat("yaml")
+        .setConfig(new JsonObject().put("path", path));
+  }
+
+  /** The env store yields flat keys; move each onto its nested path, dropping empty values. */
+  static JsonObject foldEnvironment(JsonObject json) {
+    ENV.forEach((variable, path) -> {
+      Object value = json.remove(variable);
+      if (value == null || value.toString().isBlank()) return;
+      String[] parts = path.split("\\.");
+      JsonObject target = json;
+      for (int i = 0; i < parts.length - 1; i++) {
+        JsonObject next = target.getJsonObject(parts[i]);
+        if (next == null) target.put(parts[i], next = new JsonObject());
+        target = next;
+      }
+      target.put(parts[parts.length - 1], value.toString().trim());
+    });
+    return json;
+  }
+}

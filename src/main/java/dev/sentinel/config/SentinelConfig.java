@@ -1,0 +1,130 @@
+package dev.sentinel.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole configuration, typed, built once from the merged YAML and environment (see
+ * {@link ConfigLoader}). Defaults live in conf/sentinel.yaml, not here: a missing key is an error.
+ */
+public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, RedisSettings redis,
+                             HttpSettings http, WorkerSettings worker, WatcherSettings watcher,
+                             TaskDefaults tasks) {
+
+  public record RedisSettings(String url, String type, List<String> sentinels, String masterName,
+                              int poolSize, int poolWaiting, String embeddedAppendfsync) {
+    public boolean embedded() { return url == null || url.isBlank(); }
+
+    public RedisSettings withUrl(String newUrl) {
+      return new RedisSettings(newUrl, type, sentinels, masterName, poolSize, poolWaiting, embeddedAppendfsync);
+    }
+  }
+
+  public record HttpSettings(String host, int port, int instances, long maxBodyBytes) {}
+
+  public record WorkerSettings(int instances, int concurrency, long leaseMs, long pollMs, long drainMs,
+                               long backoffBaseMs, long backoffMaxMs, int maxStepRecords) {
+    /** Leases are renewed three times per lease period, so one lost renewal never loses a lease. */
+    public long renewMs() { return Math.max(1, leaseMs / 3); }
+  }
+
+  public record WatcherSettings(long intervalMs, long retentionMs, int batch) {}
+
+  public record TaskDefaults(int defaultMaxAttempts) {}
+
+  public SentinelConfig withRedis(RedisSettings r) {
+    return new SentinelConfig(roles, keyPrefix, dataDir, r, http, worker, watcher, tasks);
+  }
+
+  public static SentinelConfig fromJson(JsonObject j) {
+    JsonObject r = section(j, "redis"), h = section(j, "http"), w = section(j, "worker"),
+        wa = section(j, "watcher"), t = section(j, "tasks");
+    int workerInstances = integer(w, "worker.instances", "instances");
+    if (workerInstances <= 0) workerInstances = Runtime.getRuntime().availableProcessors();
+    SentinelConfig c = new SentinelConfig(
+        roles(j.getValue("roles")),
+        j.getString("key_prefix", ""),
+        Path.of(string(j, "data_dir", "data_dir")).toAbsolutePath().normalize(),
+        new RedisSettings(r.getString("url", ""), string(r, "redis.type", "type"),
+            strings(r.getValue("sentinels")), string(r, "redis.master_name", "master_name"),
+            integer(r, "redis.pool_size", "pool_size"), integer(r, "redis.pool_waiting", "pool_waiting"),
+            string(r, "redis.embedded_appendfsync", "embedded_appendfsync")),
+        new HttpSettings(string(h, "http.host", "host"), integer(h, "http.port", "port"),
+            integer(h, "http.instances", "instances"), number(h, "http.max_body_bytes", "max_body_bytes")),
+        new WorkerSettings(workerInstances, integer(w, "worker.concurrency", "concurrency"),
+            number(w, "worker.lease_ms", "lease_ms"), number(w, "worker.poll_ms", "poll_ms"),
+            number(w, "worker.drain_ms", "drain_ms"), number(w, "worker.backoff_base_ms", "backoff_base_ms"),
+            number(w, "worker.backoff_max_ms", "backoff_max_ms"),
+            integer(w, "worker.max_step_records", "max_step_records")),
+        new WatcherSettings(number(wa, "watcher.interval_ms", "interval_ms"),
+            number(wa, "watcher.retention_ms", "retention_ms"), integer(wa, "watcher.batch", "batch")),
+        new TaskDefaults(integer(t, "tasks.default_max_attempts", "default_max_attempts")));
+    c.validate();
+    return c;
+  }
+
+  private void validate() {
+    require(worker.leaseMs() >= 100, "worker.lease_ms must be at least 100");
+    require(worker.concurrency() >= 1, "worker.concurrency must be at least 1");
+    require(watcher.intervalMs() >= 10, "watcher.interval_ms must be at least 10");
+    require(http.port() >= 0 && http.port() <= 65535, "http.port must be 0..65535");
+    require(http.instances() >= 1, "http.instances must be at least 1");
+    require(tasks.defaultMaxAttempts() >= 1, "tasks.default_max_attempts must be at least 1");
+    require(Set.of("standalone", "sentinel").contains(redis.type()), "redis.type must be standalone or sentinel");
+    require(Set.of("always", "everysec", "no").contains(redis.embeddedAppendfsync()),
+        "redis.embedded_appendfsync must be always, everysec or no");
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) throw new IllegalArgumentException("configuration: " + message);
+  }
+
+  private static JsonObject section(JsonObject j, String name) {
+    Object v = j.getValue(name);
+    if (v instanceof JsonObject o) return o;
+    throw new IllegalArgumentException("configuration: section '" + name + "' is missing");
+  }
+
+  private static Object value(JsonObject j, String path, String key) {
+    Object v = j.getValue(key);
+    if (v == null) throw new IllegalArgumentException("configuration: '" + path + "' is missing");
+    return v;
+  }
+
+  private static String string(JsonObject j, String path, String key) {
+    return String.valueOf(value(j, path, key));
+  }
+
+  private static long number(JsonObject j, String path, String key) {
+    Object v = value(j, path, key);
+    try {
+      return v instanceof Number n ? n.longValue() : Long.parseLong(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("configuration: '" + path + "' must be a whole number, got '" + v + "'");
+    }
+  }
+
+  private static int integer(JsonObject j, String path, String key) {
+    return Math.toIntExact(number(j, path, key));
+  }
+
+  private static Set<Role> roles(Object v) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String s : strings(v)) if (!s.isBlank()) roles.add(Role.parse(s));
+    if (roles.isEmpty()) throw new IllegalArgumentException("configuration: 'roles' names no role");
+    return roles;
+  }
+
+  private static List<String> strings(Object v) {
+    List<String> out = new ArrayList<>();
+    if (v instanceof JsonArray a) a.forEach(x -> out.add(String.valueOf(x)));
+    else if (v instanceof String s) for (String p : s.split(",")) if (!p.isBlank()) out.add(p.trim());
+    return out;
+  }
+}

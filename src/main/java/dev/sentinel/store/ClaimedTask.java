@@ -1,0 +1,11 @@
+package dev.sentinel.store;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A task granted to a worker: the fencing token, what to run, and where to resume.
+ * {@code checkpoint} is null when no step was committed yet.
+ */
+public record ClaimedTask(String id, Lease lease, long leaseExpires, String tenantId, String agentType,
+                          String taskType, JsonObject params, int step, String currentNode, int attempts,
+                          int maxAttempts, JsonObject checkpoint) {}

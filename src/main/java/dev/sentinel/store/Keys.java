@@ -1,0 +1,47 @@
+package dev.sentinel.store;
+
+/**
+ * Every Redis key name Sentinel uses, in one place. The Lua scripts build the same names from
+ * the prefix they are given (see lua/_lib.lua); keep the two in step.
+ *
+ * <pre>
+ * task:{id}:meta          HASH   the task (status, owner, epoch, claim, lease_expires, step, ...)
+ * task:{id}:checkpoint    STRING latest committed checkpoint (JSON, schema_version inside)
+ * task:{id}:steps         LIST   one JSON record per committed step (capped)
+ * task:{id}:calls         HASH   LLM call records by call_id (later)
+ * worker:{id}:hb          STRING heartbeat JSON with a TTL
+ * workers                 ZSET   worker id -> last heartbeat (Redis ms)
+ * stream:events           STREAM lifecycle and audit events, MAXLEN ~
+ * leases                  ZSET   task id -> lease_expires (the watcher's index)
+ * queue:ready:{tenant}    ZSET   ready tasks of one tenant, by priority then FIFO
+ * queue:tenants           LIST   ring of tenants with ready tasks (round-robin claim)
+ * queue:delayed           ZSET   task id -> due time (backoff retries, run_at)
+ * index:status:{status}   ZSET   task id -> created_at, per status (listing, /stats)
+ * index:tenant:{tenant}   ZSET   task id -> created_at, per tenant
+ * index:all               ZSET   task id -> created_at
+ * index:finished          ZSET   task id -> finished_at (retention)
+ * seq:task                STRING submission counter (FIFO order)
+ * signal:ready            PUBSUB "a task became ready" (wakes workers on every node)
+ * signal:cancel           PUBSUB task id that was cancelled (stops its running node)
+ * </pre>
+ */
+public record Keys(String prefix) {
+
+  public String meta(String taskId) { return prefix + "task:" + taskId + ":meta"; }
+  public String checkpoint(String taskId) { return prefix + "task:" + taskId + ":checkpoint"; }
+  public String steps(String taskId) { return prefix + "task:" + taskId + ":steps"; }
+  public String calls(String taskId) { return prefix + "task:" + taskId + ":calls"; }
+  public String heartbeat(String workerId) { return prefix + "worker:" + workerId + ":hb"; }
+  public String workers() { return prefix + "workers"; }
+  public String events() { return prefix + "stream:events"; }
+  public String leases() { return prefix + "leases"; }
+  public String readyQueue(String tenant) { return prefix + "queue:ready:" + tenant; }
+  public String tenantRing() { return prefix + "queue:tenants"; }
+  public String delayed() { return prefix + "queue:delayed"; }
+  public String statusIndex(String status) { return prefix + "index:status:" + status; }
+  public String tenantIndex(String tenant) { return prefix + "index:tenant:" + tenant; }
+  public String allTasks() { return prefix + "index:all"; }
+  public String finished() { return prefix + "index:finished"; }
+  public String readySignal() { return prefix + "signal:ready"; }
+  public String cancelSignal() { return prefix + "signal:cancel"; }
+}

@@ -1,0 +1,54 @@
+package dev.sentinel.store;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs scripts by SHA. Redis forgets its script cache on restart (and on SCRIPT FLUSH); a
+ * NOSCRIPT answer means the script did not run, so loading it and retrying once is safe.
+ */
+public final class ScriptRunner {
+
+  private final Redis redis;
+  private final String prefix;
+
+  public ScriptRunner(Redis redis, String prefix) {
+    this.redis = redis;
+    this.prefix = prefix;
+  }
+
+  /** Loads every script; called at start-up so the first real call already hits the cache. */
+  public Future<Void> loadAll(Scripts scripts) {
+    List<Future<?>> loads = new ArrayList<>();
+    for (LuaScript s : scripts.all()) loads.add(load(s));
+    return Future.all(loads).mapEmpty();
+  }
+
+  public Future<Response> run(LuaScript script, Object... args) {
+    return redis.send(evalsha(script, args)).recover(err -> {
+      if (err.getMessage() == null || !err.getMessage().startsWith("NOSCRIPT")) return Future.failedFuture(err);
+      return load(script).compose(v -> redis.send(evalsha(script, args)));
+    });
+  }
+
+  private Future<Void> load(LuaScript script) {
+    return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source())).compose(r -> {
+      String sha = r.toString();
+      return sha.equals(script.sha()) ? Future.succeededFuture()
+          : Future.failedFuture(new IllegalStateException("Redis hashed " + script.name() + " to " + sha
+              + ", expected " + script.sha()));
+    });
+  }
+
+  private Request evalsha(LuaScript script, Object[] args) {
+    Request r = Request.cmd(Command.EVALSHA).arg(script.sha()).arg(0).arg(prefix);
+    for (Object a : args) r.arg(a == null ? "" : a.toString());
+    return r;
+  }
+}

@@ -1,0 +1,179 @@
+package dev.sentinel.store;
+
+import dev.sentinel.store.Results.Cancelled;
+import dev.sentinel.store.Results.Committed;
+import dev.sentinel.store.Results.Expired;
+import dev.sentinel.store.Results.Failed;
+import dev.sentinel.store.Results.Renewed;
+import dev.sentinel.store.Results.Submitted;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The task state machine in Redis. Every state change is one Lua script (see resources/lua);
+ * this class only turns Java values into script arguments and script replies into records.
+ */
+public final class TaskStore {
+
+  /** Entries per task in a claim reply; must match claim.lua. */
+  private static final int CLAIM_FIELDS = 13;
+
+  private final Redis redis;
+  private final Keys keys;
+  private final Scripts scripts;
+  private final ScriptRunner runner;
+
+  public TaskStore(Redis redis, Keys keys, Scripts scripts) {
+    this.redis = redis;
+    this.keys = keys;
+    this.scripts = scripts;
+    this.runner = new ScriptRunner(redis, keys.prefix());
+  }
+
+  public Keys keys() { return keys; }
+
+  public Future<Void> loadScripts() { return runner.loadAll(scripts); }
+
+  public Future<Submitted> submit(NewTask t) {
+    return runner.run(scripts.submit(), t.id(), t.tenantId(), t.agentType(), t.taskType(), t.params().encode(),
+            t.maxAttempts(), t.priority(), t.costLimitMicros(), t.runAt())
+        .map(r -> {
+          Reply reply = Reply.parse(r.get(0).toString());
+          return reply == Reply.OK ? new Submitted(reply, r.get(1).toLong(), r.get(2).toString())
+              : new Submitted(reply, 0, null);
+        });
+  }
+
+  public Future<List<ClaimedTask>> claim(String workerId, long leaseMs, String claimBase, int max) {
+    return runner.run(scripts.claim(), workerId, leaseMs, claimBase, max).map(r -> {
+      List<ClaimedTask> out = new ArrayList<>();
+      for (int i = 0; r != null && i + CLAIM_FIELDS <= r.size(); i += CLAIM_FIELDS) {
+        Response checkpoint = r.get(i + 12);
+        out.add(new ClaimedTask(r.get(i).toString(), new Lease(r.get(i + 1).toLong(), r.get(i + 2).toString()),
+            r.get(i + 3).toLong(), str(r.get(i + 4)), str(r.get(i + 5)), str(r.get(i + 6)),
+            new JsonObject(str(r.get(i + 7))), r.get(i + 8).toInteger(), str(r.get(i + 9)),
+            r.get(i + 10).toInteger(), r.get(i + 11).toInteger(),
+            checkpoint == null ? null : new JsonObject(checkpoint.toString())));
+      }
+      return out;
+    });
+  }
+
+  public record Held(String taskId, Lease lease) {}
+
+  public Future<Renewed> renew(String workerId, long leaseMs, long heartbeatTtlMs, JsonObject heartbeat,
+                               List<Held> held) {
+    List<Object> args = new ArrayList<>(List.of(workerId, leaseMs, heartbeatTtlMs, heartbeat.encode()));
+    for (Held h : held) {
+      args.add(h.taskId());
+      args.add(h.lease().epoch());
+      args.add(h.lease().claim());
+    }
+    return runner.run(scripts.renew(), args.toArray()).map(r -> {
+      List<Reply> replies = new ArrayList<>();
+      for (int i = 1; i < r.size(); i++) replies.add(Reply.parse(r.get(i).toString()));
+      return new Renewed(r.get(0).toLong(), replies);
+    });
+  }
+
+  public Future<Committed> commitStep(StepCommit c, String workerId, long leaseMs, int maxStepRecords) {
+    return runner.run(scripts.commitStep(), c.taskId(), c.lease().epoch(), c.lease().claim(), c.step(), c.node(),
+            c.nextNode(), c.checkpoint().encode(), workerId, leaseMs, maxStepRecords)
+        .map(r -> {
+          Reply reply = Reply.parse(r.get(0).toString());
+          return switch (reply) {
+            case OK -> new Committed(reply, r.get(1).toLong(), c.step());
+            case DUP, OUT_OF_ORDER -> new Committed(reply, 0, r.get(1).toLong());
+            default -> new Committed(reply, 0, 0);
+          };
+        });
+  }
+
+  public Future<Reply> complete(String taskId, Lease lease, JsonObject result, String workerId) {
+    return runner.run(scripts.complete(), taskId, lease.epoch(), lease.claim(), result.encode(), workerId)
+        .map(r -> Reply.parse(r.get(0).toString()));
+  }
+
+  public Future<Failed> fail(String taskId, Lease lease, String error, long backoffMs, String workerId) {
+    return runner.run(scripts.fail(), taskId, lease.epoch(), lease.claim(), error, backoffMs, workerId).map(r -> {
+      Reply reply = Reply.parse(r.get(0).toString());
+      return switch (reply) {
+        case RETRYING -> new Failed(reply, r.get(1).toInteger(), r.get(2).toLong());
+        case FAILED -> new Failed(reply, r.get(1).toInteger(), 0);
+        default -> new Failed(reply, 0, 0);
+      };
+    });
+  }
+
+  public Future<Reply> release(String taskId, Lease lease, String workerId) {
+    return runner.run(scripts.release(), taskId, lease.epoch(), lease.claim(), workerId)
+        .map(r -> Reply.parse(r.get(0).toString()));
+  }
+
+  public Future<Expired> expireLeases(int batch) {
+    return runner.run(scripts.expireLeases(), batch).map(r -> {
+      List<String> ids = new ArrayList<>();
+      for (int i = 2; i < r.size(); i++) ids.add(r.get(i).toString());
+      return new Expired(r.get(0).toInteger(), r.get(1).toInteger(), ids);
+    });
+  }
+
+  public Future<Integer> promoteDelayed(int batch) {
+    return runner.run(scripts.promoteDelayed(), batch).map(Response::toInteger);
+  }
+
+  public Future<Integer> applyRetention(long retentionMs, int batch) {
+    return runner.run(scripts.applyRetention(), retentionMs, batch).map(Response::toInteger);
+  }
+
+  public Future<Cancelled> cancel(String taskId, String reason) {
+    return runner.run(scripts.cancel(), taskId, reason).map(r -> {
+      Reply reply = Reply.parse(r.get(0).toString());
+      return new Cancelled(reply, r.size() > 1 ? r.get(1).toString() : null);
+    });
+  }
+
+  // ---- reads (no script needed: one command each) ----
+
+  /** The task hash as stored, or empty when there is no such task. */
+  public Future<Optional<Map<String, String>>> get(String taskId) {
+    return redis.send(Request.cmd(Command.HGETALL).arg(keys.meta(taskId))).map(r -> {
+      if (r == null || r.size() == 0) return Optional.empty();
+      Map<String, String> m = new LinkedHashMap<>();
+      for (String k : r.getKeys()) m.put(k, r.get(k).toString());
+      return Optional.of(m);
+    });
+  }
+
+  /** The committed step records, oldest first. */
+  public Future<List<JsonObject>> steps(String taskId) {
+    return redis.send(Request.cmd(Command.LRANGE).arg(keys.steps(taskId)).arg(0).arg(-1)).map(r -> {
+      List<JsonObject> out = new ArrayList<>();
+      if (r != null) for (Response x : r) out.add(new JsonObject(x.toString()));
+      return out;
+    });
+  }
+
+  public Future<Optional<JsonObject>> checkpoint(String taskId) {
+    return redis.send(Request.cmd(Command.GET).arg(keys.checkpoint(taskId)))
+        .map(r -> Optional.ofNullable(r).map(x -> new JsonObject(x.toString())));
+  }
+
+  public Future<Boolean> ping() {
+    return redis.send(Request.cmd(Command.PING)).map(r -> r != null && "PONG".equals(r.toString()));
+  }
+
+  private static String str(Response r) {
+    return r == null ? null : r.toString();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.sentinel.watcher;
+
+import dev.sentinel.config.SentinelConfig;
+import dev.sentinel.config.SentinelConfig.WatcherSettings;
+import dev.sentinel.store.Keys;
+import dev.sentinel.store.RedisClients;
+import dev.sentinel.store.Scripts;
+import dev.sentinel.store.TaskStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.redis.client.Redis;
+
+/**
+ * Every interval: takes back tasks whose lease ran out (requeue, or fail once max_attempts is
+ * used up), makes tasks whose backoff or run_at is due ready, and removes finished tasks past
+ * retention. All decisions happen inside the scripts on the Redis clock, so any number of
+ * watchers can run at once (one per node is the default) and none double-requeues.
+ * A full batch is followed at once by another pass, so a burst of expiries clears quickly.
+ */
+public final class WatcherVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(WatcherVerticle.class.getName());
+
+  private final SentinelConfig config;
+  private final WatcherSettings settings;
+  private Redis redis;
+  private TaskStore store;
+  private long timer = -1;
+  private boolean sweeping;
+  private boolean stopped;
+
+  public WatcherVerticle(SentinelConfig config) {
+    this.config = config;
+    this.settings = config.watcher();
+  }
+
+  @Override public Future<?> start() {
+    redis = RedisClients.create(vertx, config.redis(), "sentinel-watcher");
+    store = new TaskStore(redis, new Keys(config.keyPrefix()), Scripts.load());
+    timer = vertx.setPeriodic(settings.intervalMs(), t -> sweep());
+    return Future.succeededFuture();
+  }
+
+  @Override public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+    return redis.close();
+  }
+
+  private void sweep() {
+    if (sweeping || stopped) return;   // a slow pass (Redis paused) must not pile up behind itself
+    sweeping = true;
+    int batch = settings.batch();
+    store.expireLeases(batch)
+        .compose(expired -> {
+          if (expired.requeued() + expired.failed() > 0) {
+            LOG.log(System.Logger.Level.INFO, "leases expired: " + expired.requeued() + " requeued, "
+                + expired.failed() + " failed for good " + expired.taskIds());
+          }
+          return store.promoteDelayed(batch).map(promoted -> expired.taskIds().size() >= batch || promoted >= batch);
+        })
+        .compose(more -> store.applyRetention(settings.retentionMs(), batch).map(removed -> more || removed >= batch))
+        .onComplete(ar -> {
+          sweeping = false;
+          if (ar.failed()) {
+            LOG.log(System.Logger.Level.WARNING, "watcher pass failed: " + ar.cause().getMessage());
+          } else if (ar.result()) {
+            vertx.runOnContext(v -> sweep());
+          }
+        });
+  }
+}

@@ -1,0 +1,212 @@
+package dev.sentinel.worker;
+
+import dev.sentinel.agent.AgentGraph;
+import dev.sentinel.agent.Cancellation;
+import dev.sentinel.agent.GraphNode;
+import dev.sentinel.agent.NodeCancelledException;
+import dev.sentinel.agent.NodeContext;
+import dev.sentinel.agent.NodeKinds;
+import dev.sentinel.store.ClaimedTask;
+import dev.sentinel.store.Lease;
+import dev.sentinel.store.Reply;
+import dev.sentinel.store.StepCommit;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+
+import java.util.function.Supplier;
+
+/**
+ * Runs one claimed task on its worker's event loop: node, commit, node, commit, ... then
+ * complete. Every write is fenced by the claim's lease; on STALE, CANCELLED or NOT_FOUND the
+ * run stops at once without another write. A node failure is reported with a backoff; a
+ * shutdown hands the task back after the current step.
+ */
+final class TaskRun {
+
+  private static final System.Logger LOG = System.getLogger(TaskRun.class.getName());
+  private static final int MAX_ERROR_CHARS = 2000;
+  static final int CHECKPOINT_SCHEMA_VERSION = 1;
+
+  private final ClaimedTask task;
+  private final AgentGraph graph;
+  private final NodeKinds kinds;
+  private final WorkerContext worker;
+  private final Promise<Void> done = Promise.promise();
+
+  private JsonObject state;
+  private int step;
+  private String nodeName;
+  private Cancellation cancellation = new Cancellation();
+  /** Local monotonic time until which our lease is surely still valid (we stop retrying after it). */
+  private long leaseDeadlineNanos;
+  private boolean stopped;
+  private boolean handBack;
+
+  TaskRun(ClaimedTask task, AgentGraph graph, NodeKinds kinds, WorkerContext worker, long claimSentNanos) {
+    this.task = task;
+    this.graph = graph;
+    this.kinds = kinds;
+    this.worker = worker;
+    this.leaseDeadlineNanos = claimSentNanos + worker.settings().leaseMs() * 1_000_000L;
+    JsonObject cp = task.checkpoint();
+    if (cp == null) {
+      state = task.params().copy();
+      step = 0;
+      nodeName = graph.entry();
+    } else {
+      state = cp.getJsonObject("state", new JsonObject());
+      step = cp.getInteger("step", 0);
+      nodeName = cp.getString("next_node");
+    }
+  }
+
+  String taskId() { return task.id(); }
+
+  Lease lease() { return task.lease(); }
+
+  Future<Void> done() { return done.future(); }
+
+  /** Start (or resume from the checkpoint) on the caller's context. */
+  TaskRun start() {
+    next();
+    return this;
+  }
+
+  /** Redis said the task is no longer ours (STALE, CANCELLED, NOT_FOUND): stop without writing. */
+  void abort(String reason) {
+    if (stopped) return;
+    LOG.log(System.Logger.Level.DEBUG, () -> "task " + task.id() + " dropped: " + reason);
+    stopped = true;
+    cancellation.cancel(reason);
+    finish();
+  }
+
+  /** Shutdown drain ran out: stop the node now and hand the task back. */
+  void handBackNow() {
+    handBack = true;
+    cancellation.cancel("worker shutting down");
+  }
+
+  /** A renewal (sent at {@code sentNanos}) confirmed the lease. */
+  void leaseConfirmed(long sentNanos) {
+    leaseDeadlineNanos = Math.max(leaseDeadlineNanos, sentNanos + worker.settings().leaseMs() * 1_000_000L);
+  }
+
+  private void next() {
+    if (stopped) return;
+    if (nodeName == null || nodeName.isEmpty()) {
+      complete();
+      return;
+    }
+    if (worker.draining() || handBack) {
+      release();
+      return;
+    }
+    GraphNode node = graph.node(nodeName);
+    int stepNo = step + 1;
+    cancellation = new Cancellation();
+    NodeContext ctx = new NodeContext(worker.vertx(), task.id(), stepNo, node, state, task.lease(), cancellation);
+    Future<JsonObject> result;
+    try {
+      result = kinds.get(node.kind()).run(ctx);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(ar -> {
+      if (stopped) return;
+      if (ar.failed()) {
+        if (ar.cause() instanceof NodeCancelledException) {
+          if (handBack) release();
+          else finish();
+        } else {
+          failNode(node, ar.cause());
+        }
+        return;
+      }
+      JsonObject newState = AgentGraph.merge(state, node, ar.result());
+      String nextNode = graph.next(node.name(), newState);
+      JsonObject checkpoint = new JsonObject()
+          .put("schema_version", CHECKPOINT_SCHEMA_VERSION)
+          .put("step", stepNo)
+          .put("node", node.name())
+          .put("next_node", nextNode)
+          .put("state", newState);
+      StepCommit commit = new StepCommit(task.id(), task.lease(), stepNo, node.name(), nextNode, checkpoint);
+      long sent = System.nanoTime();
+      withRetry("commit step " + stepNo, () -> worker.store().commitStep(commit, worker.workerId(),
+          worker.settings().leaseMs(), worker.settings().maxStepRecords()))
+          .onSuccess(c -> {
+            switch (c.reply()) {
+              case OK, DUP -> {   // DUP: our own earlier try landed and its reply was lost
+                leaseConfirmed(sent);
+                state = newState;
+                step = stepNo;
+                nodeName = nextNode;
+                next();
+              }
+              case OUT_OF_ORDER -> {
+                // Redis lost acknowledged commits (restart without fsync): hand the task back,
+                // the next claim resumes from what Redis really holds.
+                LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": step " + stepNo
+                    + " out of order (Redis holds " + c.committed() + "); handing it back");
+                release();
+              }
+              case STALE, CANCELLED, NOT_FOUND -> abort(c.reply().name());
+              case EXISTS, FINISHED, RETRYING, FAILED -> abort("unexpected commit reply " + c.reply());
+            }
+          })
+          .onFailure(e -> abort("commit failed: " + e.getMessage()));
+    });
+  }
+
+  private void complete() {
+    withRetry("complete", () -> worker.store().complete(task.id(), task.lease(), state, worker.workerId()))
+        .onComplete(ar -> finish());
+  }
+
+  private void failNode(GraphNode node, Throwable cause) {
+    String error = "node " + node.name() + " (step " + (step + 1) + "): " + cause.getMessage();
+    if (error.length() > MAX_ERROR_CHARS) error = error.substring(0, MAX_ERROR_CHARS);
+    long backoff = worker.backoff().delayMs(task.attempts() + 1);
+    String message = error;
+    withRetry("fail", () -> worker.store().fail(task.id(), task.lease(), message, backoff, worker.workerId()))
+        .onComplete(ar -> finish());
+  }
+
+  private void release() {
+    withRetry("release", () -> worker.store().release(task.id(), task.lease(), worker.workerId()))
+        .onComplete(ar -> finish());
+  }
+
+  private void finish() {
+    stopped = true;
+    done.tryComplete();
+  }
+
+  /**
+   * Retries a write that failed in transport (Redis restarting, connection lost) until our
+   * lease is surely over; after that another worker owns the task and retrying is pointless.
+   * Scripts are idempotent under retry: a commit that did land answers DUP.
+   */
+  private <T> Future<T> withRetry(String what, Supplier<Future<T>> write) {
+    Promise<T> p = Promise.promise();
+    attempt(what, write, p, 0);
+    return p.future();
+  }
+
+  private <T> void attempt(String what, Supplier<Future<T>> write, Promise<T> p, int tries) {
+    write.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        p.complete(ar.result());
+      } else if (stopped || System.nanoTime() > leaseDeadlineNanos) {
+        p.fail(ar.cause());
+      } else {
+        long delay = Math.min(1000, 50L << Math.min(tries, 5));
+        if (tries == 0) LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": " + what
+            + " failed (" + ar.cause().getMessage() + "), retrying while the lease lasts");
+        worker.vertx().setTimer(delay, t -> attempt(what, write, p, tries + 1));
+      }
+    });
+  }
+}

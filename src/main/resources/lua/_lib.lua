@@ -1,0 +1,73 @@
+-- _lib.lua: shared fragment, included (not pasted) at the top of every script by LuaScripts.
+-- Every script is called with ARGV[1] = the key prefix; its own arguments start at ARGV[2].
+-- Key names here must match dev.sentinel.store.Keys.
+--
+-- Invariants the fragments keep (every script relies on them):
+--   * a tenant is in the ring `queue:tenants` exactly when its `queue:ready:<tenant>` ZSET is
+--     non-empty, so claim never misses a tenant and never spins on an empty one;
+--   * a task id is in `index:status:<s>` for exactly its current status s;
+--   * `leases` holds exactly the tasks in a running status (leased, in_progress).
+local P = ARGV[1]
+local EVENTS_MAXLEN = 100000     -- stream:events is trimmed approximately (MAXLEN ~)
+local PRIORITY_SPAN = 1000000000000  -- 1e12: FIFO sequence numbers stay below this
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function meta_key(id) return P .. 'task:' .. id .. ':meta' end
+local function checkpoint_key(id) return P .. 'task:' .. id .. ':checkpoint' end
+local function steps_key(id) return P .. 'task:' .. id .. ':steps' end
+local function calls_key(id) return P .. 'task:' .. id .. ':calls' end
+local function ready_key(tenant) return P .. 'queue:ready:' .. tenant end
+local function status_key(status) return P .. 'index:status:' .. status end
+local function tenant_index_key(tenant) return P .. 'index:tenant:' .. tenant end
+local RING = P .. 'queue:tenants'
+local DELAYED = P .. 'queue:delayed'
+local LEASES = P .. 'leases'
+local FINISHED = P .. 'index:finished'
+local ALL = P .. 'index:all'
+local EVENTS = P .. 'stream:events'
+local SIGNAL_READY = P .. 'signal:ready'
+local SIGNAL_CANCEL = P .. 'signal:cancel'
+
+local function is_running(status) return status == 'leased' or status == 'in_progress' end
+local function is_final(status) return status == 'completed' or status == 'failed' or status == 'cancelled' end
+
+-- Higher priority first, FIFO (by submission sequence) within one priority.
+local function ready_score(priority, seq)
+  return -tonumber(priority) * PRIORITY_SPAN + tonumber(seq)
+end
+
+local function enqueue_ready(id, tenant, priority, seq)
+  local q = ready_key(tenant)
+  redis.call('ZADD', q, ready_score(priority, seq), id)
+  if redis.call('ZCARD', q) == 1 then redis.call('RPUSH', RING, tenant) end
+end
+
+local function dequeue_ready(id, tenant)
+  local q = ready_key(tenant)
+  if redis.call('ZREM', q, id) == 1 and redis.call('ZCARD', q) == 0 then
+    redis.call('LREM', RING, 0, tenant)
+  end
+end
+
+local function move_status(id, from, to, created_at)
+  if from and from ~= to then redis.call('ZREM', status_key(from), id) end
+  redis.call('ZADD', status_key(to), tonumber(created_at), id)
+end
+
+local function event(kind, id, ...)
+  redis.call('XADD', EVENTS, 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', kind, 'task_id', id, ...)
+end
+
+-- Fencing: a worker's write is accepted only while the task is running under the very
+-- (epoch, claim) the worker was granted. Returns OK, STALE, CANCELLED or NOT_FOUND.
+local function fence(id, epoch, claim)
+  local m = redis.call('HMGET', meta_key(id), 'status', 'epoch', 'claim')
+  if not m[1] then return 'NOT_FOUND' end
+  if m[1] == 'cancelled' then return 'CANCELLED' end
+  if m[2] ~= epoch or m[3] ~= claim or not is_running(m[1]) then return 'STALE' end
+  return 'OK'
+end

@@ -1,0 +1,53 @@
+-- claim.lua: grant up to N ready tasks to one worker, round-robin across tenants.
+-- Each grant bumps `epoch` and sets a fresh `claim` id, so every earlier holder is fenced off;
+-- the lease ends at Redis-clock now + lease_ms and is indexed in `leases` for the watcher.
+-- The tenant ring is rotated once per grant, so one tenant's backlog cannot starve another
+-- tenant's single task; within a tenant the highest priority, then the oldest, goes first.
+-- (A per-tenant running cap will be checked where `eligible` is computed.)
+-- ARGV: [1] prefix, [2] worker id, [3] lease_ms, [4] claim id base (random, per call), [5] max tasks
+-- Reply: flat list, 13 entries per granted task:
+--   id, epoch, claim, lease_expires, tenant_id, agent_type, task_type, task_params, step,
+--   current_node, attempts, max_attempts, checkpoint (nil when none)
+local worker, lease_ms, claim_base, want = ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+local now = now_ms()
+local lease = now + lease_ms
+local out = {}
+local granted = 0
+local tenants = redis.call('LLEN', RING)
+local misses = 0
+while granted < want and tenants > 0 and misses < tenants do
+  local tenant = redis.call('LMOVE', RING, RING, 'LEFT', 'RIGHT')
+  local q = ready_key(tenant)
+  local eligible = true
+  local popped = eligible and redis.call('ZPOPMIN', q) or {}
+  if redis.call('ZCARD', q) == 0 then
+    redis.call('LREM', RING, 0, tenant)
+    tenants = tenants - 1
+  end
+  if #popped == 0 then
+    misses = misses + 1
+  else
+    local id = popped[1]
+    local meta = meta_key(id)
+    local m = redis.call('HMGET', meta, 'status', 'created_at')
+    if m[1] == 'queued' then
+      granted = granted + 1
+      misses = 0
+      local epoch = redis.call('HINCRBY', meta, 'epoch', 1)
+      local claim = claim_base .. ':' .. granted
+      redis.call('HSET', meta, 'status', 'leased', 'owner', worker, 'claim', claim,
+        'lease_expires', lease, 'updated_at', now)
+      redis.call('ZADD', LEASES, lease, id)
+      move_status(id, 'queued', 'leased', m[2])
+      event('claimed', id, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
+      local f = redis.call('HMGET', meta, 'tenant_id', 'agent_type', 'task_type', 'task_params',
+        'step', 'current_node', 'attempts', 'max_attempts')
+      local n = #out
+      out[n + 1] = id; out[n + 2] = epoch; out[n + 3] = claim; out[n + 4] = lease
+      for i = 1, 8 do out[n + 4 + i] = f[i] end
+      out[n + 13] = redis.call('GET', checkpoint_key(id))
+    end
+    -- anything else in a ready queue is a leftover of a removed task: dropping it is the repair
+  end
+end
+return out
