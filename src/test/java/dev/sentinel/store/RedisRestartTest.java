@@ -1,0 +1,61 @@
+package dev.sentinel.store;
+
+import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.StoreFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Redis loses its script cache on restart; with appendfsync always it loses no committed step. */
+class RedisRestartTest {
+
+  static Vertx vertx;
+
+  @BeforeAll static void start() { vertx = Vertx.vertx(); }
+
+  @AfterAll static void stop() { vertx.close().await(); }
+
+  private static StepCommit step(ClaimedTask t, int step) {
+    return new StepCommit(t.id(), t.lease(), step, "step-" + step, "step-" + (step + 1),
+        new JsonObject().put("schema_version", 1).put("step", step).put("next_node", "step-" + (step + 1))
+            .put("state", new JsonObject().put("step", step)));
+  }
+
+  @Test void scriptsAreReloadedAfterScriptFlush() {
+    try (RedisServerProcess redis = RedisServerProcess.start(); StoreFixture f = new StoreFixture(vertx, redis.url())) {
+      f.cmd(Command.SCRIPT, "FLUSH");
+      String id = f.submit("acme");   // EVALSHA answers NOSCRIPT, the runner loads and retries
+      assertThat(f.meta(id)).containsEntry("status", "queued");
+      f.cmd(Command.SCRIPT, "FLUSH");
+      assertThat(f.claimOne("w", 10_000).id()).isEqualTo(id);
+    }
+  }
+
+  @Test void kill9OfRedisWithAppendfsyncAlwaysLosesNoCommittedStep() {
+    try (RedisServerProcess redis = RedisServerProcess.start("always"); StoreFixture f = new StoreFixture(vertx, redis.url())) {
+      String id = f.submit("acme");
+      ClaimedTask t = f.claimOne("w1", 60_000);
+      for (int s = 1; s <= 5; s++) {
+        assertThat(f.store.commitStep(step(t, s), "w1", 60_000, 0).await().reply()).isEqualTo(Reply.OK);
+      }
+      redis.kill9();
+      redis.restart();
+      // the pooled client reconnects by itself; the restarted server has an empty script cache
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+          .until(() -> f.store.commitStep(step(t, 6), "w1", 60_000, 0).await().reply() == Reply.OK);
+      List<JsonObject> steps = f.store.steps(id).await();
+      assertThat(steps).extracting(s -> s.getInteger("step")).containsExactly(1, 2, 3, 4, 5, 6);
+      assertThat(f.store.checkpoint(id).await().orElseThrow().getInteger("step")).isEqualTo(6);
+      assertThat(f.meta(id)).containsEntry("epoch", "1").containsEntry("claim", t.lease().claim()).containsEntry("step", "6");
+    }
+  }
+}

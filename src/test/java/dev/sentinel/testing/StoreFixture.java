@@ -1,0 +1,87 @@
+package dev.sentinel.testing;
+
+import dev.sentinel.store.ClaimedTask;
+import dev.sentinel.store.Keys;
+import dev.sentinel.store.NewTask;
+import dev.sentinel.store.Reply;
+import dev.sentinel.store.Scripts;
+import dev.sentinel.store.TaskStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A {@link TaskStore} on a real Redis with a key prefix of its own, so tests sharing one Redis
+ * never see each other's keys. Blocking helpers for the JUnit thread (never an event loop).
+ */
+public final class StoreFixture implements AutoCloseable {
+
+  public final Vertx vertx;
+  public final Redis redis;
+  public final TaskStore store;
+  public final Keys keys;
+
+  public StoreFixture(Vertx vertx, String redisUrl) {
+    this.vertx = vertx;
+    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(16).setMaxPoolWaiting(512));
+    this.keys = new Keys("t" + UUID.randomUUID().toString().substring(0, 8) + ":");
+    this.store = new TaskStore(redis, keys, Scripts.load());
+    store.loadScripts().await();
+  }
+
+  public NewTask task(String tenant, int maxAttempts, int priority, JsonObject params) {
+    return new NewTask(UUID.randomUUID().toString(), tenant, "noop", "test", params, maxAttempts, priority, null, null);
+  }
+
+  public String submit(String tenant) {
+    return submit(task(tenant, 3, 0, new JsonObject().put("steps", 5)));
+  }
+
+  public String submit(NewTask t) {
+    assertThat(store.submit(t).await().reply()).isEqualTo(Reply.OK);
+    return t.id();
+  }
+
+  public List<ClaimedTask> claim(String worker, long leaseMs, int max) {
+    return store.claim(worker, leaseMs, worker + ":" + UUID.randomUUID(), max).await();
+  }
+
+  public ClaimedTask claimOne(String worker, long leaseMs) {
+    List<ClaimedTask> got = claim(worker, leaseMs, 1);
+    assertThat(got).hasSize(1);
+    return got.get(0);
+  }
+
+  public Map<String, String> meta(String id) {
+    return store.get(id).await().orElseThrow();
+  }
+
+  public Response cmd(Command c, Object... args) {
+    Request r = Request.cmd(c);
+    for (Object a : args) r.arg(a.toString());
+    return redis.send(r).await();
+  }
+
+  public static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override public void close() {
+    redis.close();
+  }
+}
