@@ -1,0 +1,75 @@
+package dev.sentinel.testing;
+
+import dev.sentinel.agent.AgentRegistry;
+import dev.sentinel.config.ConfigLoader;
+import dev.sentinel.config.SentinelConfig;
+import dev.sentinel.signal.RedisSignalBridge;
+import dev.sentinel.store.Keys;
+import dev.sentinel.watcher.WatcherVerticle;
+import dev.sentinel.worker.WorkerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sentinel verticles in this JVM against a test Redis, configured through the real loader:
+ * the built-in defaults plus a YAML override. Deploys and undeploys on the caller's thread.
+ */
+public final class TestNode implements AutoCloseable {
+
+  public final Vertx vertx = Vertx.vertx();
+  public final SentinelConfig config;
+  public final List<WorkerVerticle> workers = new ArrayList<>();
+  private String workerDeployment;
+  private String watcherDeployment;
+
+  public TestNode(String redisUrl, String keyPrefix, String yamlOverrides) {
+    try {
+      Path conf = Files.createTempFile("sentinel-test-", ".yaml");
+      Files.writeString(conf, "key_prefix: \"" + keyPrefix + "\"\nredis:\n  url: " + redisUrl + "\n" + yamlOverrides);
+      config = ConfigLoader.load(vertx, conf.toString(), null).await();
+      Files.delete(conf);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public TestNode startWorkers(String name) {
+    vertx.deployVerticle(new RedisSignalBridge(config.redis(), new Keys(config.keyPrefix()))).await();
+    AgentRegistry agents = AgentRegistry.builtIn();
+    AtomicInteger n = new AtomicInteger();
+    workerDeployment = vertx.deployVerticle(() -> {
+      WorkerVerticle w = new WorkerVerticle(config, agents, name + "-w" + n.incrementAndGet());
+      synchronized (workers) { workers.add(w); }
+      return w;
+    }, new DeploymentOptions().setInstances(config.worker().instances())).await();
+    return this;
+  }
+
+  public TestNode startWatcher() {
+    watcherDeployment = vertx.deployVerticle(new WatcherVerticle(config)).await();
+    return this;
+  }
+
+  /** Undeploys the workers the way SIGTERM does (drain, hand back). */
+  public void stopWorkers() {
+    vertx.undeploy(workerDeployment).await();
+    workerDeployment = null;
+  }
+
+  public int running() {
+    synchronized (workers) {
+      return workers.stream().mapToInt(WorkerVerticle::runningCount).sum();
+    }
+  }
+
+  @Override public void close() {
+    vertx.close().await();
+  }
+}

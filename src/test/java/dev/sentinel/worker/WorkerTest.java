@@ -1,0 +1,143 @@
+package dev.sentinel.worker;
+
+import dev.sentinel.store.ClaimedTask;
+import dev.sentinel.store.NewTask;
+import dev.sentinel.store.StepCommit;
+import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.StoreFixture;
+import dev.sentinel.testing.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Workers and the watcher as deployed verticles, driving real tasks through a real Redis. */
+class WorkerTest {
+
+  static RedisServerProcess redisServer;
+  static Vertx vertx;
+  StoreFixture f;
+  TestNode node;
+
+  @BeforeAll static void startRedis() {
+    redisServer = RedisServerProcess.start();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll static void stopRedis() {
+    vertx.close().await();
+    redisServer.close();
+  }
+
+  @BeforeEach void fixture() { f = new StoreFixture(vertx, redisServer.url()); }
+
+  @AfterEach void close() {
+    if (node != null) node.close();
+    f.close();
+  }
+
+  private TestNode node(String yaml) {
+    node = new TestNode(redisServer.url(), f.keys.prefix(), yaml);
+    return node;
+  }
+
+  private String submitNoop(int steps, long stepMs, int maxAttempts, Integer failAt) {
+    JsonObject p = new JsonObject().put("steps", steps).put("step_ms", stepMs);
+    if (failAt != null) p.put("fail_at_step", failAt);
+    return f.submit(new NewTask(UUID.randomUUID().toString(), "acme", "noop", "test", p, maxAttempts, 0, null, null));
+  }
+
+  private void assertEachStepCommittedOnce(String id, int steps) {
+    assertThat(f.store.steps(id).await()).extracting(s -> s.getInteger("step"))
+        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, steps).boxed().toList());
+  }
+
+  @Test void runsTasksToCompletionCommittingEachStepOnce() {
+    node("worker: {instances: 2, concurrency: 4}\n").startWorkers("n1").startWatcher();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) ids.add(submitNoop(5, 5, 3, null));
+    await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> "completed".equals(f.meta(id).get("status"))));
+    for (String id : ids) {
+      assertEachStepCommittedOnce(id, 5);
+      Map<String, String> m = f.meta(id);
+      assertThat(new JsonObject(m.get("result")).getInteger("step")).isEqualTo(5);
+      assertThat(m).containsEntry("attempts", "0").containsEntry("owner", "");
+    }
+  }
+
+  @Test void failingStepIsRetriedWithBackoffThenFailsWithItsError() {
+    node("worker: {instances: 1, concurrency: 2, backoff_base_ms: 50, backoff_max_ms: 100}\nwatcher: {interval_ms: 50}\n")
+        .startWorkers("n1").startWatcher();
+    String id = submitNoop(3, 0, 2, 2);
+    await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(f.meta(id).get("status")));
+    Map<String, String> m = f.meta(id);
+    assertThat(m).containsEntry("attempts", "2");
+    assertThat(m.get("error")).contains("step 2").contains("fail_at_step");
+    assertEachStepCommittedOnce(id, 1);   // step 1 was not re-run after the retry: resumed from its checkpoint
+  }
+
+  @Test void cancellingARunningTaskStopsItsWorkerWithinOneStep() {
+    node("worker: {instances: 1, concurrency: 2}\n").startWorkers("n1");
+    String id = submitNoop(200, 50, 3, null);
+    await().atMost(Duration.ofSeconds(20)).until(() -> Integer.parseInt(f.meta(id).get("step")) >= 3);
+    f.store.cancel(id, "user cancelled").await();
+    int stepsAtCancel = f.store.steps(id).await().size();
+    await().atMost(Duration.ofSeconds(5)).until(() -> node.running() == 0);
+    StoreFixture.sleep(300);
+    assertThat(f.store.steps(id).await().size()).isLessThanOrEqualTo(stepsAtCancel + 1);
+    assertThat(f.meta(id)).containsEntry("status", "cancelled");
+  }
+
+  @Test void shutdownHandsTasksBackWithoutCountingAnAttempt() {
+    node("worker: {instances: 1, concurrency: 4, drain_ms: 300}\n").startWorkers("n1");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) ids.add(submitNoop(6, 1000, 3, null));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().allMatch(id -> "in_progress".equals(f.meta(id).get("status"))));
+    node.stopWorkers();
+    for (String id : ids) {
+      assertThat(f.meta(id)).containsEntry("status", "queued").containsEntry("attempts", "0").containsEntry("owner", "");
+    }
+    node.close();
+    node("worker: {instances: 1, concurrency: 4}\nwatcher: {interval_ms: 100}\n").startWorkers("n2").startWatcher();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> "completed".equals(f.meta(id).get("status"))));
+    for (String id : ids) {
+      assertEachStepCommittedOnce(id, 6);
+      assertThat(f.meta(id)).containsEntry("attempts", "0");
+    }
+  }
+
+  @Test void crashedWorkersTaskIsTakenOverAndResumed() {
+    node("worker: {instances: 1, concurrency: 2, lease_ms: 5000}\nwatcher: {interval_ms: 100}\n").startWatcher();
+    // a worker that died right after its first commit: claimed with a short lease, never renewed
+    String id = submitNoop(4, 0, 3, null);
+    ClaimedTask ghost = f.claimOne("ghost", 300);
+    JsonObject cp = new JsonObject().put("schema_version", 1).put("step", 1).put("node", "step-1").put("next_node", "step-2")
+        .put("state", new JsonObject().put("steps", 4).put("step", 1));
+    f.store.commitStep(new StepCommit(id, ghost.lease(), 1, "step-1", "step-2", cp), "ghost", 300, 0).await();
+    node.startWorkers("live");
+    await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(f.meta(id).get("status")));
+    assertEachStepCommittedOnce(id, 4);
+    assertThat(f.store.steps(id).await()).extracting(s -> s.getString("worker_id"))
+        .containsExactly("ghost", "live-w1", "live-w1", "live-w1");   // resumed at step 2, not from the start
+    assertThat(f.meta(id)).containsEntry("attempts", "1").containsEntry("epoch", "3");
+  }
+
+  @Test void workersWakeOnASubmitFromAnotherNodeWithoutPolling() {
+    node("worker: {instances: 1, concurrency: 2, poll_ms: 600000}\n").startWorkers("n1");
+    StoreFixture.sleep(300);   // the first claim (at start) found nothing; only a signal can wake it now
+    String id = submitNoop(1, 0, 3, null);   // as another node would: straight into Redis
+    await().atMost(Duration.ofSeconds(10)).until(() -> "completed".equals(f.meta(id).get("status")));
+  }
+}
