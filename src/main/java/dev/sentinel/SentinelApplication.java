@@ -10,7 +10,7 @@ import io.vertx.launcher.application.VertxApplicationHooks;
  * launcher does the rest, including the shutdown hook that closes Vert.x on SIGTERM (which
  * undeploys the workers, and they hand their tasks back).
  */
-public final class SentinelApplication extends VertxApplication implements VertxApplicationHooks {
+final class SentinelApplication extends VertxApplication implements VertxApplicationHooks {
 
   private static final String USAGE = """
       usage: java -jar sentinel.jar [--conf FILE] [--roles api,worker,watcher]
@@ -18,14 +18,12 @@ public final class SentinelApplication extends VertxApplication implements Vertx
         --roles LIST  what this node runs (default: all three)
       Environment variables (SENTINEL_REDIS_URL, SENTINEL_HTTP_PORT, ...) override both; see README.""";
 
-  private SentinelApplication(String[] args) {
+  SentinelApplication(String[] args) {
     super(args);
   }
 
-  public static void main(String[] args) {
-    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$-7s [%3$s] %5$s%6$s%n");
-    }
+  /** Called by {@link Main} once logging is set up. */
+  static void run(String[] args) {
     JsonObject cli = new JsonObject();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];

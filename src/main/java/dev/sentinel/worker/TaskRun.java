@@ -76,7 +76,7 @@ final class TaskRun {
   /** Redis said the task is no longer ours (STALE, CANCELLED, NOT_FOUND): stop without writing. */
   void abort(String reason) {
     if (stopped) return;
-    LOG.log(System.Logger.Level.DEBUG, () -> "task " + task.id() + " dropped: " + reason);
+    LOG.log(System.Logger.Level.INFO, "task " + task.id() + " dropped by " + worker.workerId() + ": " + reason);
     stopped = true;
     cancellation.cancel(reason);
     finish();

@@ -85,6 +85,8 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
    */
   @Override public Future<?> stop() {
     draining = true;
+    if (!running.isEmpty()) LOG.log(System.Logger.Level.INFO, workerId + " stopping: " + running.size()
+        + " running task(s) finish their step, then are handed back");
     vertx.cancelTimer(pollTimer);
     List<Future<Void>> runs = running.values().stream().map(TaskRun::done).toList();
     Promise<Void> drained = Promise.promise();

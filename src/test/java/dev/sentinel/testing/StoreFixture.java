@@ -32,9 +32,13 @@ public final class StoreFixture implements AutoCloseable {
   public final Keys keys;
 
   public StoreFixture(Vertx vertx, String redisUrl) {
+    this(vertx, redisUrl, "t" + UUID.randomUUID().toString().substring(0, 8) + ":");
+  }
+
+  public StoreFixture(Vertx vertx, String redisUrl, String keyPrefix) {
     this.vertx = vertx;
     this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(16).setMaxPoolWaiting(512));
-    this.keys = new Keys("t" + UUID.randomUUID().toString().substring(0, 8) + ":");
+    this.keys = new Keys(keyPrefix);
     this.store = new TaskStore(redis, keys, Scripts.load());
     store.loadScripts().await();
   }

@@ -1,0 +1,201 @@
+package dev.sentinel.it;
+
+import dev.sentinel.testing.Http;
+import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.SentinelProcess;
+import dev.sentinel.testing.StoreFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The real jar as separate processes on one real Redis: an API node (with the watcher) and two
+ * worker processes. Workers are killed, paused past their lease and terminated for real.
+ */
+class ClusterIT {
+
+  static final long LEASE_MS = 2000;
+  static final long WATCHER_INTERVAL_MS = 250;
+
+  RedisServerProcess redis;
+  Vertx vertx;
+  StoreFixture f;
+  final List<SentinelProcess> processes = new ArrayList<>();
+  Http api;
+
+  @BeforeEach void startRedis() {
+    redis = RedisServerProcess.start("everysec");
+    vertx = Vertx.vertx();
+    f = new StoreFixture(vertx, redis.url(), "");
+  }
+
+  @AfterEach void stopAll() {
+    processes.forEach(SentinelProcess::close);
+    f.close();
+    vertx.close().await();
+    redis.close();
+  }
+
+  private Map<String, String> env(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "SENTINEL_REDIS_URL", redis.url(),
+        "SENTINEL_LEASE_MS", String.valueOf(LEASE_MS),
+        "SENTINEL_WATCHER_INTERVAL_MS", String.valueOf(WATCHER_INTERVAL_MS),
+        "SENTINEL_WORKER_INSTANCES", "1",
+        "SENTINEL_WORKER_CONCURRENCY", "20"));
+    env.putAll(extra);
+    return env;
+  }
+
+  private SentinelProcess start(String name, String roles, Map<String, String> extra) {
+    SentinelProcess p = SentinelProcess.start(name, roles, env(extra));
+    processes.add(p);
+    return p;
+  }
+
+  private void startApi() {
+    int port = RedisServerProcess.freePort();
+    start("api", "api,watcher", Map.of("SENTINEL_HTTP_PORT", String.valueOf(port)));
+    api = new Http(port);
+    await().atMost(Duration.ofSeconds(30)).until(api::isUp);
+  }
+
+  private List<String> submit(int n, int steps, long stepMs) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Http.Reply r = api.post("/tasks", new JsonObject().put("tenant_id", "tenant-" + (i % 4)).put("task_type", "it")
+          .put("agent_type", "noop").put("task_params", new JsonObject().put("steps", steps).put("step_ms", stepMs)).encode());
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+      ids.add(r.json().getString("task_id"));
+    }
+    return ids;
+  }
+
+  private Set<String> ownedBy(List<String> ids, String workerPrefix) {
+    Set<String> owned = new HashSet<>();
+    for (String id : ids) if (f.meta(id).getOrDefault("owner", "").startsWith(workerPrefix)) owned.add(id);
+    return owned;
+  }
+
+  private long redisNowMs() {
+    Response t = f.cmd(Command.TIME);
+    return t.get(0).toLong() * 1000 + t.get(1).toLong() / 1000;
+  }
+
+  private void awaitAllCompleted(List<String> ids, Duration within) {
+    await().atMost(within).pollInterval(Duration.ofMillis(200))
+        .until(() -> ids.stream().allMatch(id -> "completed".equals(api.get("/tasks/" + id).json().getString("status"))));
+  }
+
+  /** Through the API: steps 1..n, each exactly once. */
+  private void assertEachStepCommittedOnce(List<String> ids, int steps) {
+    for (String id : ids) {
+      List<Integer> committed = api.get("/tasks/" + id + "/steps").json().getJsonArray("steps").stream()
+          .map(s -> ((JsonObject) s).getInteger("step")).toList();
+      assertThat(committed).as("steps of " + id).containsExactlyElementsOf(IntStream.rangeClosed(1, steps).boxed().toList());
+    }
+  }
+
+  /** Redis-clock ms of the first claim of each task after {@code sinceMs}, from the audit stream. */
+  private Map<String, Long> firstClaimAfter(Set<String> tasks, long sinceMs) {
+    Map<String, Long> first = new HashMap<>();
+    Response entries = f.cmd(Command.XRANGE, f.keys.events(), sinceMs + "-0", "+");
+    for (Response e : entries) {
+      long at = Long.parseLong(e.get(0).toString().split("-")[0]);
+      Map<String, String> fields = new HashMap<>();
+      Response kv = e.get(1);
+      for (int i = 0; i + 1 < kv.size(); i += 2) fields.put(kv.get(i).toString(), kv.get(i + 1).toString());
+      String task = fields.get("task_id");
+      if ("claimed".equals(fields.get("type")) && tasks.contains(task)) first.putIfAbsent(task, at);
+    }
+    return first;
+  }
+
+  @Test void killedWorkersTasksResumeElsewhereAndEveryStepIsCommittedOnce() {
+    startApi();
+    SentinelProcess w1 = start("w1", "worker", Map.of());
+    start("w2", "worker", Map.of());
+    List<String> ids = submit(100, 5, 300);
+    await().atMost(Duration.ofSeconds(20)).until(() -> ownedBy(ids, "w1-").size() >= 5
+        && ids.stream().anyMatch(id -> Integer.parseInt(f.meta(id).get("step")) >= 1));
+
+    long killedAt = redisNowMs();
+    w1.kill9();
+    Set<String> orphaned = ownedBy(ids, "w1-");
+    assertThat(orphaned).as("the killed worker held tasks (else this proves nothing)").isNotEmpty();
+
+    awaitAllCompleted(ids, Duration.ofSeconds(90));
+    assertEachStepCommittedOnce(ids, 5);
+    Map<String, Long> reclaimed = firstClaimAfter(orphaned, killedAt);
+    assertThat(reclaimed.keySet()).containsExactlyInAnyOrderElementsOf(orphaned);
+    long bound = LEASE_MS + WATCHER_INTERVAL_MS + 1000;
+    reclaimed.forEach((task, at) -> assertThat(at - killedAt).as("task %s reclaimed after kill", task).isLessThanOrEqualTo(bound));
+    for (String id : orphaned) {
+      Map<String, String> m = f.meta(id);
+      assertThat(m.get("attempts")).isEqualTo("1");
+      assertThat(f.store.steps(id).await()).extracting(s -> s.getString("worker_id")).anyMatch(w -> w.startsWith("w2-"));
+    }
+  }
+
+  @Test void pausedWorkerBecomesAZombieWhoseWritesAreRefused() {
+    startApi();
+    SentinelProcess zombie = start("zombie", "worker", Map.of());
+    List<String> ids = submit(20, 6, 400);
+    await().atMost(Duration.ofSeconds(20)).until(() -> ownedBy(ids, "zombie-").size() == 20);
+    zombie.pause();                         // SIGSTOP: mid-step, holding every lease
+    start("w2", "worker", Map.of());
+    StoreFixture.sleep(LEASE_MS + WATCHER_INTERVAL_MS + 1500);   // the leases run out; w2 takes over
+    zombie.resume();                        // SIGCONT: it wakes believing it still owns them
+    awaitAllCompleted(ids, Duration.ofSeconds(90));
+    assertEachStepCommittedOnce(ids, 6);
+    for (String id : ids) {
+      assertThat(Long.parseLong(f.meta(id).get("epoch"))).as("epoch of " + id).isGreaterThanOrEqualTo(3);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> zombie.log().contains(": STALE"));
+  }
+
+  @Test void sigtermHandsTasksBackWithoutCountingAnAttemptAndExits() {
+    startApi();
+    SentinelProcess w1 = start("w1", "worker", Map.of("SENTINEL_DRAIN_MS", "500"));
+    List<String> ids = submit(5, 20, 1000);
+    await().atMost(Duration.ofSeconds(20)).until(() -> ownedBy(ids, "w1-").size() == 5);
+    assertThat(w1.terminate(20)).as("process exits after SIGTERM").isTrue();
+    for (String id : ids) {
+      assertThat(f.meta(id)).containsEntry("status", "queued").containsEntry("attempts", "0").containsEntry("owner", "");
+    }
+  }
+
+  @Test void jarWithNoRedisConfiguredStartsTheEmbeddedRedisAndRunsATask() throws Exception {
+    Path data = Files.createTempDirectory("sentinel-embedded-");
+    int port = RedisServerProcess.freePort();
+    SentinelProcess solo = SentinelProcess.start("embedded", "api,worker,watcher", Map.of(
+        "SENTINEL_HTTP_PORT", String.valueOf(port), "SENTINEL_DATA_DIR", data.toString()));
+    processes.add(solo);
+    api = new Http(port);
+    await().atMost(Duration.ofSeconds(30)).until(api::isUp);
+    assertThat(solo.log()).contains("started the embedded Redis on redis://127.0.0.1:");
+    String id = submit(1, 3, 10).get(0);
+    awaitAllCompleted(List.of(id), Duration.ofSeconds(20));
+    assertEachStepCommittedOnce(List.of(id), 3);
+    assertThat(solo.terminate(20)).isTrue();
+    assertThat(Files.list(data).map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("appendonly"));
+  }
+}

@@ -1,0 +1,106 @@
+package dev.sentinel.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real jar as a real OS process, so signals are real: SIGKILL, SIGSTOP/SIGCONT, SIGTERM.
+ * Its output goes to target/it-logs/NAME.log for the post-mortem and for log assertions.
+ */
+public final class SentinelProcess implements AutoCloseable {
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private SentinelProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  public static SentinelProcess start(String name, String roles, Map<String, String> env) {
+    String jar = System.getProperty("sentinel.jar", "target/sentinel.jar");
+    if (!Files.isRegularFile(Path.of(jar))) throw new IllegalStateException("no jar at " + jar + ": run `mvn verify`");
+    try {
+      Path logs = Files.createDirectories(Path.of("target", "it-logs"));
+      Path log = logs.resolve(name + ".log");
+      List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar, "--roles", roles));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      pb.environment().keySet().removeIf(k -> k.startsWith("SENTINEL_"));
+      pb.environment().put("HOSTNAME", name);
+      pb.environment().putAll(env);
+      return new SentinelProcess(name, pb.start(), log);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String name() { return name; }
+
+  public long pid() { return process.pid(); }
+
+  public boolean isAlive() { return process.isAlive(); }
+
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  public void kill9() {
+    process.destroyForcibly();
+    waitFor(10);
+  }
+
+  public void pause() { signal("STOP"); }
+
+  public void resume() { signal("CONT"); }
+
+  /** SIGTERM, as an orchestrator does on shutdown; returns whether it exited in time. */
+  public boolean terminate(long seconds) {
+    signal("TERM");
+    return waitFor(seconds);
+  }
+
+  public boolean waitFor(long seconds) {
+    try {
+      return process.waitFor(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public int exitCode() { return process.exitValue(); }
+
+  private void signal(String sig) {
+    if (!process.isAlive()) return;
+    try {
+      new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).inheritIO().start().waitFor();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override public void close() {
+    if (process.isAlive()) {
+      resume();
+      kill9();
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
