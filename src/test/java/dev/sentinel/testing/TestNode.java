@@ -3,6 +3,7 @@ package dev.sentinel.testing;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.config.ConfigLoader;
 import dev.sentinel.config.SentinelConfig;
+import dev.sentinel.http.HttpVerticle;
 import dev.sentinel.signal.RedisSignalBridge;
 import dev.sentinel.store.Keys;
 import dev.sentinel.watcher.WatcherVerticle;
@@ -50,6 +51,17 @@ public final class TestNode implements AutoCloseable {
       return w;
     }, new DeploymentOptions().setInstances(config.worker().instances())).await();
     return this;
+  }
+
+  /** Starts the HTTP API on a free port and returns a client for it. */
+  public Http startApi() {
+    List<HttpVerticle> apis = new ArrayList<>();
+    vertx.deployVerticle(() -> {
+      HttpVerticle h = new HttpVerticle(config, AgentRegistry.builtIn());
+      synchronized (apis) { apis.add(h); }
+      return h;
+    }, new DeploymentOptions().setInstances(1)).await();
+    return new Http(apis.get(0).port());
   }
 
   public TestNode startWatcher() {

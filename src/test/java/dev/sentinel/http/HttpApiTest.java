@@ -1,0 +1,184 @@
+package dev.sentinel.http;
+
+import dev.sentinel.testing.Http;
+import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.StoreFixture;
+import dev.sentinel.testing.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The foundation's HTTP endpoints through the front door, against a real Redis. */
+class HttpApiTest {
+
+  static RedisServerProcess redisServer;
+  static Vertx vertx;
+  StoreFixture f;
+  TestNode node;
+  Http api;
+
+  @BeforeAll static void startRedis() {
+    redisServer = RedisServerProcess.start();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll static void stopRedis() {
+    vertx.close().await();
+    redisServer.close();
+  }
+
+  @BeforeEach void start() {
+    f = new StoreFixture(vertx, redisServer.url());
+    node = new TestNode(redisServer.url(), f.keys.prefix(), "http: {port: 0}\n");
+    api = node.startApi();
+  }
+
+  @AfterEach void stop() {
+    node.close();
+    f.close();
+  }
+
+  private long storedTasks() {
+    return f.cmd(Command.ZCARD, f.keys.allTasks()).toLong();
+  }
+
+  private JsonObject problem(Http.Reply r, int status) {
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.raw().headers().firstValue("content-type")).contains("application/problem+json");
+    JsonObject p = r.json();
+    assertThat(p.getInteger("status")).isEqualTo(status);
+    assertThat(p.getString("detail")).isNotBlank();
+    assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    return p;
+  }
+
+  private static List<String> fields(JsonObject problem) {
+    return problem.getJsonArray("errors", new JsonArray()).stream().map(e -> ((JsonObject) e).getString("field")).toList();
+  }
+
+  @Test void submitReturns201WithTheTaskInTheSeedShape() {
+    Http.Reply r = api.post("/tasks", """
+        {"tenant_id":"acme","task_type":"report","agent_type":"noop","task_params":{"steps":2},
+         "max_attempts":5,"priority":7,"cost_limit":0.25}""");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    JsonObject t = r.json();
+    assertThat(r.raw().headers().firstValue("location")).contains("/tasks/" + t.getString("task_id"));
+    assertThat(t.getString("status")).isEqualTo("queued");
+    assertThat(t.getString("tenant_id")).isEqualTo("acme");
+    assertThat(t.getString("task_type")).isEqualTo("report");
+    assertThat(t.getJsonObject("task_params")).isEqualTo(new JsonObject().put("steps", 2));
+    assertThat(t.getInteger("max_attempts")).isEqualTo(5);
+    assertThat(t.getInteger("priority")).isEqualTo(7);
+    assertThat(t.getDouble("cost_limit")).isEqualTo(0.25);
+    assertThat(t.getDouble("cost_so_far")).isEqualTo(0.0);
+    assertThat(t.getInteger("attempts")).isZero();
+    assertThat(t.containsKey("owner")).isTrue();
+    assertThat(t.getValue("owner")).isNull();
+    assertThat(t.getString("created_at")).endsWith("Z");
+    assertThat(f.meta(t.getString("task_id"))).containsEntry("cost_limit", "250000");   // micro-USD
+    JsonObject fetched = api.get("/tasks/" + t.getString("task_id")).json();
+    assertThat(fetched.getString("task_id")).isEqualTo(t.getString("task_id"));
+  }
+
+  @Test void malformedJsonIs400AndStoresNothing() {
+    JsonObject p = problem(api.post("/tasks", "{\"tenant_id\": \"acme\","), 400);
+    assertThat(p.getString("detail")).contains("not valid JSON");
+    problem(api.post("/tasks", "[1,2]"), 400);
+    problem(api.post("/tasks", ""), 400);
+    assertThat(storedTasks()).isZero();
+  }
+
+  @Test void schemaViolationsAre422NamingEveryFailingField() {
+    JsonObject p = problem(api.post("/tasks", """
+        {"tenant_id":"bad tenant!","agent_type":"noop","max_attempts":0,"priority":"high",
+         "task_params":[1],"cost_limit":-1,"run_at":"tomorrow","colour":"blue"}"""), 422);
+    assertThat(fields(p)).containsExactlyInAnyOrder("tenant_id", "task_type", "max_attempts", "priority",
+        "task_params", "cost_limit", "run_at", "colour");
+    assertThat(storedTasks()).isZero();
+  }
+
+  @Test void serverOwnedFieldsAreRefusedWith422() {
+    JsonObject p = problem(api.post("/tasks", """
+        {"tenant_id":"acme","task_type":"x","agent_type":"noop","status":"completed","owner":"me","epoch":9}"""), 422);
+    assertThat(fields(p)).containsExactlyInAnyOrder("status", "owner", "epoch");
+    assertThat(storedTasks()).isZero();
+  }
+
+  @Test void badAgentParamsAre422AndUnknownAgentIs400() {
+    JsonObject params = problem(api.post("/tasks", """
+        {"tenant_id":"acme","task_type":"x","agent_type":"noop","task_params":{"steps":5000}}"""), 422);
+    assertThat(fields(params)).containsExactly("task_params.steps");
+    JsonObject unknown = problem(api.post("/tasks", """
+        {"tenant_id":"acme","task_type":"x","agent_type":"no-such-agent"}"""), 400);
+    assertThat(fields(unknown)).containsExactly("agent_type");
+    assertThat(unknown.getString("detail")).contains("no-such-agent").contains("noop");
+    assertThat(storedTasks()).isZero();
+  }
+
+  @Test void bodyOverOneMebibyteIs413() {
+    String big = "{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\",\"task_params\":{\"blob\":\""
+        + "x".repeat(1_100_000) + "\"}}";
+    problem(api.post("/tasks", big), 413);
+    assertThat(storedTasks()).isZero();
+  }
+
+  @Test void unknownTaskIs404AndAnInvalidIdIs400() {
+    JsonObject p = problem(api.get("/tasks/no-such-task"), 404);
+    assertThat(p.getString("detail")).isEqualTo("Task no-such-task not found");
+    problem(api.get("/tasks/no-such-task/steps"), 404);
+    problem(api.delete("/tasks/no-such-task"), 404);
+    assertThat(fields(problem(api.get("/tasks/bad%20id"), 400))).containsExactly("task_id");
+    problem(api.get("/no/such/endpoint"), 404);
+  }
+
+  @Test void cancelIs204ThenAFinishedTaskIs400() {
+    String id = api.post("/tasks", "{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\"}").json().getString("task_id");
+    Http.Reply cancelled = api.delete("/tasks/" + id);
+    assertThat(cancelled.status()).isEqualTo(204);
+    assertThat(api.get("/tasks/" + id).json().getString("status")).isEqualTo("cancelled");
+    assertThat(problem(api.delete("/tasks/" + id), 400).getString("detail")).contains("already cancelled");
+  }
+
+  @Test void healthReportsRedis() {
+    Http.Reply r = api.get("/health");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().getBoolean("redis_connected")).isTrue();
+    assertThat(r.json().getString("status")).isEqualTo("healthy");
+  }
+
+  @Test void redisDownGives503WithRetryAfterAndTheApiRecoversByItself() {
+    try (RedisServerProcess own = RedisServerProcess.start("always");
+         TestNode apiNode = new TestNode(own.url(), "", "http: {port: 0}\n")) {
+      Http http = apiNode.startApi();
+      String body = "{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\"}";
+      assertThat(http.post("/tasks", body).status()).isEqualTo(201);
+
+      own.pause();   // SIGSTOP: connections hang rather than fail
+      Http.Reply paused = http.get("/health");
+      assertThat(paused.status()).isEqualTo(503);
+      assertThat(paused.json().getBoolean("redis_connected")).isFalse();
+      Http.Reply submit = http.post("/tasks", body);
+      problem(submit, 503);
+      assertThat(submit.raw().headers().firstValue("retry-after")).isPresent();
+      own.resume();
+
+      own.kill9();   // connection refused
+      assertThat(http.get("/health").status()).isEqualTo(503);
+      problem(http.get("/tasks/anything"), 503);
+      own.restart();
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> http.get("/health").status() == 200);
+      assertThat(http.post("/tasks", body).status()).isEqualTo(201);
+    }
+  }
+}
