@@ -63,11 +63,16 @@ local function event(kind, id, ...)
 end
 
 -- Fencing: a worker's write is accepted only while the task is running under the very
--- (epoch, claim) the worker was granted. Returns OK, STALE, CANCELLED or NOT_FOUND.
-local function fence(id, epoch, claim)
-  local m = redis.call('HMGET', meta_key(id), 'status', 'epoch', 'claim')
+-- (epoch, claim) the worker was granted. `m` holds the task's status, epoch and claim (in
+-- that order, from one HMGET, which may read more fields after them).
+-- Returns OK, STALE, CANCELLED or NOT_FOUND.
+local function fence_fields(m, epoch, claim)
   if not m[1] then return 'NOT_FOUND' end
   if m[1] == 'cancelled' then return 'CANCELLED' end
   if m[2] ~= epoch or m[3] ~= claim or not is_running(m[1]) then return 'STALE' end
   return 'OK'
+end
+
+local function fence(id, epoch, claim)
+  return fence_fields(redis.call('HMGET', meta_key(id), 'status', 'epoch', 'claim'), epoch, claim)
 end

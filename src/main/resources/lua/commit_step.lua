@@ -9,11 +9,11 @@
 -- Reply: {'OK', lease_expires} | {'DUP', committed} | {'OUT_OF_ORDER', committed}
 --        | {'STALE'} | {'CANCELLED'} | {'NOT_FOUND'}
 local id, epoch, claim = ARGV[2], ARGV[3], ARGV[4]
-local code = fence(id, epoch, claim)
-if code ~= 'OK' then return {code} end
 local meta = meta_key(id)
-local m = redis.call('HMGET', meta, 'step', 'status', 'created_at')
-local committed = tonumber(m[1])
+local m = redis.call('HMGET', meta, 'status', 'epoch', 'claim', 'step', 'created_at')
+local code = fence_fields(m, epoch, claim)
+if code ~= 'OK' then return {code} end
+local committed = tonumber(m[4])
 local step = tonumber(ARGV[5])
 if step <= committed then return {'DUP', committed} end
 if step ~= committed + 1 then return {'OUT_OF_ORDER', committed} end
@@ -21,13 +21,13 @@ local now = now_ms()
 local lease = now + tonumber(ARGV[10])
 redis.call('SET', checkpoint_key(id), ARGV[8])
 local steps = steps_key(id)
-redis.call('RPUSH', steps, cjson.encode({step = step, node = ARGV[6], epoch = tonumber(epoch),
+local length = redis.call('RPUSH', steps, cjson.encode({step = step, node = ARGV[6], epoch = tonumber(epoch),
   claim = claim, worker_id = ARGV[9], committed_at = now}))
 local keep = tonumber(ARGV[11])
-if keep > 0 then redis.call('LTRIM', steps, -keep, -1) end
+if keep > 0 and length > keep then redis.call('LTRIM', steps, -keep, -1) end
 redis.call('HSET', meta, 'step', step, 'current_node', ARGV[7], 'status', 'in_progress',
   'lease_expires', lease, 'updated_at', now)
-if m[2] ~= 'in_progress' then move_status(id, m[2], 'in_progress', m[3]) end
+if m[1] ~= 'in_progress' then move_status(id, m[1], 'in_progress', m[5]) end
 redis.call('ZADD', LEASES, lease, id)
 event('step', id, 'step', step, 'node', ARGV[6], 'epoch', epoch, 'claim', claim, 'worker_id', ARGV[9])
 return {'OK', lease}

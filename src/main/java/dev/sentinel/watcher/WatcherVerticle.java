@@ -16,6 +16,8 @@ import io.vertx.redis.client.Redis;
  * retention. All decisions happen inside the scripts on the Redis clock, so any number of
  * watchers can run at once (one per node is the default) and none double-requeues.
  * A full batch is followed at once by another pass, so a burst of expiries clears quickly.
+ * Retention runs once a minute (or at once while a backlog remains): its precision does not
+ * matter, and an idle cluster should send Redis almost nothing.
  */
 public final class WatcherVerticle extends VerticleBase {
 
@@ -26,7 +28,11 @@ public final class WatcherVerticle extends VerticleBase {
   private Redis redis;
   private TaskStore store;
   private long timer = -1;
+  private static final long RETENTION_EVERY_NANOS = 60_000_000_000L;
+
   private boolean sweeping;
+  private long lastRetention = System.nanoTime() - RETENTION_EVERY_NANOS;
+  private boolean retentionBacklog;
   private boolean stopped;
 
   public WatcherVerticle(SentinelConfig config) {
@@ -47,6 +53,10 @@ public final class WatcherVerticle extends VerticleBase {
     return redis.close();
   }
 
+  private boolean retentionDue() {
+    return retentionBacklog || System.nanoTime() - lastRetention >= RETENTION_EVERY_NANOS;
+  }
+
   private void sweep() {
     if (sweeping || stopped) return;   // a slow pass (Redis paused) must not pile up behind itself
     sweeping = true;
@@ -59,7 +69,11 @@ public final class WatcherVerticle extends VerticleBase {
           }
           return store.promoteDelayed(batch).map(promoted -> expired.taskIds().size() >= batch || promoted >= batch);
         })
-        .compose(more -> store.applyRetention(settings.retentionMs(), batch).map(removed -> more || removed >= batch))
+        .compose(more -> retentionDue() ? store.applyRetention(settings.retentionMs(), batch).map(removed -> {
+          lastRetention = System.nanoTime();
+          retentionBacklog = removed >= batch;
+          return more || retentionBacklog;
+        }) : io.vertx.core.Future.succeededFuture(more))
         .onComplete(ar -> {
           sweeping = false;
           if (ar.failed()) {
