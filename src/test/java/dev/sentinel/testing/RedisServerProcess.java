@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server for tests, on a free loopback port in its own directory: the one on PATH
- * (CI installs it), else the binary shipped in embedded-redis. Never the machine's 6379.
+ * (CI installs it), else the binary shipped in embedded-redis (Redis 6.2, the oldest we
+ * support). Never the machine's 6379.
  * It can be killed with SIGKILL, restarted on the same port from its AOF, and paused with
  * SIGSTOP, because failure tests need a real process to hurt.
  */
@@ -131,7 +132,11 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
+  /** SENTINEL_TEST_REDIS=embedded forces the shipped binary (Redis 6.2), as on a machine without redis-server. */
   private static String binary() throws IOException {
+    if ("embedded".equals(System.getenv("SENTINEL_TEST_REDIS"))) {
+      return ExecutableProvider.newJarResourceProvider().get().getAbsolutePath();
+    }
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       File f = new File(dir, "redis-server");
       if (f.canExecute()) return f.getAbsolutePath();

@@ -140,4 +140,27 @@ class WorkerTest {
     String id = submitNoop(1, 0, 3, null);   // as another node would: straight into Redis
     await().atMost(Duration.ofSeconds(10)).until(() -> "completed".equals(f.meta(id).get("status")));
   }
+
+  @Test void tasksSurviveAKill9OfRedisWithAppendfsyncAlways() {
+    try (RedisServerProcess own = RedisServerProcess.start("always");
+         StoreFixture g = new StoreFixture(vertx, own.url(), "");
+         TestNode n = new TestNode(own.url(), "", "worker: {instances: 2, concurrency: 8, poll_ms: 1000}\nwatcher: {interval_ms: 200}\n")) {
+      n.startWorkers("n1").startWatcher();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        ids.add(g.submit(new NewTask(UUID.randomUUID().toString(), "acme", "noop", "test",
+            new JsonObject().put("steps", 8).put("step_ms", 100), 3, 0, null, null)));
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream().anyMatch(id -> Integer.parseInt(g.meta(id).get("step")) >= 2));
+      own.kill9();
+      StoreFixture.sleep(500);   // writes fail meanwhile; workers retry while their leases last
+      own.restart();
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+          .until(() -> ids.stream().allMatch(id -> "completed".equals(g.meta(id).get("status"))));
+      for (String id : ids) {
+        assertThat(g.store.steps(id).await()).extracting(s -> s.getInteger("step"))
+            .as("steps of " + id).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+      }
+    }
+  }
 }
