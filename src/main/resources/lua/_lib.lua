@@ -9,6 +9,7 @@
 --   * `leases` holds exactly the tasks in a running status (leased, in_progress).
 local P = ARGV[1]
 local EVENTS_MAXLEN = 100000     -- stream:events is trimmed approximately (MAXLEN ~)
+local TASK_EVENTS_MAXLEN = 2000  -- task:{id}:events likewise (a task of 1000 steps fits)
 local PRIORITY_SPAN = 1000000000000  -- 1e12: FIFO sequence numbers stay below this
 
 local function now_ms()
@@ -20,6 +21,9 @@ local function meta_key(id) return P .. 'task:' .. id .. ':meta' end
 local function checkpoint_key(id) return P .. 'task:' .. id .. ':checkpoint' end
 local function steps_key(id) return P .. 'task:' .. id .. ':steps' end
 local function calls_key(id) return P .. 'task:' .. id .. ':calls' end
+local function events_key(id) return P .. 'task:' .. id .. ':events' end
+local function agent_index_key(agent) return P .. 'index:agent:' .. agent end
+local function type_index_key(task_type) return P .. 'index:type:' .. task_type end
 local function ready_key(tenant) return P .. 'queue:ready:' .. tenant end
 local function status_key(status) return P .. 'index:status:' .. status end
 local function tenant_index_key(tenant) return P .. 'index:tenant:' .. tenant end
@@ -53,12 +57,27 @@ local function dequeue_ready(id, tenant)
   end
 end
 
-local function move_status(id, from, to, created_at)
-  if from and from ~= to then redis.call('ZREM', status_key(from), id) end
+local function tenant_status_key(tenant, status) return P .. 'index:tenant:' .. tenant .. ':status:' .. status end
+
+-- Keeps the status indexes (cluster-wide and per tenant) in step with the task's status.
+local function move_status(id, tenant, from, to, created_at)
+  if from and from ~= to then
+    redis.call('ZREM', status_key(from), id)
+    redis.call('ZREM', tenant_status_key(tenant, from), id)
+  end
   redis.call('ZADD', status_key(to), tonumber(created_at), id)
+  redis.call('ZADD', tenant_status_key(tenant, to), tonumber(created_at), id)
 end
 
+-- Every accepted change leaves a record in the task's own stream, written by the same script
+-- (the audit trail, and what GET /tasks/{id}/events replays). Changes of a task's life
+-- (submitted, completed, failed, ...) also go to the cluster-wide stream:events.
 local function event(kind, id, ...)
+  redis.call('XADD', events_key(id), 'MAXLEN', '~', TASK_EVENTS_MAXLEN, '*', 'type', kind, ...)
+end
+
+local function lifecycle_event(kind, id, ...)
+  event(kind, id, ...)
   redis.call('XADD', EVENTS, 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', kind, 'task_id', id, ...)
 end
 

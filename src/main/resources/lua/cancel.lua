@@ -20,7 +20,7 @@ end
 redis.call('HSET', meta, 'status', 'cancelled', 'error', ARGV[3], 'owner', '', 'lease_expires', '',
   'completed_at', now, 'updated_at', now)
 redis.call('ZADD', FINISHED, now, id)
-move_status(id, m[1], 'cancelled', m[2])
-event('cancelled', id, 'previous_status', m[1])
+move_status(id, m[3], m[1], 'cancelled', m[2])
+lifecycle_event('cancelled', id, 'previous_status', m[1])
 redis.call('PUBLISH', SIGNAL_CANCEL, id)
 return {'OK', m[1]}

@@ -3,7 +3,7 @@
 -- the lease ends at Redis-clock now + lease_ms and is indexed in `leases` for the watcher.
 -- The tenant ring is rotated once per grant, so one tenant's backlog cannot starve another
 -- tenant's single task; within a tenant the highest priority, then the oldest, goes first.
--- (A per-tenant running cap will be checked where `eligible` is computed.)
+-- (A per-tenant cap on running tasks will be checked right before the ZPOPMIN.)
 -- ARGV: [1] prefix, [2] worker id, [3] lease_ms, [4] claim id base (random, per call), [5] max tasks
 -- Reply: flat list, 13 entries per granted task:
 --   id, epoch, claim, lease_expires, tenant_id, agent_type, task_type, task_params, step,
@@ -18,8 +18,7 @@ local misses = 0
 while granted < want and tenants > 0 and misses < tenants do
   local tenant = redis.call('LMOVE', RING, RING, 'LEFT', 'RIGHT')
   local q = ready_key(tenant)
-  local eligible = true
-  local popped = eligible and redis.call('ZPOPMIN', q) or {}
+  local popped = redis.call('ZPOPMIN', q)
   if redis.call('ZCARD', q) == 0 then
     redis.call('LREM', RING, 0, tenant)
     tenants = tenants - 1
@@ -38,7 +37,7 @@ while granted < want and tenants > 0 and misses < tenants do
       redis.call('HSET', meta, 'status', 'leased', 'owner', worker, 'claim', claim,
         'lease_expires', lease, 'updated_at', now)
       redis.call('ZADD', LEASES, lease, id)
-      move_status(id, 'queued', 'leased', m[2])
+      move_status(id, tenant, 'queued', 'leased', m[2])
       event('claimed', id, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
       local f = redis.call('HMGET', meta, 'tenant_id', 'agent_type', 'task_type', 'task_params',
         'step', 'current_node', 'attempts', 'max_attempts')

@@ -10,7 +10,7 @@
 --        | {'STALE'} | {'CANCELLED'} | {'NOT_FOUND'}
 local id, epoch, claim = ARGV[2], ARGV[3], ARGV[4]
 local meta = meta_key(id)
-local m = redis.call('HMGET', meta, 'status', 'epoch', 'claim', 'step', 'created_at')
+local m = redis.call('HMGET', meta, 'status', 'epoch', 'claim', 'step', 'created_at', 'tenant_id')
 local code = fence_fields(m, epoch, claim)
 if code ~= 'OK' then return {code} end
 local committed = tonumber(m[4])
@@ -27,7 +27,7 @@ local keep = tonumber(ARGV[11])
 if keep > 0 and length > keep then redis.call('LTRIM', steps, -keep, -1) end
 redis.call('HSET', meta, 'step', step, 'current_node', ARGV[7], 'status', 'in_progress',
   'lease_expires', lease, 'updated_at', now)
-if m[1] ~= 'in_progress' then move_status(id, m[1], 'in_progress', m[5]) end
+if m[1] ~= 'in_progress' then move_status(id, m[6], m[1], 'in_progress', m[5]) end
 redis.call('ZADD', LEASES, lease, id)
 event('step', id, 'step', step, 'node', ARGV[6], 'epoch', epoch, 'claim', claim, 'worker_id', ARGV[9])
 return {'OK', lease}

@@ -7,11 +7,11 @@ local code = fence(id, epoch, claim)
 if code ~= 'OK' then return {code} end
 local meta = meta_key(id)
 local now = now_ms()
-local m = redis.call('HMGET', meta, 'status', 'created_at')
+local m = redis.call('HMGET', meta, 'status', 'created_at', 'tenant_id')
 redis.call('HSET', meta, 'status', 'completed', 'result', ARGV[5], 'error', '', 'owner', '',
   'lease_expires', '', 'completed_at', now, 'updated_at', now)
 redis.call('ZREM', LEASES, id)
 redis.call('ZADD', FINISHED, now, id)
-move_status(id, m[1], 'completed', m[2])
-event('completed', id, 'epoch', epoch, 'claim', claim, 'worker_id', ARGV[6])
+move_status(id, m[3], m[1], 'completed', m[2])
+lifecycle_event('completed', id, 'epoch', epoch, 'claim', claim, 'worker_id', ARGV[6])
 return {'OK', now}

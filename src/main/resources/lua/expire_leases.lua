@@ -28,14 +28,14 @@ for _, id in ipairs(ids) do
     if attempts >= tonumber(m[3]) then
       redis.call('HSET', meta, 'status', 'failed', 'completed_at', now)
       redis.call('ZADD', FINISHED, now, id)
-      move_status(id, m[1], 'failed', m[4])
-      event('failed', id, 'attempts', attempts, 'epoch', epoch, 'error', err)
+      move_status(id, m[5], m[1], 'failed', m[4])
+      lifecycle_event('failed', id, 'attempts', attempts, 'epoch', epoch, 'error', err)
       failed = failed + 1
     else
       redis.call('HSET', meta, 'status', 'queued')
       enqueue_ready(id, m[5], m[6], m[7])
-      move_status(id, m[1], 'queued', m[4])
-      event('expired', id, 'attempts', attempts, 'epoch', epoch, 'previous_owner', m[8] or '')
+      move_status(id, m[5], m[1], 'queued', m[4])
+      lifecycle_event('expired', id, 'attempts', attempts, 'epoch', epoch, 'previous_owner', m[8] or '')
       requeued = requeued + 1
     end
     out[#out + 1] = id

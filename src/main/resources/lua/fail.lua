@@ -8,20 +8,20 @@ local code = fence(id, epoch, claim)
 if code ~= 'OK' then return {code} end
 local meta = meta_key(id)
 local now = now_ms()
-local m = redis.call('HMGET', meta, 'status', 'created_at', 'max_attempts')
+local m = redis.call('HMGET', meta, 'status', 'created_at', 'max_attempts', 'tenant_id')
 local attempts = redis.call('HINCRBY', meta, 'attempts', 1)
 redis.call('ZREM', LEASES, id)
 redis.call('HSET', meta, 'owner', '', 'lease_expires', '', 'error', ARGV[5], 'updated_at', now)
 if attempts >= tonumber(m[3]) then
   redis.call('HSET', meta, 'status', 'failed', 'completed_at', now)
   redis.call('ZADD', FINISHED, now, id)
-  move_status(id, m[1], 'failed', m[2])
-  event('failed', id, 'attempts', attempts, 'error', ARGV[5], 'worker_id', ARGV[7])
+  move_status(id, m[4], m[1], 'failed', m[2])
+  lifecycle_event('failed', id, 'attempts', attempts, 'error', ARGV[5], 'worker_id', ARGV[7])
   return {'FAILED', attempts}
 end
 local due = now + tonumber(ARGV[6])
 redis.call('HSET', meta, 'status', 'retrying')
 redis.call('ZADD', DELAYED, due, id)
-move_status(id, m[1], 'retrying', m[2])
-event('retrying', id, 'attempts', attempts, 'error', ARGV[5], 'due_at', due, 'worker_id', ARGV[7])
+move_status(id, m[4], m[1], 'retrying', m[2])
+lifecycle_event('retrying', id, 'attempts', attempts, 'error', ARGV[5], 'due_at', due, 'worker_id', ARGV[7])
 return {'RETRYING', attempts, due}

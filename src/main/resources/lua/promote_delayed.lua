@@ -12,7 +12,7 @@ for _, id in ipairs(ids) do
     if m[1] == 'retrying' or m[1] == 'scheduled' then
       redis.call('HSET', meta, 'status', 'queued', 'updated_at', now)
       enqueue_ready(id, m[3], m[4], m[5])
-      move_status(id, m[1], 'queued', m[2])
+      move_status(id, m[3], m[1], 'queued', m[2])
       event('ready', id, 'from', m[1])
       promoted = promoted + 1
     end

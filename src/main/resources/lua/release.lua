@@ -12,7 +12,7 @@ local m = redis.call('HMGET', meta, 'status', 'created_at', 'tenant_id', 'priori
 redis.call('HSET', meta, 'status', 'queued', 'owner', '', 'lease_expires', '', 'updated_at', now)
 redis.call('ZREM', LEASES, id)
 enqueue_ready(id, m[3], m[4], m[5])
-move_status(id, m[1], 'queued', m[2])
-event('released', id, 'epoch', epoch, 'claim', claim, 'worker_id', ARGV[5])
+move_status(id, m[3], m[1], 'queued', m[2])
+lifecycle_event('released', id, 'epoch', epoch, 'claim', claim, 'worker_id', ARGV[5])
 redis.call('PUBLISH', SIGNAL_READY, m[3])
 return {'OK'}

@@ -1,12 +1,25 @@
 -- submit.lua: create a task and make it claimable (or schedule it for run_at).
 -- Guarantees: the task hash, its queue entry, the indexes and the `submitted` event appear
 -- together or not at all; a task id is never created twice (EXISTS).
+-- With an Idempotency-Key, a retried request gets the task the first one created: the key
+-- (per tenant) is stored with the task id and a fingerprint of the request, in this script.
 -- ARGV: [1] prefix, [2] task id, [3] tenant_id, [4] agent_type, [5] task_type,
 --       [6] task_params (JSON), [7] max_attempts, [8] priority, [9] cost_limit (micro-USD, '' = none),
---       [10] run_at (Redis ms, '' = now)
--- Reply: {'OK', created_at, status} | {'EXISTS'}
+--       [10] run_at (Redis ms, '' = now), [11] idempotency key ('' = none),
+--       [12] request fingerprint, [13] idempotency key TTL ms
+-- Reply: {'OK', created_at, status} | {'EXISTS'} | {'DUPLICATE', existing task id}
+--        | {'CONFLICT', existing task id} (same key, different request)
 local id, tenant = ARGV[2], ARGV[3]
 local meta = meta_key(id)
+local idem = nil
+if ARGV[11] ~= '' then
+  idem = P .. 'idem:' .. tenant .. ':' .. ARGV[11]
+  local seen = redis.call('HMGET', idem, 'task_id', 'fingerprint')
+  if seen[1] then
+    if seen[2] == ARGV[12] then return {'DUPLICATE', seen[1]} end
+    return {'CONFLICT', seen[1]}
+  end
+end
 if redis.call('EXISTS', meta) == 1 then return {'EXISTS'} end
 local now = now_ms()
 local seq = redis.call('INCR', P .. 'seq:task')
@@ -26,6 +39,12 @@ else
 end
 redis.call('ZADD', ALL, now, id)
 redis.call('ZADD', tenant_index_key(tenant), now, id)
-move_status(id, nil, status, now)
-event('submitted', id, 'tenant_id', tenant, 'status', status)
+redis.call('ZADD', agent_index_key(ARGV[4]), now, id)
+redis.call('ZADD', type_index_key(ARGV[5]), now, id)
+if idem then
+  redis.call('HSET', idem, 'task_id', id, 'fingerprint', ARGV[12])
+  redis.call('PEXPIRE', idem, ARGV[13])
+end
+move_status(id, tenant, nil, status, now)
+lifecycle_event('submitted', id, 'tenant_id', tenant, 'status', status)
 return {'OK', now, status}

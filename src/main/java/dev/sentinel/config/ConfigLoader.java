@@ -36,7 +36,9 @@ public final class ConfigLoader {
       Map.entry("SENTINEL_RETENTION_MS", "watcher.retention_ms"),
       Map.entry("SENTINEL_DATA_DIR", "data_dir"),
       Map.entry("SENTINEL_KEY_PREFIX", "key_prefix"),
-      Map.entry("SENTINEL_ROLES", "roles"));
+      Map.entry("SENTINEL_ROLES", "roles"),
+      Map.entry("SENTINEL_ADMIN_KEY", "auth.admin_key"),
+      Map.entry("SENTINEL_AUTH_ALLOW_UNAUTHENTICATED", "auth.allow_unauthenticated"));
 
   private ConfigLoader() {}
 

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, RedisSettings redis,
                              HttpSettings http, WorkerSettings worker, WatcherSettings watcher,
-                             TaskDefaults tasks) {
+                             TaskDefaults tasks, AuthSettings auth) {
 
   public record RedisSettings(String url, String type, List<String> sentinels, String masterName,
                               int poolSize, int poolWaiting, String embeddedAppendfsync) {
@@ -38,8 +38,15 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
 
   public record TaskDefaults(int defaultMaxAttempts) {}
 
+  /** A key from the configuration: its SHA-256 digest and what it grants (a tenant, or admin). */
+  public record ConfiguredKey(String sha256, String tenantId, boolean admin) {
+    @Override public String toString() { return "ConfiguredKey[" + (admin ? "admin" : tenantId) + "]"; }
+  }
+
+  public record AuthSettings(List<ConfiguredKey> keys, boolean allowUnauthenticated) {}
+
   public SentinelConfig withRedis(RedisSettings r) {
-    return new SentinelConfig(roles, keyPrefix, dataDir, r, http, worker, watcher, tasks);
+    return new SentinelConfig(roles, keyPrefix, dataDir, r, http, worker, watcher, tasks, auth);
   }
 
   public static SentinelConfig fromJson(JsonObject j) {
@@ -64,9 +71,33 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
             integer(w, "worker.max_step_records", "max_step_records")),
         new WatcherSettings(number(wa, "watcher.interval_ms", "interval_ms"),
             number(wa, "watcher.retention_ms", "retention_ms"), integer(wa, "watcher.batch", "batch")),
-        new TaskDefaults(integer(t, "tasks.default_max_attempts", "default_max_attempts")));
+        new TaskDefaults(integer(t, "tasks.default_max_attempts", "default_max_attempts")),
+        auth(j.getValue("auth") instanceof JsonObject a ? a : new JsonObject()));
     c.validate();
     return c;
+  }
+
+  private static AuthSettings auth(JsonObject a) {
+    List<ConfiguredKey> keys = new ArrayList<>();
+    Object listed = a.getValue("keys");
+    if (listed instanceof JsonArray arr) {
+      for (int i = 0; i < arr.size(); i++) {
+        if (!(arr.getValue(i) instanceof JsonObject k)) throw new IllegalArgumentException("configuration: auth.keys[" + i + "] must be a map");
+        String sha = k.getString("sha256", "").toLowerCase(java.util.Locale.ROOT);
+        if (!sha.matches("[0-9a-f]{64}")) throw new IllegalArgumentException("configuration: auth.keys[" + i + "].sha256 must be 64 hex digits");
+        boolean admin = Boolean.parseBoolean(String.valueOf(k.getValue("admin", false)));
+        String tenant = k.getString("tenant_id");
+        if (!admin && (tenant == null || !tenant.matches("[A-Za-z0-9_.-]{1,128}"))) {
+          throw new IllegalArgumentException("configuration: auth.keys[" + i + "] needs a tenant_id or admin: true");
+        }
+        keys.add(new ConfiguredKey(sha, admin ? null : tenant, admin));
+      }
+    }
+    String adminKey = a.getString("admin_key");
+    if (adminKey != null && !adminKey.isBlank()) {
+      keys.add(new ConfiguredKey(dev.sentinel.auth.ApiKeys.digest(adminKey.trim()), null, true));
+    }
+    return new AuthSettings(List.copyOf(keys), Boolean.parseBoolean(String.valueOf(a.getValue("allow_unauthenticated", false))));
   }
 
   private void validate() {

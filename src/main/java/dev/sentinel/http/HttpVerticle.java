@@ -1,27 +1,45 @@
 package dev.sentinel.http;
 
 import dev.sentinel.agent.AgentRegistry;
+import dev.sentinel.auth.ApiKeyRecord;
+import dev.sentinel.auth.ApiKeys;
+import dev.sentinel.auth.AuthHandler;
 import dev.sentinel.config.SentinelConfig;
+import dev.sentinel.config.SentinelConfig.ConfiguredKey;
+import dev.sentinel.cost.TenantCosts;
+import dev.sentinel.limits.RateLimitSettings;
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.RedisClients;
 import dev.sentinel.store.Scripts;
+import dev.sentinel.store.TaskQueries;
 import dev.sentinel.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.redis.client.Redis;
 
-import java.net.ConnectException;
-import java.util.concurrent.TimeoutException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 
-/** The REST API. Routes read as a table of contents; all errors become problem+json here. */
+/**
+ * The REST API, built from openapi.yaml: every operation of the contract is bound to a handler
+ * by its operationId, and every request is validated against the contract before it runs.
+ * The bindings below read as the API's table of contents.
+ */
 public final class HttpVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
+  /** Paths anyone may call: probes and the API's own description. */
+  static final Set<String> PUBLIC = Set.of("/health", "/ready", "/openapi.yaml", "/docs");
 
   private final SentinelConfig config;
   private final AgentRegistry agents;
@@ -35,60 +53,113 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override public Future<?> start() {
     redis = RedisClients.create(vertx, config.redis(), "sentinel-http");
-    TaskStore store = new TaskStore(redis, new Keys(config.keyPrefix()), Scripts.load());
-    TaskHandlers tasks = new TaskHandlers(vertx, store, agents, config.tasks().defaultMaxAttempts());
+    Keys keys = new Keys(config.keyPrefix());
+    TaskStore store = new TaskStore(redis, keys, Scripts.load());
+    TaskQueries queries = new TaskQueries(redis, keys);
+    ApiKeys apiKeys = new ApiKeys(redis, keys, configuredKeys());
+    try {
+      checkExposure(apiKeys);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+    ApiContract contract = ApiContract.fromClasspath();
+    return contract.load(vertx)
+        .map(c -> router(c, contract, store, queries, apiKeys, keys))
+        .compose(router -> vertx.createHttpServer().requestHandler(router)
+            .listen(config.http().port(), config.http().host()))
+        .onSuccess(s -> {
+          server = s;
+          LOG.log(System.Logger.Level.INFO, "HTTP API listening on http://" + config.http().host() + ":" + s.actualPort()
+              + " (API reference at /docs)" + (apiKeys.enabled() ? "" : ", no API keys configured: open on loopback"));
+        });
+  }
 
-    Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
-    router.post("/tasks").handler(tasks::submit);
-    router.get("/tasks/:id").handler(tasks::get);
-    router.delete("/tasks/:id").handler(tasks::cancel);
-    router.get("/tasks/:id/steps").handler(tasks::steps);
-    router.get("/health").handler(tasks::health);
-    router.route().failureHandler(this::renderFailure);
+  private Router router(OpenAPIContract c, ApiContract contract, TaskStore store, TaskQueries queries, ApiKeys apiKeys,
+                        Keys keys) {
+    TaskHandlers tasks = new TaskHandlers(vertx, store, queries, agents, config.tasks().defaultMaxAttempts());
+    TaskEventsHandler events = new TaskEventsHandler(vertx, store, queries);
+    OperationsHandlers ops = new OperationsHandlers(redis, store, queries, 2 * config.worker().leaseMs());
+    TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys));
+    AdminHandlers admin = new AdminHandlers(apiKeys);
+    AuthHandler auth = new AuthHandler(apiKeys);
+
+    RouterBuilder rb = RouterBuilder.create(vertx, c, RequestExtractor.withBodyHandler());
+    // body first (size limit -> 413), then who is calling, then the contract's validation
+    rb.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    rb.rootHandler(rc -> {
+      if (PUBLIC.contains(rc.request().path()) || rc.request().path().startsWith("/docs/")) rc.next();
+      else auth.handle(rc);
+    });
+    bind(rb, "submitTask").addHandler(tasks::submit);
+    bind(rb, "listTasks").addHandler(tasks::list);
+    bind(rb, "getTask").addHandler(tasks::get);
+    bind(rb, "cancelTask").addHandler(tasks::cancel);
+    bind(rb, "getTaskSteps").addHandler(tasks::steps);
+    bind(rb, "getTaskCheckpoint").addHandler(tasks::checkpoint);
+    bind(rb, "streamTaskEvents").addHandler(events::stream);
+    bind(rb, "retryTask").addHandler(tasks::retry);
+    bind(rb, "getStats").addHandler(ops::stats);
+    bind(rb, "listWorkers").addHandler(ops::workers);
+    bind(rb, "health").addHandler(ops::health);
+    bind(rb, "ready").addHandler(ops::ready);
+    bind(rb, "getTenantCosts").addHandler(tenants::costs);
+    bind(rb, "getRateLimit").addHandler(tenants::getRateLimit);
+    bind(rb, "setRateLimit").addHandler(tenants::setRateLimit);
+    bind(rb, "deleteRateLimit").addHandler(tenants::deleteRateLimit);
+    bind(rb, "createApiKey").addHandler(admin::create);
+    bind(rb, "listApiKeys").addHandler(admin::list);
+    bind(rb, "deleteApiKey").addHandler(admin::revoke);
+
+    Router router = rb.createRouter();
+    router.get("/openapi.yaml").handler(rc -> rc.response().putHeader("content-type", "application/yaml").end(contract.yaml()));
+    DocsHandler.mount(router);
+    FailureRenderer failures = new FailureRenderer(config.http().maxBodyBytes(), agents);
+    router.route().failureHandler(failures);
+    router.errorHandler(404, failures);
+    router.errorHandler(405, failures);
     router.route().last().handler(rc -> Problem.of(404, "Not found", "no such endpoint: " + rc.request().method()
         + " " + rc.request().path()).send(rc));
+    return router;
+  }
 
-    return vertx.createHttpServer()
-        .requestHandler(router)
-        .listen(config.http().port(), config.http().host())
-        .onSuccess(s -> server = s);
+  /** Auth is our AuthHandler, in front of every route; the contract's security is documentation. */
+  private static OpenAPIRoute bind(RouterBuilder rb, String operationId) {
+    OpenAPIRoute route = rb.getRoute(operationId);
+    if (route == null) throw new IllegalStateException("openapi.yaml has no operation " + operationId);
+    return route.setDoSecurity(false);
+  }
+
+  private Map<String, ApiKeyRecord> configuredKeys() {
+    Map<String, ApiKeyRecord> out = new HashMap<>();
+    for (ConfiguredKey k : config.auth().keys()) {
+      out.put(k.sha256(), new ApiKeyRecord(ApiKeys.keyId(k.sha256()), k.tenantId(), k.admin(), "configured", 0));
+    }
+    return out;
+  }
+
+  /** Without keys, only loopback; an explicit setting allows more, behind an authenticating gateway. */
+  private void checkExposure(ApiKeys apiKeys) {
+    if (apiKeys.enabled() || isLoopback(config.http().host())) return;
+    if (!config.auth().allowUnauthenticated()) {
+      throw new IllegalStateException("refusing to serve the API on " + config.http().host()
+          + " without API keys: set SENTINEL_ADMIN_KEY (or auth.keys), or auth.allow_unauthenticated: true"
+          + " when a gateway in front of Sentinel authenticates callers");
+    }
+    LOG.log(System.Logger.Level.WARNING, "the API listens on " + config.http().host()
+        + " WITHOUT authentication (auth.allow_unauthenticated): only safe behind an authenticating gateway");
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   public int port() { return server == null ? -1 : server.actualPort(); }
 
   @Override public Future<?> stop() {
     return redis.close();
-  }
-
-  /** The one mapping from failures to problem+json. Nothing here ever shows a stack trace. */
-  private void renderFailure(RoutingContext rc) {
-    Throwable f = rc.failure();
-    if (f instanceof ProblemException pe) {
-      pe.problem().send(rc);
-    } else if (f instanceof HttpException he && he.getStatusCode() == 413) {
-      Problem.of(413, "Payload too large", "the request body is over " + config.http().maxBodyBytes() + " bytes").send(rc);
-    } else if (f instanceof HttpException he) {
-      Problem.of(he.getStatusCode(), "Request failed", he.getPayload() == null ? "request failed" : he.getPayload()).send(rc);
-    } else if (f == null && rc.statusCode() >= 400) {
-      Problem.of(rc.statusCode(), "Request failed", "request failed").send(rc);
-    } else if (isRedisUnavailable(f)) {
-      rc.response().putHeader("Retry-After", "1");
-      Problem.of(503, "Service unavailable", "the task store (Redis) is not reachable; retry shortly").send(rc);
-    } else {
-      LOG.log(System.Logger.Level.ERROR, "unhandled failure on " + rc.request().method() + " " + rc.request().path(), f);
-      Problem.of(500, "Internal error", "the server failed to handle this request").send(rc);
-    }
-  }
-
-  private static boolean isRedisUnavailable(Throwable f) {
-    for (Throwable t = f; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException || t instanceof ConnectException) return true;
-      String name = t.getClass().getName();
-      String msg = String.valueOf(t.getMessage());
-      if (name.contains("ConnectionPoolTooBusy") || msg.contains("Connection is closed")
-          || msg.contains("Connection refused") || msg.startsWith("LOADING") || msg.contains("Timeout")) return true;
-    }
-    return false;
   }
 }

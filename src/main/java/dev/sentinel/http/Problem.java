@@ -24,6 +24,14 @@ public record Problem(int status, String title, String detail, List<FieldError> 
     return new Problem(status, status == 400 ? "Bad request" : "Request validation failed", detail, errors);
   }
 
+  public static Problem notFound(String what) {
+    return of(404, "Not found", what + " not found");
+  }
+
+  public static Problem forbidden(String detail) {
+    return of(403, "Forbidden", detail);
+  }
+
   public JsonObject toJson() {
     JsonObject j = new JsonObject().put("type", "about:blank").put("title", title).put("status", status).put("detail", detail);
     if (!errors.isEmpty()) {
@@ -40,5 +48,10 @@ public record Problem(int status, String title, String detail, List<FieldError> 
       return;
     }
     rc.response().setStatusCode(status).putHeader("content-type", "application/problem+json").end(toJson().encode());
+  }
+
+  /** As a failure for {@code rc.fail}/{@code Future.failedFuture}, rendered by the failure handler. */
+  public ProblemException asException() {
+    return new ProblemException(this);
   }
 }

@@ -1,10 +1,11 @@
 package dev.sentinel.http;
 
 import dev.sentinel.agent.AgentRegistry;
-import dev.sentinel.http.Problem.FieldError;
+import dev.sentinel.auth.Caller;
 import dev.sentinel.signal.Signals;
 import dev.sentinel.store.NewTask;
-import dev.sentinel.store.Reply;
+import dev.sentinel.store.TaskFilter;
+import dev.sentinel.store.TaskQueries;
 import dev.sentinel.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,96 +13,158 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.HexFormat;
+
+import static dev.sentinel.http.Access.caller;
+import static dev.sentinel.http.Access.json;
+import static dev.sentinel.http.Access.visibleTask;
+import static dev.sentinel.http.Access.within;
 
 /**
- * The task endpoints, one small method each. They take validated values, call the store and
- * render JSON; every failure goes to the router's failure handler, which renders problem+json.
+ * The task endpoints, one small method each. The contract has validated the request's shape
+ * before any of them runs; they check access, call the store and render JSON. Failures go to
+ * {@link FailureRenderer}.
  */
 public final class TaskHandlers {
 
-  /** A Redis call that takes longer than this answers 503 rather than hanging the client. */
-  static final long REDIS_TIMEOUT_MS = 1000;
+  /** How many index entries one listing may walk when several filters combine. */
+  static final int LIST_SCAN_BUDGET = 20_000;
 
   private final Vertx vertx;
   private final TaskStore store;
+  private final TaskQueries queries;
   private final AgentRegistry agents;
   private final int defaultMaxAttempts;
 
-  public TaskHandlers(Vertx vertx, TaskStore store, AgentRegistry agents, int defaultMaxAttempts) {
+  public TaskHandlers(Vertx vertx, TaskStore store, TaskQueries queries, AgentRegistry agents, int defaultMaxAttempts) {
     this.vertx = vertx;
     this.store = store;
+    this.queries = queries;
     this.agents = agents;
     this.defaultMaxAttempts = defaultMaxAttempts;
   }
 
-  /** POST /tasks -> 201 with the task. */
+  /** POST /tasks: 201 with the task; 200 with the earlier task for a repeated Idempotency-Key. */
   public void submit(RoutingContext rc) {
     NewTask task = TaskRequest.parse(rc.body().buffer(), agents, defaultMaxAttempts);
-    within(store.submit(task))
-        .compose(s -> {
-          if (s.reply() != Reply.OK) return Future.failedFuture(new IllegalStateException("task id collision: " + task.id()));
-          vertx.eventBus().publish(Signals.TASK_READY, task.tenantId());
-          return within(store.get(task.id()));
+    Caller who = caller(rc);
+    if (!who.mayAccess(task.tenantId())) {
+      throw Problem.forbidden("this API key belongs to tenant " + who.tenantId() + "; tenant_id must match").asException();
+    }
+    String idempotencyKey = rc.request().getHeader("Idempotency-Key");
+    String fingerprint = idempotencyKey == null ? null : sha256(rc.body().buffer().getBytes());
+    within(store.submit(task, idempotencyKey, fingerprint))
+        .compose(s -> switch (s.reply()) {
+          case OK -> {
+            vertx.eventBus().publish(Signals.TASK_READY, task.tenantId());
+            yield within(store.get(task.id())).map(m -> new Rendered(201, TaskJson.from(m.orElseThrow())));
+          }
+          case DUPLICATE -> within(store.get(s.taskId())).map(m -> new Rendered(200, TaskJson.from(m.orElseThrow(
+              () -> Problem.of(409, "Conflict", "the task this Idempotency-Key created is gone").asException()))));
+          case CONFLICT -> Future.failedFuture(Problem.of(409, "Conflict", "Idempotency-Key " + idempotencyKey
+              + " was used for a different request (task " + s.taskId() + ")").asException());
+          default -> Future.failedFuture(new IllegalStateException("submit answered " + s.reply()));
         })
-        .onSuccess(m -> rc.response().setStatusCode(201)
-            .putHeader("location", "/tasks/" + task.id())
-            .putHeader("content-type", "application/json")
-            .end(TaskJson.from(m.orElseThrow()).encode()))
+        .onSuccess(r -> {
+          rc.response().putHeader("location", "/tasks/" + r.body().getString("task_id"));
+          json(rc, r.status(), r.body());
+        })
         .onFailure(rc::fail);
   }
 
-  /** GET /tasks/{id} */
+  private record Rendered(int status, JsonObject body) {}
+
+  /** GET /tasks: newest first; offset or cursor paging; a tenant key sees its own tenant only. */
+  public void list(RoutingContext rc) {
+    Caller who = caller(rc);
+    String tenant = rc.request().getParam("tenant_id");
+    if (who.kind() == Caller.Kind.TENANT) {
+      if (tenant != null && !tenant.equals(who.tenantId())) {
+        throw Problem.forbidden("this API key belongs to tenant " + who.tenantId()).asException();
+      }
+      tenant = who.tenantId();
+    }
+    TaskFilter filter = new TaskFilter(rc.request().getParam("status_filter"), tenant,
+        rc.request().getParam("agent_type"), rc.request().getParam("task_type"));
+    int limit = intParam(rc, "limit", 100);
+    int offset = intParam(rc, "offset", 0);
+    String cursor = rc.request().getParam("cursor", "");
+    within(store.listTaskIds(filter, cursor, offset, limit, LIST_SCAN_BUDGET))
+        .compose(page -> within(queries.tasks(page.taskIds())).map(tasks -> new JsonObject()
+            .put("tasks", new JsonArray(tasks.stream().map(TaskJson::from).toList()))
+            .put("total", page.total())
+            .put("next_cursor", page.nextCursor())))
+        .onSuccess(body -> json(rc, 200, body))
+        .onFailure(rc::fail);
+  }
+
+  /** GET /tasks/{task_id} */
   public void get(RoutingContext rc) {
-    String id = taskId(rc);
-    within(store.get(id))
-        .onSuccess(m -> {
-          if (m.isEmpty()) notFound(id).send(rc);
-          else json(rc, 200, TaskJson.from(m.get()));
-        })
+    visibleTask(rc, store, rc.pathParam("task_id"))
+        .onSuccess(m -> json(rc, 200, TaskJson.from(m)))
         .onFailure(rc::fail);
   }
 
-  /** GET /tasks/{id}/steps: the committed steps, oldest first. */
-  public void steps(RoutingContext rc) {
-    String id = taskId(rc);
-    within(store.get(id))
-        .compose(m -> m.isEmpty() ? Future.succeededFuture((JsonArray) null)
-            : within(store.steps(id)).map(steps -> new JsonArray(steps.stream().map(TaskHandlers::stepView).toList())))
-        .onSuccess(steps -> {
-          if (steps == null) notFound(id).send(rc);
-          else json(rc, 200, new JsonObject().put("task_id", id).put("steps", steps));
-        })
-        .onFailure(rc::fail);
-  }
-
-  /** DELETE /tasks/{id}: 204 cancelled, 404 unknown, 400 already finished. */
+  /** DELETE /tasks/{task_id}: 204 cancelled, 404 unknown, 400 already finished. */
   public void cancel(RoutingContext rc) {
-    String id = taskId(rc);
-    within(store.cancel(id, "cancelled by request"))
+    String id = rc.pathParam("task_id");
+    visibleTask(rc, store, id)
+        .compose(m -> within(store.cancel(id, "cancelled by request")))
         .onSuccess(c -> {
           switch (c.reply()) {
             case OK -> rc.response().setStatusCode(204).end();
-            case NOT_FOUND -> notFound(id).send(rc);
+            case NOT_FOUND -> Problem.notFound("Task " + id).send(rc);
             case FINISHED -> Problem.of(400, "Task already finished",
                 "task " + id + " is already " + c.status() + " and cannot be cancelled").send(rc);
-            default -> rc.fail(new IllegalStateException("unexpected cancel reply " + c.reply()));
+            default -> rc.fail(new IllegalStateException("cancel answered " + c.reply()));
           }
         })
         .onFailure(rc::fail);
   }
 
-  /** GET /health: 200 when Redis answers within a second, else 503. */
-  public void health(RoutingContext rc) {
-    within(store.ping()).otherwise(false).onSuccess(ok -> json(rc, ok ? 200 : 503, new JsonObject()
-        .put("status", ok ? "healthy" : "unhealthy")
-        .put("redis_connected", ok)
-        .put("timestamp", Instant.now().toString())));
+  /** GET /tasks/{task_id}/steps: the committed steps, oldest first. */
+  public void steps(RoutingContext rc) {
+    String id = rc.pathParam("task_id");
+    visibleTask(rc, store, id)
+        .compose(m -> within(store.steps(id)))
+        .onSuccess(steps -> json(rc, 200, new JsonObject().put("task_id", id)
+            .put("steps", new JsonArray(steps.stream().map(TaskHandlers::stepView).toList()))))
+        .onFailure(rc::fail);
   }
 
-  private static JsonObject stepView(JsonObject s) {
+  /** GET /tasks/{task_id}/checkpoint */
+  public void checkpoint(RoutingContext rc) {
+    String id = rc.pathParam("task_id");
+    visibleTask(rc, store, id)
+        .compose(m -> within(store.checkpoint(id)))
+        .onSuccess(cp -> json(rc, 200, new JsonObject().put("task_id", id).put("checkpoint", cp.orElse(null))))
+        .onFailure(rc::fail);
+  }
+
+  /** POST /tasks/{task_id}/retry: a failed or cancelled task runs again from its last checkpoint. */
+  public void retry(RoutingContext rc) {
+    String id = rc.pathParam("task_id");
+    visibleTask(rc, store, id)
+        .compose(m -> within(store.retry(id)))
+        .compose(r -> switch (r.reply()) {
+          case OK -> {
+            vertx.eventBus().publish(Signals.TASK_READY, "*");
+            yield within(store.get(id));
+          }
+          case NOT_FOUND -> Future.failedFuture(Problem.notFound("Task " + id).asException());
+          case WRONG_STATUS -> Future.failedFuture(Problem.of(409, "Conflict", "task " + id + " is " + r.status()
+              + "; only failed or cancelled tasks can be retried").asException());
+          default -> Future.failedFuture(new IllegalStateException("retry answered " + r.reply()));
+        })
+        .onSuccess(m -> json(rc, 200, TaskJson.from(m.orElseThrow())))
+        .onFailure(rc::fail);
+  }
+
+  static JsonObject stepView(JsonObject s) {
     Long at = s.getLong("committed_at");
     return new JsonObject()
         .put("step", s.getInteger("step"))
@@ -112,24 +175,18 @@ public final class TaskHandlers {
         .put("committed_at", at == null ? null : Instant.ofEpochMilli(at).toString());
   }
 
-  private static String taskId(RoutingContext rc) {
-    String id = rc.pathParam("id");
-    if (id == null || !TaskRequest.IDENTIFIER.matcher(id).matches()) {
-      throw new ProblemException(Problem.invalid(400, List.of(new FieldError("task_id",
-          "task_id must be 1-128 characters of letters, digits, '_', '.' and '-'"))));
+  static int intParam(RoutingContext rc, String name, int dflt) {
+    String v = rc.request().getParam(name);
+    return v == null || v.isEmpty() ? dflt : Integer.parseInt(v);
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
-    return id;
   }
 
-  private static Problem notFound(String id) {
-    return Problem.of(404, "Not found", "Task " + id + " not found");
-  }
-
-  private static void json(RoutingContext rc, int status, JsonObject body) {
-    rc.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
-  }
-
-  private <T> Future<T> within(Future<T> f) {
-    return f.timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-  }
+  static String utf8(byte[] b) { return new String(b, StandardCharsets.UTF_8); }
 }

@@ -38,6 +38,16 @@ public final class TaskRequest {
 
   private TaskRequest() {}
 
+  /** The friendly per-field errors for a body the contract refused (empty if this code finds none). */
+  public static List<FieldError> fieldErrors(Buffer body, AgentRegistry agents) {
+    try {
+      parse(body, agents, 3);
+      return List.of();
+    } catch (ProblemException e) {
+      return e.problem().errors();
+    }
+  }
+
   public static NewTask parse(Buffer body, AgentRegistry agents, int defaultMaxAttempts) {
     JsonObject j;
     try {

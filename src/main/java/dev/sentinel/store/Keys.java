@@ -9,6 +9,7 @@ package dev.sentinel.store;
  * task:{id}:checkpoint    STRING latest committed checkpoint (JSON, schema_version inside)
  * task:{id}:steps         LIST   one JSON record per committed step (capped)
  * task:{id}:calls         HASH   LLM call records by call_id (later)
+ * task:{id}:events        STREAM the task's audit trail: every accepted change (SSE replays it)
  * worker:{id}:hb          STRING heartbeat JSON with a TTL
  * workers                 ZSET   worker id -> last heartbeat (Redis ms)
  * stream:events           STREAM lifecycle and audit events, MAXLEN ~
@@ -18,6 +19,12 @@ package dev.sentinel.store;
  * queue:delayed           ZSET   task id -> due time (backoff retries, run_at)
  * index:status:{status}   ZSET   task id -> created_at, per status (listing, /stats)
  * index:tenant:{tenant}   ZSET   task id -> created_at, per tenant
+ * index:tenant:{t}:status:{s} ZSET per tenant and status
+ * index:agent:{agent}     ZSET   per agent_type;  index:type:{task_type}  per task_type
+ * idem:{tenant}:{key}     HASH   Idempotency-Key -> task id + request fingerprint (24 h TTL)
+ * cost:tenant:{id}:total  HASH   a tenant's cost totals (micro-USD, calls), kept by the cost ledger
+ * limits:tenant:{id}:rate HASH   a tenant's submission rate-limit settings
+ * auth:keys, auth:key_ids HASH   API key digest -> record; key id -> digest
  * index:all               ZSET   task id -> created_at
  * index:finished          ZSET   task id -> finished_at (retention)
  * seq:task                STRING submission counter (FIFO order)
@@ -40,6 +47,12 @@ public record Keys(String prefix) {
   public String delayed() { return prefix + "queue:delayed"; }
   public String statusIndex(String status) { return prefix + "index:status:" + status; }
   public String tenantIndex(String tenant) { return prefix + "index:tenant:" + tenant; }
+  public String tenantStatusIndex(String tenant, String status) { return prefix + "index:tenant:" + tenant + ":status:" + status; }
+  public String agentIndex(String agent) { return prefix + "index:agent:" + agent; }
+  public String typeIndex(String taskType) { return prefix + "index:type:" + taskType; }
+  public String taskEvents(String taskId) { return prefix + "task:" + taskId + ":events"; }
+  public String tenantCostTotals(String tenant) { return prefix + "cost:tenant:" + tenant + ":total"; }
+  public String rateLimitSettings(String tenant) { return prefix + "limits:tenant:" + tenant + ":rate"; }
   public String allTasks() { return prefix + "index:all"; }
   public String finished() { return prefix + "index:finished"; }
   public String readySignal() { return prefix + "signal:ready"; }

@@ -21,7 +21,13 @@ public enum Reply {
   /** The node failure was counted and the task will run again after a backoff. */
   RETRYING,
   /** The task used up its attempts and failed for good. */
-  FAILED;
+  FAILED,
+  /** An Idempotency-Key seen before with the same request: the task it created is returned. */
+  DUPLICATE,
+  /** An Idempotency-Key seen before with a different request. */
+  CONFLICT,
+  /** The task is not in a status this operation applies to (e.g. retry of a running task). */
+  WRONG_STATUS;
 
   static Reply parse(String text) {
     return valueOf(text);

@@ -6,7 +6,10 @@ import java.util.List;
 public final class Results {
   private Results() {}
 
-  public record Submitted(Reply reply, long createdAt, String status) {}
+  /** {@code taskId} is the new task's, or for DUPLICATE and CONFLICT the one the key created. */
+  public record Submitted(Reply reply, String taskId, long createdAt, String status) {}
+
+  public record Retried(Reply reply, String status) {}
 
   /** {@code committed} is the task's committed step count when the reply is DUP or OUT_OF_ORDER. */
   public record Committed(Reply reply, long leaseExpires, long committed) {}

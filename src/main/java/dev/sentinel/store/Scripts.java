@@ -3,17 +3,19 @@ package dev.sentinel.store;
 /** The state machine, one script per operation; the file names in resources/lua match these. */
 public record Scripts(LuaScript submit, LuaScript claim, LuaScript renew, LuaScript commitStep,
                       LuaScript complete, LuaScript fail, LuaScript release, LuaScript expireLeases,
-                      LuaScript promoteDelayed, LuaScript applyRetention, LuaScript cancel) {
+                      LuaScript promoteDelayed, LuaScript applyRetention, LuaScript cancel, LuaScript retry,
+                      LuaScript listTasks) {
 
   public static Scripts load() {
     return new Scripts(LuaScript.load("submit"), LuaScript.load("claim"), LuaScript.load("renew"),
         LuaScript.load("commit_step"), LuaScript.load("complete"), LuaScript.load("fail"),
         LuaScript.load("release"), LuaScript.load("expire_leases"), LuaScript.load("promote_delayed"),
-        LuaScript.load("apply_retention"), LuaScript.load("cancel"));
+        LuaScript.load("apply_retention"), LuaScript.load("cancel"), LuaScript.load("retry"),
+        LuaScript.load("list_tasks"));
   }
 
   public LuaScript[] all() {
     return new LuaScript[] {submit, claim, renew, commitStep, complete, fail, release, expireLeases,
-        promoteDelayed, applyRetention, cancel};
+        promoteDelayed, applyRetention, cancel, retry, listTasks};
   }
 }

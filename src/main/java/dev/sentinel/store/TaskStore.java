@@ -44,13 +44,46 @@ public final class TaskStore {
 
   public Future<Void> loadScripts() { return runner.loadAll(scripts); }
 
+  /** How long an Idempotency-Key is remembered. */
+  public static final long IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000L;
+
   public Future<Submitted> submit(NewTask t) {
+    return submit(t, null, null);
+  }
+
+  /**
+   * @param idempotencyKey  the client's Idempotency-Key, or null
+   * @param fingerprint     identifies the request, so a reused key with another request is caught
+   */
+  public Future<Submitted> submit(NewTask t, String idempotencyKey, String fingerprint) {
     return runner.run(scripts.submit(), t.id(), t.tenantId(), t.agentType(), t.taskType(), t.params().encode(),
-            t.maxAttempts(), t.priority(), t.costLimitMicros(), t.runAt())
+            t.maxAttempts(), t.priority(), t.costLimitMicros(), t.runAt(), idempotencyKey, fingerprint,
+            IDEMPOTENCY_TTL_MS)
         .map(r -> {
           Reply reply = Reply.parse(r.get(0).toString());
-          return reply == Reply.OK ? new Submitted(reply, r.get(1).toLong(), r.get(2).toString())
-              : new Submitted(reply, 0, null);
+          return switch (reply) {
+            case OK -> new Submitted(reply, t.id(), r.get(1).toLong(), r.get(2).toString());
+            case DUPLICATE, CONFLICT -> new Submitted(reply, r.get(1).toString(), 0, null);
+            default -> new Submitted(reply, null, 0, null);
+          };
+        });
+  }
+
+  public Future<Results.Retried> retry(String taskId) {
+    return runner.run(scripts.retry(), taskId).map(r ->
+        new Results.Retried(Reply.parse(r.get(0).toString()), r.size() > 1 ? r.get(1).toString() : null));
+  }
+
+  /** One page of task ids, newest first (see list_tasks.lua). */
+  public record Page(long total, String nextCursor, List<String> taskIds) {}
+
+  public Future<Page> listTaskIds(TaskFilter f, String cursor, int offset, int limit, int scanBudget) {
+    return runner.run(scripts.listTasks(), f.status(), f.tenantId(), f.agentType(), f.taskType(), cursor, offset,
+        limit, scanBudget).map(r -> {
+          List<String> ids = new ArrayList<>();
+          for (int i = 2; i < r.size(); i++) ids.add(r.get(i).toString());
+          String next = r.get(1).toString();
+          return new Page(r.get(0).toLong(), next.isEmpty() ? null : next, ids);
         });
   }
 

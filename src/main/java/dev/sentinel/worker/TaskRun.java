@@ -137,24 +137,27 @@ final class TaskRun {
       withRetry("commit step " + stepNo, () -> worker.store().commitStep(commit, worker.workerId(),
           worker.settings().leaseMs(), worker.settings().maxStepRecords()))
           .onSuccess(c -> {
-            switch (c.reply()) {
-              case OK, DUP -> {   // DUP: our own earlier try landed and its reply was lost
+            // a switch expression, so the compiler makes us decide for every reply there is
+            Runnable then = switch (c.reply()) {
+              case OK, DUP -> () -> {   // DUP: our own earlier try landed and its reply was lost
                 leaseConfirmed(sent);
                 state = newState;
                 step = stepNo;
                 nodeName = nextNode;
                 next();
-              }
-              case OUT_OF_ORDER -> {
+              };
+              case OUT_OF_ORDER -> () -> {
                 // Redis lost acknowledged commits (restart without fsync): hand the task back,
                 // the next claim resumes from what Redis really holds.
                 LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": step " + stepNo
                     + " out of order (Redis holds " + c.committed() + "); handing it back");
                 release();
-              }
-              case STALE, CANCELLED, NOT_FOUND -> abort(c.reply().name());
-              case EXISTS, FINISHED, RETRYING, FAILED -> abort("unexpected commit reply " + c.reply());
-            }
+              };
+              case STALE, CANCELLED, NOT_FOUND -> () -> abort(c.reply().name());
+              case EXISTS, FINISHED, RETRYING, FAILED, DUPLICATE, CONFLICT, WRONG_STATUS ->
+                  () -> abort("unexpected commit reply " + c.reply());
+            };
+            then.run();
           })
           .onFailure(e -> abort("commit failed: " + e.getMessage()));
     });

@@ -164,12 +164,14 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
         .onSuccess(r -> {
           for (int i = 0; i < runs.size(); i++) {
             Reply reply = r.replies().get(i);
-            switch (reply) {
-              case OK -> runs.get(i).leaseConfirmed(sent);
-              case STALE, CANCELLED, NOT_FOUND -> runs.get(i).abort("renew answered " + reply);
-              case DUP, OUT_OF_ORDER, EXISTS, FINISHED, RETRYING, FAILED ->
-                  runs.get(i).abort("unexpected renew reply " + reply);
-            }
+            TaskRun run = runs.get(i);
+            Runnable then = switch (reply) {
+              case OK -> () -> run.leaseConfirmed(sent);
+              case STALE, CANCELLED, NOT_FOUND -> () -> run.abort("renew answered " + reply);
+              case DUP, OUT_OF_ORDER, EXISTS, FINISHED, RETRYING, FAILED, DUPLICATE, CONFLICT, WRONG_STATUS ->
+                  () -> run.abort("unexpected renew reply " + reply);
+            };
+            then.run();
           }
         })
         .onFailure(e -> LOG.log(System.Logger.Level.WARNING, workerId + ": lease renewal failed: " + e.getMessage()));

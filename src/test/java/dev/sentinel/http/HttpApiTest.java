@@ -94,7 +94,7 @@ class HttpApiTest {
   @Test void malformedJsonIs400AndStoresNothing() {
     JsonObject p = problem(api.post("/tasks", "{\"tenant_id\": \"acme\","), 400);
     assertThat(p.getString("detail")).contains("not valid JSON");
-    problem(api.post("/tasks", "[1,2]"), 400);
+    problem(api.post("/tasks", "[1,2]"), 422);   // valid JSON, wrong shape: a schema violation
     problem(api.post("/tasks", ""), 400);
     assertThat(storedTasks()).isZero();
   }
@@ -133,12 +133,12 @@ class HttpApiTest {
     assertThat(storedTasks()).isZero();
   }
 
-  @Test void unknownTaskIs404AndAnInvalidIdIs400() {
+  @Test void unknownTaskIs404AndAnInvalidIdIs422() {
     JsonObject p = problem(api.get("/tasks/no-such-task"), 404);
     assertThat(p.getString("detail")).isEqualTo("Task no-such-task not found");
     problem(api.get("/tasks/no-such-task/steps"), 404);
     problem(api.delete("/tasks/no-such-task"), 404);
-    assertThat(fields(problem(api.get("/tasks/bad%20id"), 400))).containsExactly("task_id");
+    assertThat(fields(problem(api.get("/tasks/bad%20id"), 422))).containsExactly("task_id");
     problem(api.get("/no/such/endpoint"), 404);
   }
 

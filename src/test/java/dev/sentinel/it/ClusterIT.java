@@ -114,17 +114,17 @@ class ClusterIT {
     }
   }
 
-  /** Redis-clock ms of the first claim of each task after {@code sinceMs}, from the audit stream. */
+  /** Redis-clock ms of the first claim of each task after {@code sinceMs}, from the tasks' audit streams. */
   private Map<String, Long> firstClaimAfter(Set<String> tasks, long sinceMs) {
     Map<String, Long> first = new HashMap<>();
-    Response entries = f.cmd(Command.XRANGE, f.keys.events(), sinceMs + "-0", "+");
-    for (Response e : entries) {
-      long at = Long.parseLong(e.get(0).toString().split("-")[0]);
-      Map<String, String> fields = new HashMap<>();
-      Response kv = e.get(1);
-      for (int i = 0; i + 1 < kv.size(); i += 2) fields.put(kv.get(i).toString(), kv.get(i + 1).toString());
-      String task = fields.get("task_id");
-      if ("claimed".equals(fields.get("type")) && tasks.contains(task)) first.putIfAbsent(task, at);
+    for (String task : tasks) {
+      Response entries = f.cmd(Command.XRANGE, f.keys.taskEvents(task), sinceMs + "-0", "+");
+      for (Response e : entries) {
+        Response kv = e.get(1);
+        if ("claimed".equals(kv.get(1).toString())) {   // fields start with type <kind>
+          first.putIfAbsent(task, Long.parseLong(e.get(0).toString().split("-")[0]));
+        }
+      }
     }
     return first;
   }

@@ -1,0 +1,82 @@
+package dev.sentinel.http;
+
+import dev.sentinel.agent.AgentRegistry;
+import dev.sentinel.http.Problem.FieldError;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.openapi.validation.ValidatorException;
+
+import java.net.ConnectException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one mapping from failures to problem+json. Nothing here ever shows a stack trace: an
+ * unexpected failure is logged and answered with a bare 500.
+ */
+final class FailureRenderer implements Handler<RoutingContext> {
+
+  private static final System.Logger LOG = System.getLogger(FailureRenderer.class.getName());
+
+  private final long maxBodyBytes;
+  private final AgentRegistry agents;
+
+  FailureRenderer(long maxBodyBytes, AgentRegistry agents) {
+    this.maxBodyBytes = maxBodyBytes;
+    this.agents = agents;
+  }
+
+  @Override public void handle(RoutingContext rc) {
+    problem(rc).send(rc);
+  }
+
+  private Problem problem(RoutingContext rc) {
+    Throwable f = rc.failure();
+    if (f instanceof ProblemException pe) return pe.problem();
+    if (f instanceof HttpException he && he.getCause() instanceof ValidatorException ve) return validation(rc, ve);
+    if (f instanceof HttpException he && he.getStatusCode() == 413) {
+      return Problem.of(413, "Payload too large", "the request body is over " + maxBodyBytes + " bytes");
+    }
+    if (f instanceof HttpException he) return Problem.of(he.getStatusCode(), "Request failed", reason(he.getStatusCode()));
+    if (f == null) return Problem.of(rc.statusCode() >= 400 ? rc.statusCode() : 500, "Request failed", reason(rc.statusCode()));
+    if (isRedisUnavailable(f)) {
+      rc.response().putHeader("Retry-After", "1");
+      return Problem.of(503, "Service unavailable", "the task store (Redis) is not reachable; retry shortly");
+    }
+    LOG.log(System.Logger.Level.ERROR, "unhandled failure on " + rc.request().method() + " " + rc.request().path(), f);
+    return Problem.of(500, "Internal error", "the server failed to handle this request");
+  }
+
+  /** For POST /tasks, our own field messages are friendlier than the schema validator's. */
+  private Problem validation(RoutingContext rc, ValidatorException ve) {
+    Problem generic = ValidationProblems.of(ve);
+    if (generic.status() == 422 && rc.request().method() == HttpMethod.POST && "/tasks".equals(rc.request().path())
+        && rc.body() != null && rc.body().buffer() != null) {
+      List<FieldError> ours = TaskRequest.fieldErrors(rc.body().buffer(), agents);
+      if (!ours.isEmpty()) return Problem.invalid(422, ours);
+    }
+    return generic;
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 404 -> "no such endpoint";
+      case 405 -> "this endpoint does not take that method";
+      case 415 -> "send the body as application/json";
+      default -> "the request failed";
+    };
+  }
+
+  private static boolean isRedisUnavailable(Throwable f) {
+    for (Throwable t = f; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof ConnectException) return true;
+      String name = t.getClass().getName();
+      String msg = String.valueOf(t.getMessage());
+      if (name.contains("ConnectionPoolTooBusy") || msg.contains("Connection is closed")
+          || msg.contains("Connection refused") || msg.startsWith("LOADING") || msg.contains("Timeout")) return true;
+    }
+    return false;
+  }
+}

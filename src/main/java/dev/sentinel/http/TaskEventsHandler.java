@@ -1,0 +1,114 @@
+package dev.sentinel.http;
+
+import dev.sentinel.store.TaskQueries;
+import dev.sentinel.store.TaskQueries.TaskEvent;
+import dev.sentinel.store.TaskStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * GET /tasks/{task_id}/events as server-sent events: the task's past events, then live ones,
+ * read from the task's own stream (the audit trail the scripts write). {@code Last-Event-ID}
+ * resumes after that event. Live events are picked up by polling the stream from the last id
+ * sent, so a client costs one small read per poll and no dedicated Redis connection. The
+ * stream ends once the task is final and its last event was sent.
+ */
+public final class TaskEventsHandler {
+
+  static final long POLL_MS = 250;
+  static final long KEEPALIVE_MS = 15_000;
+  private static final int BATCH = 200;
+  private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
+
+  private final Vertx vertx;
+  private final TaskStore store;
+  private final TaskQueries queries;
+
+  public TaskEventsHandler(Vertx vertx, TaskStore store, TaskQueries queries) {
+    this.vertx = vertx;
+    this.store = store;
+    this.queries = queries;
+  }
+
+  public void stream(RoutingContext rc) {
+    String id = rc.pathParam("task_id");
+    String lastEventId = rc.request().getHeader("Last-Event-ID");
+    Access.visibleTask(rc, store, id).onSuccess(m -> {
+      HttpServerResponse resp = rc.response()
+          .setChunked(true)
+          .putHeader("content-type", "text/event-stream; charset=utf-8")
+          .putHeader("cache-control", "no-cache")
+          .putHeader("x-accel-buffering", "no");
+      resp.write(": task " + id + "\n\n");
+      new Follower(id, resp, lastEventId == null ? "0" : lastEventId).start();
+    }).onFailure(rc::fail);
+  }
+
+  /** Follows one task's stream for one client. */
+  private final class Follower {
+    private final String taskId;
+    private final HttpServerResponse resp;
+    private String lastId;
+    private boolean closed;
+    private long keepalive;
+
+    Follower(String taskId, HttpServerResponse resp, String lastId) {
+      this.taskId = taskId;
+      this.resp = resp;
+      this.lastId = lastId;
+    }
+
+    void start() {
+      resp.closeHandler(v -> stop());
+      keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> {
+        if (!closed) resp.write(": keepalive\n\n");
+      });
+      poll(false);
+    }
+
+    /** @param finalSeen the task was final at the previous look: drain what is left, then end */
+    private void poll(boolean finalSeen) {
+      if (closed) return;
+      Access.within(queries.events(taskId, lastId, BATCH)).onComplete(ar -> {
+        if (closed) return;
+        if (ar.failed()) {   // Redis away: end; the client reconnects with Last-Event-ID
+          end();
+          return;
+        }
+        List<TaskEvent> events = ar.result();
+        for (TaskEvent e : events) {
+          resp.write("id: " + e.id() + "\nevent: " + e.type() + "\ndata: " + e.fields().encode() + "\n\n");
+          lastId = e.id();
+        }
+        if (events.size() == BATCH) {
+          poll(finalSeen);
+        } else if (finalSeen) {
+          end();
+        } else if (events.isEmpty()) {
+          Access.within(store.get(taskId)).onComplete(s -> {
+            if (s.failed() || s.result().isEmpty()) end();
+            else if (FINAL.contains(s.result().get().get("status"))) poll(true);
+            else vertx.setTimer(POLL_MS, t -> poll(false));
+          });
+        } else {
+          vertx.setTimer(POLL_MS, t -> poll(false));
+        }
+      });
+    }
+
+    private void end() {
+      if (closed) return;
+      stop();
+      resp.end();
+    }
+
+    private void stop() {
+      closed = true;
+      vertx.cancelTimer(keepalive);
+    }
+  }
+}
