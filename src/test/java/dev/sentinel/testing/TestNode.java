@@ -41,6 +41,11 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /** YAML that turns API keys on with one admin key (more keys: POST /admin/api-keys). */
+  public static String adminKeyYaml(String adminKey) {
+    return "auth:\n  keys:\n    - {sha256: " + dev.sentinel.auth.ApiKeys.digest(adminKey) + ", admin: true}\n";
+  }
+
   public TestNode startWorkers(String name) {
     vertx.deployVerticle(new RedisSignalBridge(config.redis(), new Keys(config.keyPrefix()))).await();
     AgentRegistry agents = AgentRegistry.builtIn();
