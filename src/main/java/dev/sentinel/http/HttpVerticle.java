@@ -84,7 +84,9 @@ public final class HttpVerticle extends VerticleBase {
     AuthHandler auth = new AuthHandler(apiKeys);
 
     RouterBuilder rb = RouterBuilder.create(vertx, c, RequestExtractor.withBodyHandler());
-    // body first (size limit -> 413), then who is calling, then the contract's validation
+    // odd inputs refused first, then the body (size limit -> 413), then who is calling, then
+    // the contract's validation
+    rb.rootHandler(new RequestGuard());
     rb.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     rb.rootHandler(rc -> {
       if (PUBLIC.contains(rc.request().path()) || rc.request().path().startsWith("/docs/")) rc.next();
@@ -115,6 +117,7 @@ public final class HttpVerticle extends VerticleBase {
     DocsHandler.mount(router);
     FailureRenderer failures = new FailureRenderer(config.http().maxBodyBytes(), agents);
     router.route().failureHandler(failures);
+    router.errorHandler(400, failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
     router.route().last().handler(rc -> Problem.of(404, "Not found", "no such endpoint: " + rc.request().method()

@@ -175,9 +175,16 @@ public final class TaskHandlers {
         .put("committed_at", at == null ? null : Instant.ofEpochMilli(at).toString());
   }
 
+  /** The contract has checked the value is an integer, which includes forms like 1.0 and 1e2. */
   static int intParam(RoutingContext rc, String name, int dflt) {
     String v = rc.request().getParam(name);
-    return v == null || v.isEmpty() ? dflt : Integer.parseInt(v);
+    if (v == null || v.isEmpty()) return dflt;
+    try {
+      return new java.math.BigDecimal(v.trim()).intValueExact();
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw Problem.invalid(422, java.util.List.of(new Problem.FieldError(name, "the query parameter " + name
+          + " must be a whole number"))).asException();
+    }
   }
 
   private static String sha256(byte[] bytes) {

@@ -39,7 +39,7 @@ public final class TenantHandlers {
   public void setRateLimit(RoutingContext rc) {
     String tenant = rc.pathParam("tenant_id");
     Access.requireAdmin(rc);
-    long capacity = Long.parseLong(rc.request().getParam("capacity"));
+    long capacity = TaskHandlers.intParam(rc, "capacity", 1);
     double refill = Double.parseDouble(rc.request().getParam("refill_rate"));
     within(rateLimits.set(tenant, capacity, refill)).onSuccess(s -> json(rc, 200, s.toJson())).onFailure(rc::fail);
   }

@@ -28,7 +28,7 @@ final class ValidationProblems {
   static Problem of(ValidatorException e) {
     ValidatorErrorType type = e.type();
     String message = String.valueOf(e.getMessage());
-    if (message.contains("can't be decoded") || (type == ValidatorErrorType.ILLEGAL_VALUE && message.contains("JSON"))) {
+    if (message.contains("request body can't be decoded") || (type == ValidatorErrorType.ILLEGAL_VALUE && message.contains("JSON"))) {
       return Problem.of(400, "Malformed JSON", "the request body is not valid JSON");
     }
     if (type == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT) {

@@ -45,8 +45,11 @@ class HttpApiTest {
   }
 
   @AfterEach void stop() {
-    node.close();
-    f.close();
+    try {
+      node.close();   // fails if any response broke the contract
+    } finally {
+      f.close();
+    }
   }
 
   private long storedTasks() {

@@ -99,6 +99,9 @@ public final class RedisServerProcess implements AutoCloseable {
     else cmd.addAll(List.of("--appendonly", "yes", "--appendfsync", appendfsync));
     process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
+    // a test that dies before close() must not leave its server behind
+    Process started = process;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "redis-" + port + "-reaper"));
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (!answersPing()) {
       if (!process.isAlive()) throw new IOException("redis-server exited; see " + dir.resolve("redis.log"));

@@ -58,7 +58,18 @@ public final class TestNode implements AutoCloseable {
     return this;
   }
 
-  /** Starts the HTTP API on a free port and returns a client for it. */
+  private ContractChecker contract;
+
+  /** Every response of every client {@link #startApi()} hands out is checked against openapi.yaml. */
+  public ContractChecker contract() {
+    if (contract == null) contract = ContractChecker.load(vertx);
+    return contract;
+  }
+
+  /**
+   * Starts the HTTP API on a free port and returns a client for it, whose every response is
+   * validated against openapi.yaml; {@link #close()} fails the test if one broke the contract.
+   */
   public Http startApi() {
     List<HttpVerticle> apis = new ArrayList<>();
     vertx.deployVerticle(() -> {
@@ -66,7 +77,7 @@ public final class TestNode implements AutoCloseable {
       synchronized (apis) { apis.add(h); }
       return h;
     }, new DeploymentOptions().setInstances(1)).await();
-    return new Http(apis.get(0).port());
+    return new Http(apis.get(0).port(), null, contract()::check);
   }
 
   public TestNode startWatcher() {
@@ -87,6 +98,10 @@ public final class TestNode implements AutoCloseable {
   }
 
   @Override public void close() {
+    List<String> broken = contract == null ? List.of() : contract.violations();
     vertx.close().await();
+    if (!broken.isEmpty()) {
+      throw new AssertionError(broken.size() + " response(s) broke openapi.yaml:\n" + String.join("\n", broken));
+    }
   }
 }
