@@ -1,5 +1,7 @@
 # Build: docker build -t sentinel .
-# Run:   docker run -p 8000:8000 -e SENTINEL_HTTP_HOST=0.0.0.0 -e SENTINEL_REDIS_URL=redis://redis:6379 sentinel
+# Run:   docker run -p 8000:8000 -e SENTINEL_HTTP_HOST=0.0.0.0 -e SENTINEL_ADMIN_KEY=<secret> \
+#          -e SENTINEL_REDIS_URL=redis://redis:6379 sentinel
+# (beyond loopback the API needs API keys: SENTINEL_ADMIN_KEY, then POST /admin/api-keys)
 # Without SENTINEL_REDIS_URL the container starts the embedded Redis with its AOF in /data
 # (mount a volume there); that is for trying Sentinel out, not for production.
 FROM maven:3.9-eclipse-temurin-17 AS build
