@@ -134,6 +134,14 @@ class ContractTest {
     node = renewNode();
   }
 
+  @Test void everySchemaHasAnExample() {
+    JsonObject schemas = ApiContract.fromClasspath().forValidation().getJsonObject("components").getJsonObject("schemas");
+    for (String name : schemas.fieldNames()) {
+      assertThat(schemas.getJsonObject(name).containsKey("example")).as("schema " + name + " has an example").isTrue();
+    }
+    assertThat(schemas.fieldNames()).hasSizeGreaterThan(15);
+  }
+
   @Test void theContractIsServedAsWrittenAndTheDocsPageLoads() throws Exception {
     Http.Reply yaml = admin.get("/openapi.yaml");
     assertThat(yaml.status()).isEqualTo(200);
