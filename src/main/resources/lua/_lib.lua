@@ -36,6 +36,24 @@ local EVENTS = P .. 'stream:events'
 local SIGNAL_READY = P .. 'signal:ready'
 local SIGNAL_CANCEL = P .. 'signal:cancel'
 
+-- The UTC date (YYYY-MM-DD) of a Redis-clock time, for per-day cost buckets (civil-from-days).
+local function utc_date(ms)
+  local z = math.floor(ms / 86400000) + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400
+  if m <= 2 then y = y + 1 end
+  return string.format('%04d-%02d-%02d', y, m, d)
+end
+
+local function day_cost_key(tenant, day) return P .. 'cost:tenant:' .. tenant .. ':' .. day end
+local function tenant_limits_key(tenant) return P .. 'limits:tenant:' .. tenant end
+
 local function is_running(status) return status == 'leased' or status == 'in_progress' end
 local function is_final(status) return status == 'completed' or status == 'failed' or status == 'cancelled' end
 

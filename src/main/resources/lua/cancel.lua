@@ -11,7 +11,7 @@ if is_final(m[1]) then return {'FINISHED', m[1]} end
 local now = now_ms()
 if m[1] == 'queued' then
   dequeue_ready(id, m[3])
-elseif m[1] == 'retrying' or m[1] == 'scheduled' then
+elseif m[1] == 'retrying' or m[1] == 'scheduled' or m[1] == 'paused' then
   redis.call('ZREM', DELAYED, id)
 elseif is_running(m[1]) then
   redis.call('HINCRBY', meta, 'epoch', 1)

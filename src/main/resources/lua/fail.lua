@@ -1,7 +1,8 @@
 -- fail.lua: a node failed. Counts one attempt; retries after a backoff (status `retrying`,
 -- in `queue:delayed`, promoted by the watcher) or, once max_attempts is used up, fails the
 -- task for good. Fenced by (epoch, claim).
--- ARGV: [1] prefix, [2] task id, [3] epoch, [4] claim, [5] error text, [6] backoff ms, [7] worker id
+-- ARGV: [1] prefix, [2] task id, [3] epoch, [4] claim, [5] error text, [6] backoff ms, [7] worker id,
+--       [8] '1' when retrying cannot help (e.g. budget_exceeded): fail for good at once
 -- Reply: {'RETRYING', attempts, due_at} | {'FAILED', attempts} | {'STALE'} | {'CANCELLED'} | {'NOT_FOUND'}
 local id, epoch, claim = ARGV[2], ARGV[3], ARGV[4]
 local code = fence(id, epoch, claim)
@@ -12,7 +13,7 @@ local m = redis.call('HMGET', meta, 'status', 'created_at', 'max_attempts', 'ten
 local attempts = redis.call('HINCRBY', meta, 'attempts', 1)
 redis.call('ZREM', LEASES, id)
 redis.call('HSET', meta, 'owner', '', 'lease_expires', '', 'error', ARGV[5], 'updated_at', now)
-if attempts >= tonumber(m[3]) then
+if attempts >= tonumber(m[3]) or ARGV[8] == '1' then
   redis.call('HSET', meta, 'status', 'failed', 'completed_at', now)
   redis.call('ZADD', FINISHED, now, id)
   move_status(id, m[4], m[1], 'failed', m[2])

@@ -1,4 +1,4 @@
--- promote_delayed.lua (watcher): tasks whose backoff or run_at is due become ready.
+-- promote_delayed.lua (watcher): tasks whose backoff, run_at or budget pause is over become ready.
 -- Safe under concurrent watchers: ZREM decides which caller moves a task.
 -- ARGV: [1] prefix, [2] max tasks per call
 -- Reply: number of tasks promoted
@@ -9,7 +9,7 @@ for _, id in ipairs(ids) do
   if redis.call('ZREM', DELAYED, id) == 1 then
     local meta = meta_key(id)
     local m = redis.call('HMGET', meta, 'status', 'created_at', 'tenant_id', 'priority', 'seq')
-    if m[1] == 'retrying' or m[1] == 'scheduled' then
+    if m[1] == 'retrying' or m[1] == 'scheduled' or m[1] == 'paused' then
       redis.call('HSET', meta, 'status', 'queued', 'updated_at', now)
       enqueue_ready(id, m[3], m[4], m[5])
       move_status(id, m[3], m[1], 'queued', m[2])

@@ -77,7 +77,12 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<Void> deployRoles(SentinelConfig cfg) {
-    AgentRegistry agents = AgentRegistry.builtIn();
+    AgentRegistry agents;
+    try {
+      agents = AgentCatalog.load(vertx, cfg);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     String node = nodeId();
     List<Future<?>> deployments = new ArrayList<>();
     if (cfg.roles().contains(Role.WORKER)) {

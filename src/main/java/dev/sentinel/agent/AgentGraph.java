@@ -2,27 +2,87 @@ package dev.sentinel.agent;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * An agent's graph: nodes, edges and the entry node. A task walks it one node per step; the
- * state is a JSON object that starts as task_params and collects each node's output.
+ * An agent's graph: nodes, edges (conditional ones read the state) and the entry node. A task
+ * walks it one node per step; the state is a JSON object that starts as task_params and
+ * collects each node's output. Built graphs are valid: every edge names existing nodes, every
+ * node is reachable, and from every node some path ends (no cycle without an exit).
  */
-public record AgentGraph(String name, String entry, Map<String, GraphNode> nodes, List<Edge> edges) {
+public final class AgentGraph {
 
-  public AgentGraph {
-    if (!nodes.containsKey(entry)) throw new IllegalArgumentException("graph " + name + ": entry node " + entry + " is missing");
-    Map<String, String> next = new HashMap<>();
+  private final String name;
+  private final String entry;
+  private final Map<String, GraphNode> nodes;
+  private final JsonObject resultTemplate;
+  /** Edges by source node, in declaration order. */
+  private final Map<String, List<Edge>> out = new HashMap<>();
+
+  public AgentGraph(String name, String entry, Map<String, GraphNode> nodes, List<Edge> edges) {
+    this(name, entry, nodes, edges, null);
+  }
+
+  public AgentGraph(String name, String entry, Map<String, GraphNode> nodes, List<Edge> edges, JsonObject resultTemplate) {
+    this.name = name;
+    this.entry = entry;
+    this.nodes = Map.copyOf(nodes);
+    this.resultTemplate = resultTemplate;
+    if (!nodes.containsKey(entry)) throw new IllegalArgumentException("agent " + name + ": entry node '" + entry + "' does not exist");
     for (Edge e : edges) {
-      if (!nodes.containsKey(e.from()) || !nodes.containsKey(e.to())) {
-        throw new IllegalArgumentException("graph " + name + ": edge " + e + " names a missing node");
+      if (!nodes.containsKey(e.from())) throw new IllegalArgumentException("agent " + name + ": edge from unknown node '" + e.from() + "'");
+      if (!nodes.containsKey(e.to())) {
+        throw new IllegalArgumentException("agent " + name + ": node '" + e.from() + "' has an edge to missing node '" + e.to() + "'");
       }
-      if (next.put(e.from(), e.to()) != null) {
-        throw new IllegalArgumentException("graph " + name + ": node " + e.from() + " has two unconditional edges");
-      }
+      out.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e);
     }
+    for (var entryOut : out.entrySet()) {
+      long defaults = entryOut.getValue().stream().filter(e -> e.when() == null).count();
+      if (defaults > 1) throw new IllegalArgumentException("agent " + name + ": node '" + entryOut.getKey() + "' has two unconditional edges");
+    }
+    Set<String> reachable = walk(entry, out);
+    for (String n : nodes.keySet()) {
+      if (!reachable.contains(n)) throw new IllegalArgumentException("agent " + name + ": node '" + n + "' is unreachable from '" + entry + "'");
+    }
+    // a node can end the run when it has no unconditional edge (when no condition matches, the
+    // run ends there); every node must reach such a node, walking edges backwards from them
+    Map<String, List<String>> into = new HashMap<>();
+    edges.forEach(e -> into.computeIfAbsent(e.to(), k -> new ArrayList<>()).add(e.from()));
+    Set<String> canEnd = new HashSet<>();
+    Deque<String> todo = new ArrayDeque<>();
+    for (String n : nodes.keySet()) {
+      if (out.getOrDefault(n, List.of()).stream().noneMatch(e -> e.when() == null)) todo.add(n);
+    }
+    while (!todo.isEmpty()) {
+      String n = todo.pop();
+      if (canEnd.add(n)) todo.addAll(into.getOrDefault(n, List.of()));
+    }
+    for (String n : nodes.keySet()) {
+      if (!canEnd.contains(n)) throw new IllegalArgumentException("agent " + name + ": node '" + n + "' is on a cycle without an exit");
+    }
+  }
+
+  public String name() { return name; }
+
+  public String entry() { return entry; }
+
+  public Map<String, GraphNode> nodes() { return nodes; }
+
+  private static Set<String> walk(String from, Map<String, List<Edge>> out) {
+    Set<String> seen = new HashSet<>();
+    Deque<String> todo = new ArrayDeque<>(List.of(from));
+    while (!todo.isEmpty()) {
+      String n = todo.pop();
+      if (seen.add(n)) out.getOrDefault(n, List.of()).forEach(e -> todo.push(e.to()));
+    }
+    return seen;
   }
 
   public GraphNode node(String name) {
@@ -31,10 +91,24 @@ public record AgentGraph(String name, String entry, Map<String, GraphNode> nodes
     return n;
   }
 
-  /** The node after {@code from}, or null when the graph ends there. */
+  /** The node after {@code from}: the first edge whose condition holds, else the default; null ends. */
   public String next(String from, JsonObject state) {
-    for (Edge e : edges) if (e.from().equals(from)) return e.to();
-    return null;
+    String fallback = null;
+    for (Edge e : out.getOrDefault(from, List.of())) {
+      if (e.when() == null) {
+        if (fallback == null) fallback = e.to();
+      } else if (e.when().test(state)) {
+        return e.to();
+      }
+    }
+    return fallback;
+  }
+
+  /** The task's result once the graph ends: the agent's result template, or the whole state. */
+  public JsonObject result(JsonObject state) {
+    if (resultTemplate == null) return state;
+    Object r = Template.renderJson(resultTemplate, state);
+    return r instanceof JsonObject o ? o : new JsonObject().put("result", r);
   }
 
   /** The state after a node: its output merged under its output key, or into the top level. */

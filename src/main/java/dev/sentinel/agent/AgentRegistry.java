@@ -15,6 +15,7 @@ public final class AgentRegistry {
     this.kinds = kinds;
   }
 
+  /** Only the noop agent and node kinds that need no clients: for tests of the engine. */
   public static AgentRegistry builtIn() {
     return new AgentRegistry(NodeKinds.builtIn()).register(new NoopAgent());
   }

@@ -1,4 +1,8 @@
 package dev.sentinel.agent;
 
-/** An unconditional edge. Conditional edges (reading the state) come with the agent definitions. */
-public record Edge(String from, String to) {}
+/** An edge; {@code when} null means unconditional (the default). Edges of a node are tried in order. */
+public record Edge(String from, String to, Condition when) {
+  public Edge(String from, String to) {
+    this(from, to, null);
+  }
+}

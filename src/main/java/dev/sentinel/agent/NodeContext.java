@@ -1,5 +1,7 @@
 package dev.sentinel.agent;
 
+import dev.sentinel.cost.BudgetGuard;
+import dev.sentinel.cost.CostLedger;
 import dev.sentinel.store.Lease;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +11,14 @@ import io.vertx.core.json.JsonObject;
  * re-runs of the same step, and {@code lease} is the fencing token to pass to services that
  * can check it: a node runs at least once, its result is committed exactly once.
  */
-public record NodeContext(Vertx vertx, String taskId, int step, GraphNode node, JsonObject state,
-                          Lease lease, Cancellation cancellation) {
+public record NodeContext(Vertx vertx, String taskId, String tenantId, String workerId, int step, GraphNode node,
+                          JsonObject state, Lease lease, Cancellation cancellation, Services services) {
+
+  /** The worker's own Redis-backed services, for nodes that spend money. */
+  public record Services(CostLedger ledger, BudgetGuard budget) {}
+
   public String idempotencyKey() { return taskId + ":" + step; }
+
+  /** The fencing token as one header value: "epoch.claim". */
+  public String fencingToken() { return lease.epoch() + "." + lease.claim(); }
 }

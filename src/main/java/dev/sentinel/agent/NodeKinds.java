@@ -1,29 +1,44 @@
 package dev.sentinel.agent;
 
 import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 
-/** The registry of node kinds, by name. Built once at start-up and then only read. */
+/**
+ * The registry of node kinds, by name: the built-in ones, those given by the caller (llm, http:
+ * they need clients), and any {@link NodeHandler} on the class path found with
+ * {@link ServiceLoader} (META-INF/services/dev.sentinel.agent.NodeHandler). Built once at
+ * start-up, then only read.
+ */
 public final class NodeKinds {
 
-  private final Map<String, NodeKind> kinds = new TreeMap<>();
+  private final Map<String, NodeHandler> kinds = new TreeMap<>();
 
   public static NodeKinds builtIn() {
-    return new NodeKinds().register(new NoopNodeKind());
+    return new NodeKinds().register(new NoopNodeKind()).register(new TransformNodeHandler()).register(new BranchNodeHandler());
   }
 
-  public NodeKinds register(NodeKind kind) {
+  /** Adds the handlers found with ServiceLoader. */
+  public NodeKinds withPlugins() {
+    for (NodeHandler h : ServiceLoader.load(NodeHandler.class)) register(h);
+    return this;
+  }
+
+  public NodeKinds register(NodeHandler kind) {
     if (kinds.putIfAbsent(kind.name(), kind) != null) {
       throw new IllegalArgumentException("node kind " + kind.name() + " is registered twice");
     }
     return this;
   }
 
-  public NodeKind get(String name) {
-    NodeKind k = kinds.get(name);
+  public NodeHandler get(String name) {
+    NodeHandler k = kinds.get(name);
     if (k == null) throw new IllegalStateException("unknown node kind '" + name + "' (known: " + kinds.keySet() + ")");
     return k;
   }
 
   public boolean has(String name) { return kinds.containsKey(name); }
+
+  public Set<String> names() { return kinds.keySet(); }
 }

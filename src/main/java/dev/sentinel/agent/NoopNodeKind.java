@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  * {@code noop}: waits {@code duration_ms} on a timer (never blocking), then writes
  * {@code {"step": n}} into the state. With {@code fail: true} it fails instead, for failure tests.
  */
-public final class NoopNodeKind implements NodeKind {
+public final class NoopNodeKind implements NodeHandler {
 
   @Override public String name() { return "noop"; }
 

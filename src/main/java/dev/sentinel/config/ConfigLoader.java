@@ -38,7 +38,13 @@ public final class ConfigLoader {
       Map.entry("SENTINEL_KEY_PREFIX", "key_prefix"),
       Map.entry("SENTINEL_ROLES", "roles"),
       Map.entry("SENTINEL_ADMIN_KEY", "auth.admin_key"),
-      Map.entry("SENTINEL_AUTH_ALLOW_UNAUTHENTICATED", "auth.allow_unauthenticated"));
+      Map.entry("SENTINEL_AUTH_ALLOW_UNAUTHENTICATED", "auth.allow_unauthenticated"),
+      // the OpenAI SDK's own variables configure the default provider
+      Map.entry("OPENAI_API_KEY", "llm.api_key"),
+      Map.entry("OPENAI_BASE_URL", "llm.base_url"),
+      Map.entry("SENTINEL_LLM_PROVIDER", "llm.provider"),
+      Map.entry("SENTINEL_AGENTS_DIR", "agents.dir"),
+      Map.entry("SENTINEL_HTTP_TOOL_ALLOWED_HOSTS", "tools.http.allowed_hosts"));
 
   private ConfigLoader() {}
 

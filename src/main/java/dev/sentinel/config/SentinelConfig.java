@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, RedisSettings redis,
                              HttpSettings http, WorkerSettings worker, WatcherSettings watcher,
-                             TaskDefaults tasks, AuthSettings auth) {
+                             TaskDefaults tasks, AuthSettings auth, LlmSettings llm, AgentSettings agents) {
 
   public record RedisSettings(String url, String type, List<String> sentinels, String masterName,
                               int poolSize, int poolWaiting, String embeddedAppendfsync) {
@@ -45,8 +45,23 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
 
   public record AuthSettings(List<ConfiguredKey> keys, boolean allowUnauthenticated) {}
 
+  /** provider: auto | openai | mock. The API key is never logged. */
+  public record LlmSettings(String provider, String baseUrl, String apiKey, long timeoutMs, int maxRetries) {
+    public boolean useMock() {
+      return "mock".equals(provider) || ("auto".equals(provider) && (apiKey == null || apiKey.isBlank()));
+    }
+
+    @Override public String toString() {
+      return "LlmSettings[provider=" + provider + ", baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null || apiKey.isBlank() ? "unset" : "set") + "]";
+    }
+  }
+
+  /** Agent definitions, tools, budgets and prices. */
+  public record AgentSettings(String dir, List<String> httpAllowedHosts, long httpTimeoutMs, long tenantDailyBudgetMicros,
+                              String pricingFile) {}
+
   public SentinelConfig withRedis(RedisSettings r) {
-    return new SentinelConfig(roles, keyPrefix, dataDir, r, http, worker, watcher, tasks, auth);
+    return new SentinelConfig(roles, keyPrefix, dataDir, r, http, worker, watcher, tasks, auth, llm, agents);
   }
 
   public static SentinelConfig fromJson(JsonObject j) {
@@ -72,9 +87,33 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
         new WatcherSettings(number(wa, "watcher.interval_ms", "interval_ms"),
             number(wa, "watcher.retention_ms", "retention_ms"), integer(wa, "watcher.batch", "batch")),
         new TaskDefaults(integer(t, "tasks.default_max_attempts", "default_max_attempts")),
-        auth(j.getValue("auth") instanceof JsonObject a ? a : new JsonObject()));
+        auth(j.getValue("auth") instanceof JsonObject a ? a : new JsonObject()),
+        llm(j.getValue("llm") instanceof JsonObject l ? l : new JsonObject()),
+        agents(j));
     c.validate();
     return c;
+  }
+
+  private static LlmSettings llm(JsonObject l) {
+    String provider = l.getString("provider", "auto");
+    if (!Set.of("auto", "openai", "mock").contains(provider)) {
+      throw new IllegalArgumentException("configuration: llm.provider must be auto, openai or mock");
+    }
+    String base = l.getString("base_url", "https://api.openai.com/v1").replaceAll("/+$", "");
+    return new LlmSettings(provider, base, l.getString("api_key", ""),
+        number(l.copy().put("timeout_ms", l.getValue("timeout_ms", 60000)), "llm.timeout_ms", "timeout_ms"),
+        integer(l.copy().put("max_retries", l.getValue("max_retries", 3)), "llm.max_retries", "max_retries"));
+  }
+
+  private static AgentSettings agents(JsonObject j) {
+    JsonObject a = j.getValue("agents") instanceof JsonObject o ? o : new JsonObject();
+    JsonObject tools = j.getValue("tools") instanceof JsonObject t ? t : new JsonObject();
+    JsonObject http = tools.getValue("http") instanceof JsonObject h ? h : new JsonObject();
+    JsonObject budgets = j.getValue("budgets") instanceof JsonObject b ? b : new JsonObject();
+    double dailyUsd = Double.parseDouble(String.valueOf(budgets.getValue("tenant_daily_usd", 0)));
+    return new AgentSettings(a.getString("dir", ""), strings(http.getValue("allowed_hosts")),
+        number(http.copy().put("timeout_ms", http.getValue("timeout_ms", 30000)), "tools.http.timeout_ms", "timeout_ms"),
+        Math.round(dailyUsd * 1_000_000), j.getString("pricing_file", ""));
   }
 
   private static AuthSettings auth(JsonObject a) {

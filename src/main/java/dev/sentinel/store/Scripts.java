@@ -4,18 +4,20 @@ package dev.sentinel.store;
 public record Scripts(LuaScript submit, LuaScript claim, LuaScript renew, LuaScript commitStep,
                       LuaScript complete, LuaScript fail, LuaScript release, LuaScript expireLeases,
                       LuaScript promoteDelayed, LuaScript applyRetention, LuaScript cancel, LuaScript retry,
-                      LuaScript listTasks) {
+                      LuaScript listTasks, LuaScript recordCall, LuaScript checkBudget, LuaScript pause,
+                      LuaScript resumePaused) {
 
   public static Scripts load() {
     return new Scripts(LuaScript.load("submit"), LuaScript.load("claim"), LuaScript.load("renew"),
         LuaScript.load("commit_step"), LuaScript.load("complete"), LuaScript.load("fail"),
         LuaScript.load("release"), LuaScript.load("expire_leases"), LuaScript.load("promote_delayed"),
         LuaScript.load("apply_retention"), LuaScript.load("cancel"), LuaScript.load("retry"),
-        LuaScript.load("list_tasks"));
+        LuaScript.load("list_tasks"), LuaScript.load("record_call"), LuaScript.load("check_budget"),
+        LuaScript.load("pause"), LuaScript.load("resume_paused"));
   }
 
   public LuaScript[] all() {
     return new LuaScript[] {submit, claim, renew, commitStep, complete, fail, release, expireLeases,
-        promoteDelayed, applyRetention, cancel, retry, listTasks};
+        promoteDelayed, applyRetention, cancel, retry, listTasks, recordCall, checkBudget, pause, resumePaused};
   }
 }

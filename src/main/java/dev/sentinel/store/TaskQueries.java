@@ -19,7 +19,7 @@ import java.util.Map;
 public final class TaskQueries {
 
   public static final List<String> STATUSES = List.of("queued", "scheduled", "leased", "in_progress", "retrying",
-      "completed", "failed", "cancelled");
+      "paused", "completed", "failed", "cancelled");
 
   private final Redis redis;
   private final Keys keys;

@@ -138,7 +138,12 @@ public final class TaskStore {
   }
 
   public Future<Failed> fail(String taskId, Lease lease, String error, long backoffMs, String workerId) {
-    return runner.run(scripts.fail(), taskId, lease.epoch(), lease.claim(), error, backoffMs, workerId).map(r -> {
+    return fail(taskId, lease, error, backoffMs, workerId, false);
+  }
+
+  /** @param forGood the failure cannot be helped by retrying (e.g. budget_exceeded) */
+  public Future<Failed> fail(String taskId, Lease lease, String error, long backoffMs, String workerId, boolean forGood) {
+    return runner.run(scripts.fail(), taskId, lease.epoch(), lease.claim(), error, backoffMs, workerId, forGood ? "1" : "0").map(r -> {
       Reply reply = Reply.parse(r.get(0).toString());
       return switch (reply) {
         case RETRYING -> new Failed(reply, r.get(1).toInteger(), r.get(2).toLong());
@@ -147,6 +152,21 @@ public final class TaskStore {
       };
     });
   }
+
+  /** Parks the task (no worker held, no attempt counted) until {@code resumeAt} (Redis ms). */
+  public Future<Reply> pause(String taskId, Lease lease, String reason, long resumeAt, String workerId) {
+    return runner.run(scripts.pause(), taskId, lease.epoch(), lease.claim(), reason, resumeAt, workerId)
+        .map(r -> Reply.parse(r.get(0).toString()));
+  }
+
+  public Future<Integer> resumePaused(String tenantId, int batch) {
+    return runner.run(scripts.resumePaused(), tenantId, batch).map(Response::toInteger);
+  }
+
+  /** For the cost ledger and budget checks, which live in their own package. */
+  public ScriptRunner scripts() { return runner; }
+
+  public Scripts scriptSet() { return scripts; }
 
   public Future<Reply> release(String taskId, Lease lease, String workerId) {
     return runner.run(scripts.release(), taskId, lease.epoch(), lease.claim(), workerId)

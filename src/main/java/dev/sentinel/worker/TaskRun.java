@@ -3,9 +3,10 @@ package dev.sentinel.worker;
 import dev.sentinel.agent.AgentGraph;
 import dev.sentinel.agent.Cancellation;
 import dev.sentinel.agent.GraphNode;
-import dev.sentinel.agent.NodeCancelledException;
 import dev.sentinel.agent.NodeContext;
 import dev.sentinel.agent.NodeKinds;
+import dev.sentinel.cost.BudgetExceededException;
+import dev.sentinel.cost.TenantBudgetPausedException;
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.Lease;
 import dev.sentinel.store.Reply;
@@ -27,6 +28,7 @@ final class TaskRun {
   private static final System.Logger LOG = System.getLogger(TaskRun.class.getName());
   private static final int MAX_ERROR_CHARS = 2000;
   static final int CHECKPOINT_SCHEMA_VERSION = 1;
+  private static final String TIMEOUT = "node timeout";
 
   private final ClaimedTask task;
   private final AgentGraph graph;
@@ -105,22 +107,19 @@ final class TaskRun {
     }
     GraphNode node = graph.node(nodeName);
     int stepNo = step + 1;
-    cancellation = new Cancellation();
-    NodeContext ctx = new NodeContext(worker.vertx(), task.id(), stepNo, node, state, task.lease(), cancellation);
-    Future<JsonObject> result;
-    try {
-      result = kinds.get(node.kind()).run(ctx);
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onComplete(ar -> {
+    runNode(node, stepNo, 1).onComplete(ar -> {
       if (stopped) return;
       if (ar.failed()) {
-        if (ar.cause() instanceof NodeCancelledException) {
+        Throwable cause = ar.cause();
+        if (stoppedByUs()) {
           if (handBack) release();
           else finish();
+        } else if (cause instanceof BudgetExceededException) {
+          failForGood(cause.getMessage());
+        } else if (cause instanceof TenantBudgetPausedException paused) {
+          pause(paused);
         } else {
-          failNode(node, ar.cause());
+          failNode(node, cause);
         }
         return;
       }
@@ -163,9 +162,62 @@ final class TaskRun {
     });
   }
 
+  /**
+   * One run of a node, with its own timeout, tried in place up to the node's max_attempts
+   * (with its backoff) before the failure counts against the task.
+   */
+  private Future<JsonObject> runNode(GraphNode node, int stepNo, int attempt) {
+    cancellation = new Cancellation();
+    Cancellation current = cancellation;
+    NodeContext ctx = new NodeContext(worker.vertx(), task.id(), task.tenantId(), worker.workerId(), stepNo, node, state,
+        task.lease(), current, worker.services());
+    Promise<JsonObject> result = Promise.promise();
+    long timer = node.timeoutMs() > 0 ? worker.vertx().setTimer(node.timeoutMs(), t -> {
+      result.tryFail(new IllegalStateException("timed out after " + node.timeoutMs() + " ms"));
+      current.cancel(TIMEOUT);
+    }) : -1;
+    Future<JsonObject> run;
+    try {
+      run = kinds.get(node.kind()).run(ctx);
+    } catch (RuntimeException e) {
+      run = Future.failedFuture(e);
+    }
+    run.onComplete(ar -> {
+      if (timer >= 0) worker.vertx().cancelTimer(timer);
+      if (ar.succeeded()) result.tryComplete(ar.result());
+      else result.tryFail(ar.cause());
+    });
+    return result.future().recover(e -> {
+      boolean retryable = !stoppedByUs() && !worker.draining()
+          && !(e instanceof BudgetExceededException) && !(e instanceof TenantBudgetPausedException);
+      if (!retryable || attempt >= node.maxAttempts()) return Future.failedFuture(e);
+      Promise<Void> wait = Promise.promise();
+      worker.vertx().setTimer(Math.max(1, node.retryBackoffMs() << Math.min(attempt - 1, 10)), t -> wait.complete());
+      return wait.future().compose(v -> stopped ? Future.failedFuture(e) : runNode(node, stepNo, attempt + 1));
+    });
+  }
+
+  /** The run was told to stop (lost lease, cancel, shutdown), as opposed to the node timing out. */
+  private boolean stoppedByUs() {
+    return stopped || handBack || (cancellation.isCancelled() && !TIMEOUT.equals(cancellation.reason()));
+  }
+
   private void complete() {
-    withRetry("complete", () -> worker.store().complete(task.id(), task.lease(), state, worker.workerId()))
+    JsonObject result = graph.result(state);
+    withRetry("complete", () -> worker.store().complete(task.id(), task.lease(), result, worker.workerId()))
         .onComplete(ar -> finish());
+  }
+
+  /** Retrying cannot help (budget_exceeded): the task fails now, whatever attempts are left. */
+  private void failForGood(String error) {
+    withRetry("fail", () -> worker.store().fail(task.id(), task.lease(), error, 0, worker.workerId(), true))
+        .onComplete(ar -> finish());
+  }
+
+  /** The tenant's daily budget is used up: park the task, holding no worker, until it resets. */
+  private void pause(TenantBudgetPausedException paused) {
+    withRetry("pause", () -> worker.store().pause(task.id(), task.lease(), paused.getMessage(), paused.resumeAt(),
+        worker.workerId())).onComplete(ar -> finish());
   }
 
   private void failNode(GraphNode node, Throwable cause) {

@@ -16,6 +16,9 @@ interface WorkerContext {
 
   Backoff backoff();
 
+  /** Redis-backed services nodes may use (cost ledger, budgets). */
+  dev.sentinel.agent.NodeContext.Services services();
+
   /** True once shutdown began: runs hand their task back before starting another node. */
   boolean draining();
 }

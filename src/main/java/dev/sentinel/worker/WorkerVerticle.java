@@ -3,6 +3,9 @@ package dev.sentinel.worker;
 import dev.sentinel.agent.Agent;
 import dev.sentinel.agent.AgentGraph;
 import dev.sentinel.agent.AgentRegistry;
+import dev.sentinel.agent.NodeContext;
+import dev.sentinel.cost.BudgetGuard;
+import dev.sentinel.cost.CostLedger;
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.config.SentinelConfig.WorkerSettings;
 import dev.sentinel.signal.Signals;
@@ -48,6 +51,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
 
   private Redis redis;
   private TaskStore store;
+  private NodeContext.Services services;
   private boolean claiming;
   private boolean wakeAgain;
   private boolean draining;
@@ -65,7 +69,10 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
 
   @Override public Future<?> start() {
     redis = dev.sentinel.store.RedisClients.create(vertx, config.redis(), "sentinel-worker");
-    store = new TaskStore(redis, new Keys(config.keyPrefix()), Scripts.load());
+    Keys keys = new Keys(config.keyPrefix());
+    store = new TaskStore(redis, keys, Scripts.load());
+    services = new NodeContext.Services(new CostLedger(redis, keys, store),
+        new BudgetGuard(store, config.agents().tenantDailyBudgetMicros()));
     vertx.eventBus().<String>localConsumer(Signals.TASK_READY, m -> wake());
     vertx.eventBus().<String>localConsumer(Signals.TASK_CANCEL, m -> {
       TaskRun run = running.get(m.body());
@@ -187,4 +194,5 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   @Override public WorkerSettings settings() { return settings; }
   @Override public Backoff backoff() { return backoff; }
   @Override public boolean draining() { return draining; }
+  @Override public NodeContext.Services services() { return services; }
 }

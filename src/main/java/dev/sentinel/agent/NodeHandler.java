@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
  * the task state; a failed future is a node failure (retried with backoff), except
  * {@link NodeCancelledException}.
  */
-public interface NodeKind {
+public interface NodeHandler {
   String name();
 
   Future<JsonObject> run(NodeContext ctx);

@@ -1,0 +1,48 @@
+package dev.sentinel;
+
+import dev.sentinel.agent.AgentLoader;
+import dev.sentinel.agent.AgentRegistry;
+import dev.sentinel.agent.NodeKinds;
+import dev.sentinel.agent.NoopAgent;
+import dev.sentinel.agent.YamlAgent;
+import dev.sentinel.config.SentinelConfig;
+import dev.sentinel.cost.PriceTable;
+import dev.sentinel.llm.LlmClient;
+import dev.sentinel.llm.LlmNodeHandler;
+import dev.sentinel.llm.MockLlmClient;
+import dev.sentinel.llm.OpenAiClient;
+import dev.sentinel.tools.HttpToolNodeHandler;
+import io.vertx.core.Vertx;
+
+import java.nio.file.Path;
+
+/**
+ * Everything a node can run: the node kinds (built in, with their clients, plus plugins found
+ * with ServiceLoader) and the agents (noop, the YAML ones shipped in the jar, those in
+ * agents.dir). Built once at start-up; a broken definition stops the node with its reason.
+ */
+public final class AgentCatalog {
+
+  private static final System.Logger LOG = System.getLogger(AgentCatalog.class.getName());
+
+  private AgentCatalog() {}
+
+  public static AgentRegistry load(Vertx vertx, SentinelConfig cfg) {
+    PriceTable prices = PriceTable.load(cfg.agents().pricingFile());
+    LlmClient llm = cfg.llm().useMock() ? new MockLlmClient() : new OpenAiClient(vertx, cfg.llm());
+    NodeKinds kinds = NodeKinds.builtIn()
+        .register(new LlmNodeHandler(llm, prices))
+        .register(new HttpToolNodeHandler(vertx, cfg.agents().httpAllowedHosts(), cfg.agents().httpTimeoutMs()))
+        .withPlugins();
+    AgentRegistry registry = new AgentRegistry(kinds).register(new NoopAgent());
+    AgentLoader loader = new AgentLoader(kinds, prices);
+    for (YamlAgent a : loader.loadBuiltIn()) registry.register(a);
+    if (!cfg.agents().dir().isBlank()) {
+      for (YamlAgent a : loader.loadDirectory(Path.of(cfg.agents().dir()))) registry.register(a);
+    }
+    LOG.log(System.Logger.Level.INFO, "agents " + registry.names() + "; LLM provider "
+        + (cfg.llm().useMock() ? "mock (offline: no OPENAI_API_KEY)" : "openai at " + cfg.llm().baseUrl())
+        + "; prices " + prices.version());
+    return registry;
+  }
+}

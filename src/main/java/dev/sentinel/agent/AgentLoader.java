@@ -1,0 +1,136 @@
+package dev.sentinel.agent;
+
+import dev.sentinel.cost.PriceTable;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads agent definitions (conf/agents/*.yaml) and checks them at start-up, so a broken agent
+ * stops the node with a clear message instead of failing tasks later: unknown node kinds,
+ * edges to missing nodes, unreachable nodes, cycles without an exit, llm nodes without a model
+ * or with a model that has no price.
+ *
+ * <pre>
+ * name: my-agent
+ * entry: first
+ * params: {required: [query]}
+ * nodes:
+ *   first: {kind: llm, model: gpt-4o-mini, system: "...", prompt: "... {{query}}", max_tokens: 300,
+ *           output: first, timeout_ms: 60000, retry: {max_attempts: 2, backoff_ms: 1000}, next: second}
+ *   second:
+ *     kind: branch
+ *     edges: [{when: {path: first.text, op: contains, value: yes}, to: third}, {to: fourth}]
+ * result: {answer: "{{third.text}}"}
+ * </pre>
+ */
+public final class AgentLoader {
+
+  /** The agents shipped in the jar (conf/agents/NAME.yaml). */
+  public static final List<String> BUILT_IN = List.of("prompt-based", "ticket-triage");
+
+  private final NodeKinds kinds;
+  private final PriceTable prices;
+
+  public AgentLoader(NodeKinds kinds, PriceTable prices) {
+    this.kinds = kinds;
+    this.prices = prices;
+  }
+
+  public List<YamlAgent> loadBuiltIn() {
+    List<YamlAgent> out = new ArrayList<>();
+    for (String name : BUILT_IN) {
+      String resource = "/conf/agents/" + name + ".yaml";
+      try (InputStream in = AgentLoader.class.getResourceAsStream(resource)) {
+        if (in == null) throw new IllegalStateException("missing built-in agent " + resource);
+        out.add(parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), resource));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return out;
+  }
+
+  /** Every *.yaml in {@code dir}, in name order. */
+  public List<YamlAgent> loadDirectory(Path dir) {
+    if (!Files.isDirectory(dir)) throw new IllegalArgumentException("agents.dir " + dir + " is not a directory");
+    try (Stream<Path> files = Files.list(dir)) {
+      List<YamlAgent> out = new ArrayList<>();
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList()) {
+        out.add(parse(Files.readString(f), f.toString()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read agents from " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public YamlAgent parse(String yaml, String source) {
+    try {
+      Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+      if (!(tree instanceof Map<?, ?> map)) throw new IllegalArgumentException("not a YAML map");
+      @SuppressWarnings("unchecked") JsonObject j = new JsonObject((Map<String, Object>) map);
+      return build(j);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("agent definition " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private YamlAgent build(JsonObject j) {
+    String name = required(j, "name");
+    if (!name.matches("[A-Za-z0-9_.-]{1,128}")) throw new IllegalArgumentException("name must be an identifier");
+    JsonObject nodesJson = j.getJsonObject("nodes");
+    if (nodesJson == null || nodesJson.isEmpty()) throw new IllegalArgumentException("agent " + name + " has no nodes");
+    Map<String, GraphNode> nodes = new LinkedHashMap<>();
+    List<Edge> edges = new ArrayList<>();
+    for (String nodeName : nodesJson.fieldNames()) {
+      JsonObject n = nodesJson.getJsonObject(nodeName);
+      String where = "node '" + nodeName + "'";
+      String kind = required(n, "kind");
+      if (!kinds.has(kind)) throw new IllegalArgumentException(where + ": unknown node kind '" + kind + "' (known: " + kinds.names() + ")");
+      if ("llm".equals(kind)) {
+        String model = n.getString("model");
+        if (model == null) throw new IllegalArgumentException(where + ": an llm node needs a model");
+        if (prices.price(model).isEmpty()) {
+          throw new IllegalArgumentException(where + ": model '" + model + "' has no price in the price table (" + prices.version() + ")");
+        }
+      }
+      JsonObject retry = n.getJsonObject("retry", new JsonObject());
+      String output = n.containsKey("output") ? n.getString("output") : nodeName;
+      nodes.put(nodeName, new GraphNode(nodeName, kind, n, output, n.getLong("timeout_ms", 0L),
+          retry.getInteger("max_attempts", 1), retry.getLong("backoff_ms", 1000L)));
+      if (n.getString("next") != null) edges.add(new Edge(nodeName, n.getString("next")));
+      JsonArray listed = n.getJsonArray("edges", new JsonArray());
+      for (int i = 0; i < listed.size(); i++) {
+        JsonObject e = listed.getJsonObject(i);
+        String to = required(e, "to");
+        JsonObject when = e.getJsonObject("when");
+        edges.add(new Edge(nodeName, to, when == null ? null
+            : new Condition(required(when, "path"), when.getString("op", "equals"), when.getValue("value"))));
+      }
+    }
+    String entry = j.getString("entry", nodes.keySet().iterator().next());
+    AgentGraph graph = new AgentGraph(name, entry, nodes, edges, j.getJsonObject("result"));
+    JsonObject params = j.getJsonObject("params", new JsonObject());
+    List<String> required = params.getJsonArray("required", new JsonArray()).stream().map(String::valueOf).toList();
+    return new YamlAgent(name, j.getString("description", ""), graph, required);
+  }
+
+  private static String required(JsonObject j, String key) {
+    Object v = j.getValue(key);
+    if (!(v instanceof String s) || s.isBlank()) throw new IllegalArgumentException("'" + key + "' is required");
+    return s;
+  }
+}

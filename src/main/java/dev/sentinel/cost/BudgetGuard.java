@@ -1,0 +1,37 @@
+package dev.sentinel.cost;
+
+import dev.sentinel.store.TaskStore;
+import io.vertx.core.Future;
+
+/**
+ * Checks a task's cost_limit and its tenant's daily budget before an LLM call, with an
+ * estimate of the call's cost. It fails closed: when Redis cannot answer, the call is not made.
+ */
+public final class BudgetGuard {
+
+  public sealed interface Verdict permits Allowed, TaskLimitReached, TenantBudgetUsedUp {}
+
+  public record Allowed() implements Verdict {}
+
+  public record TaskLimitReached(long costMicros, long limitMicros) implements Verdict {}
+
+  public record TenantBudgetUsedUp(long spentMicros, long budgetMicros, long resumeAt) implements Verdict {}
+
+  private final TaskStore store;
+  private final long defaultDailyBudgetMicros;
+
+  public BudgetGuard(TaskStore store, long defaultDailyBudgetMicros) {
+    this.store = store;
+    this.defaultDailyBudgetMicros = defaultDailyBudgetMicros;
+  }
+
+  public Future<Verdict> check(String taskId, String tenantId, long estimateMicros) {
+    return store.scripts().run(store.scriptSet().checkBudget(), taskId, tenantId, estimateMicros, defaultDailyBudgetMicros)
+        .map(r -> switch (r.get(0).toString()) {
+          case "OK" -> new Allowed();
+          case "TASK_LIMIT" -> new TaskLimitReached(r.get(1).toLong(), r.get(2).toLong());
+          case "TENANT_BUDGET" -> new TenantBudgetUsedUp(r.get(1).toLong(), r.get(2).toLong(), r.get(3).toLong());
+          default -> throw new IllegalStateException("check_budget answered " + r.get(0));
+        });
+  }
+}

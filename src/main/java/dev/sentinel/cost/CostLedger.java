@@ -1,0 +1,56 @@
+package dev.sentinel.cost;
+
+import dev.sentinel.llm.Usage;
+import dev.sentinel.store.Keys;
+import dev.sentinel.store.TaskStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes call records and their money (record_call.lua) and reads them back. */
+public final class CostLedger {
+
+  public record Call(String callId, String taskId, String tenantId, String model, int step, long epoch, String workerId,
+                     Usage usage, long micros, long latencyMs, String priceVersion, String provider) {
+    JsonObject toJson() {
+      return new JsonObject().put("call_id", callId).put("task_id", taskId).put("tenant_id", tenantId).put("model", model)
+          .put("step", step).put("epoch", epoch).put("worker_id", workerId)
+          .put("input_tokens", usage.input()).put("output_tokens", usage.output())
+          .put("cached_tokens", usage.cachedInput()).put("reasoning_tokens", usage.reasoning())
+          .put("micro_usd", micros).put("latency_ms", latencyMs).put("price_version", priceVersion).put("provider", provider);
+    }
+  }
+
+  private final Redis redis;
+  private final Keys keys;
+  private final TaskStore store;
+
+  public CostLedger(Redis redis, Keys keys, TaskStore store) {
+    this.redis = redis;
+    this.keys = keys;
+    this.store = store;
+  }
+
+  /** @return true when recorded now, false when this call_id was recorded before */
+  public Future<Boolean> record(Call c) {
+    return store.scripts().run(store.scriptSet().recordCall(), c.taskId(), c.tenantId(), c.callId(), c.model(), c.micros(),
+        c.usage().input(), c.usage().output(), c.usage().cachedInput(), c.usage().reasoning(), c.toJson().encode())
+        .map(r -> "OK".equals(r.get(0).toString()));
+  }
+
+  /** A task's calls, in the order they were recorded. */
+  public Future<List<JsonObject>> calls(String taskId) {
+    return redis.send(Request.cmd(Command.HVALS).arg(keys.calls(taskId))).map(r -> {
+      List<JsonObject> out = new ArrayList<>();
+      if (r != null) for (Response x : r) out.add(new JsonObject(x.toString()));
+      out.sort(java.util.Comparator.comparingLong(j -> j.getLong("recorded_at", 0L)));
+      return out;
+    });
+  }
+}

@@ -1,0 +1,94 @@
+package dev.sentinel.llm;
+
+import dev.sentinel.agent.NodeContext;
+import dev.sentinel.agent.NodeHandler;
+import dev.sentinel.agent.Template;
+import dev.sentinel.cost.BudgetExceededException;
+import dev.sentinel.cost.BudgetGuard;
+import dev.sentinel.cost.CostLedger;
+import dev.sentinel.cost.PriceTable;
+import dev.sentinel.cost.TenantBudgetPausedException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code llm}: one chat completion. The prompts are templates over the state. Before the call,
+ * its cost is estimated (prompt tokens + max_tokens at the model's price) and checked against
+ * the task's cost_limit and the tenant's daily budget; after it, the real cost is recorded once
+ * per call_id whatever happens to the step. Output: {@code {text, model, usage, cost_usd, call_id}}.
+ */
+public final class LlmNodeHandler implements NodeHandler {
+
+  public static final int DEFAULT_MAX_TOKENS = 512;
+  private static final int RECORD_TRIES = 5;
+
+  private final LlmClient client;
+  private final PriceTable prices;
+
+  public LlmNodeHandler(LlmClient client, PriceTable prices) {
+    this.client = client;
+    this.prices = prices;
+  }
+
+  @Override public String name() { return "llm"; }
+
+  public LlmClient client() { return client; }
+
+  @Override public Future<JsonObject> run(NodeContext ctx) {
+    JsonObject cfg = ctx.node().config();
+    String model = cfg.getString("model");
+    List<LlmRequest.Message> messages = new ArrayList<>();
+    if (cfg.getString("system") != null) messages.add(new LlmRequest.Message("system", Template.render(cfg.getString("system"), ctx.state())));
+    messages.add(new LlmRequest.Message("user", Template.render(cfg.getString("prompt", ""), ctx.state())));
+    int maxTokens = cfg.getInteger("max_tokens", DEFAULT_MAX_TOKENS);
+    Double temperature = cfg.getValue("temperature") instanceof Number n ? n.doubleValue() : null;
+    LlmRequest request = new LlmRequest(model, messages, temperature, maxTokens, ctx.idempotencyKey());
+    long estimate = prices.micros(model, new Usage(Usage.estimateTokens(request.promptChars()), maxTokens, 0, 0));
+
+    return ctx.services().budget().check(ctx.taskId(), ctx.tenantId(), estimate).compose(verdict -> {
+      if (verdict instanceof BudgetGuard.TaskLimitReached t) {
+        return Future.failedFuture(new BudgetExceededException("the call would cost up to " + usd(estimate)
+            + " USD; the task has spent " + usd(t.costMicros()) + " of its cost_limit " + usd(t.limitMicros())));
+      }
+      if (verdict instanceof BudgetGuard.TenantBudgetUsedUp b) {
+        return Future.failedFuture(new TenantBudgetPausedException("tenant " + ctx.tenantId() + " has spent "
+            + usd(b.spentMicros()) + " of its daily budget " + usd(b.budgetMicros()), b.resumeAt()));
+      }
+      return call(ctx, request);
+    });
+  }
+
+  private Future<JsonObject> call(NodeContext ctx, LlmRequest request) {
+    String callId = ctx.taskId() + ":" + ctx.step() + ":" + UUID.randomUUID();
+    return client.complete(request, ctx.cancellation()).compose(resp -> {
+      long micros = prices.micros(request.model(), resp.usage());
+      CostLedger.Call call = new CostLedger.Call(callId, ctx.taskId(), ctx.tenantId(), request.model(), ctx.step(),
+          ctx.lease().epoch(), ctx.workerId(), resp.usage(), micros, resp.latencyMs(), prices.version(), client.provider());
+      // the money is spent: record it even if the task was cancelled meanwhile, retrying while Redis is away
+      return record(ctx, call, 0).map(v -> new JsonObject()
+          .put("text", resp.text())
+          .put("model", resp.model())
+          .put("finish_reason", resp.finishReason())
+          .put("usage", new JsonObject().put("input_tokens", resp.usage().input()).put("output_tokens", resp.usage().output())
+              .put("cached_tokens", resp.usage().cachedInput()).put("reasoning_tokens", resp.usage().reasoning()))
+          .put("cost_usd", micros / 1_000_000.0)
+          .put("call_id", callId));
+    });
+  }
+
+  private Future<Void> record(NodeContext ctx, CostLedger.Call call, int tries) {
+    return ctx.services().ledger().record(call).<Void>mapEmpty().recover(e -> {
+      if (tries + 1 >= RECORD_TRIES) return Future.failedFuture(e);
+      return io.vertx.core.Future.<Void>future(p -> ctx.vertx().setTimer(200L << tries, t -> p.complete()))
+          .compose(v -> record(ctx, call, tries + 1));
+    });
+  }
+
+  private static String usd(long micros) {
+    return java.math.BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString();
+  }
+}

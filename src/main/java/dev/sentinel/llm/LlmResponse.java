@@ -1,0 +1,4 @@
+package dev.sentinel.llm;
+
+/** A finished call: the answer, what it used, and how long it took. */
+public record LlmResponse(String text, Usage usage, String model, long latencyMs, String finishReason) {}

@@ -1,0 +1,146 @@
+package dev.sentinel.llm;
+
+import dev.sentinel.agent.Cancellation;
+import dev.sentinel.config.SentinelConfig.LlmSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Any OpenAI-compatible {@code /chat/completions} endpoint (OpenAI, vLLM, Ollama, LiteLLM...)
+ * over the non-blocking WebClient. 429 and 5xx answers are retried up to
+ * {@code llm.max_retries} times, waiting what {@code Retry-After} says (else an exponential
+ * backoff); a malformed answer fails the call with a clear error. Cancelling abandons the call.
+ */
+public final class OpenAiClient implements LlmClient {
+
+  private static final long MAX_RETRY_AFTER_MS = 60_000;
+
+  private final Vertx vertx;
+  private final WebClient client;
+  private final LlmSettings settings;
+  private final URI endpoint;
+
+  public OpenAiClient(Vertx vertx, LlmSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.endpoint = URI.create(settings.baseUrl() + "/chat/completions");
+    this.client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeoutMs())).setUserAgent("sentinel"));
+  }
+
+  @Override public String provider() { return "openai"; }
+
+  @Override public Future<LlmResponse> complete(LlmRequest request, Cancellation cancellation) {
+    JsonObject body = new JsonObject().put("model", request.model())
+        .put("messages", new JsonArray(request.messages().stream()
+            .map(m -> new JsonObject().put("role", m.role()).put("content", m.content())).toList()))
+        .put("max_tokens", request.maxTokens());
+    if (request.temperature() != null) body.put("temperature", request.temperature());
+    Promise<LlmResponse> result = Promise.promise();
+    cancellation.onCancel(() -> result.tryFail(new LlmException("call cancelled: " + cancellation.reason())));
+    attempt(request, body, cancellation, result, 0);
+    return result.future();
+  }
+
+  private void attempt(LlmRequest request, JsonObject body, Cancellation cancellation, Promise<LlmResponse> result, int tries) {
+    if (cancellation.isCancelled()) return;
+    long started = System.nanoTime();
+    boolean tls = "https".equals(endpoint.getScheme());
+    int port = endpoint.getPort() > 0 ? endpoint.getPort() : tls ? 443 : 80;
+    HttpRequest<Buffer> req = client.post(port, endpoint.getHost(), endpoint.getRawPath()).ssl(tls)
+        .timeout(settings.timeoutMs())
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Idempotency-Key", request.idempotencyKey());
+    if (settings.apiKey() != null && !settings.apiKey().isBlank()) req.bearerTokenAuthentication(settings.apiKey());
+    req.sendBuffer(body.toBuffer()).onComplete(ar -> {
+      if (result.future().isComplete()) return;
+      long latency = (System.nanoTime() - started) / 1_000_000;
+      if (ar.failed()) {
+        retryOr(request, body, cancellation, result, tries, -1, "request failed: " + ar.cause().getMessage());
+        return;
+      }
+      HttpResponse<Buffer> resp = ar.result();
+      int status = resp.statusCode();
+      if (status == 429 || status >= 500) {
+        retryOr(request, body, cancellation, result, tries, retryAfterMs(resp.getHeader("Retry-After")),
+            "provider answered " + status);
+        return;
+      }
+      if (status != 200) {
+        result.tryFail(new LlmException("provider answered " + status + ": " + abbreviate(resp.bodyAsString())));
+        return;
+      }
+      try {
+        result.tryComplete(parse(resp.bodyAsString(), request.model(), latency));
+      } catch (RuntimeException e) {
+        result.tryFail(new LlmException("malformed provider response: " + e.getMessage()));
+      }
+    });
+  }
+
+  private void retryOr(LlmRequest request, JsonObject body, Cancellation cancellation, Promise<LlmResponse> result,
+                       int tries, long retryAfterMs, String why) {
+    if (tries >= settings.maxRetries()) {
+      result.tryFail(new LlmException(why + " (after " + (tries + 1) + " attempts)"));
+      return;
+    }
+    long backoff = retryAfterMs >= 0 ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : Math.min(8000, 250L << tries);
+    vertx.setTimer(Math.max(1, backoff), t -> attempt(request, body, cancellation, result, tries + 1));
+  }
+
+  static LlmResponse parse(String json, String requestedModel, long latencyMs) {
+    JsonObject r = new JsonObject(json);
+    JsonArray choices = r.getJsonArray("choices");
+    if (choices == null || choices.isEmpty()) throw new IllegalArgumentException("no choices");
+    JsonObject choice = choices.getJsonObject(0);
+    JsonObject message = choice.getJsonObject("message");
+    if (message == null || !(message.getValue("content") instanceof String text)) {
+      throw new IllegalArgumentException("no message content");
+    }
+    JsonObject u = r.getJsonObject("usage");
+    if (u == null) throw new IllegalArgumentException("no usage");
+    JsonObject in = u.getJsonObject("prompt_tokens_details", new JsonObject());
+    JsonObject out = u.getJsonObject("completion_tokens_details", new JsonObject());
+    Usage usage = new Usage(nonNegative(u, "prompt_tokens"), nonNegative(u, "completion_tokens"),
+        in.getLong("cached_tokens", 0L), out.getLong("reasoning_tokens", 0L));
+    return new LlmResponse(text, usage, r.getString("model", requestedModel), latencyMs, choice.getString("finish_reason"));
+  }
+
+  private static long nonNegative(JsonObject u, String key) {
+    Object v = u.getValue(key);
+    if (!(v instanceof Number n) || n.longValue() < 0) throw new IllegalArgumentException("usage." + key + " missing or invalid");
+    return n.longValue();
+  }
+
+  /** Retry-After in seconds or as an HTTP date; -1 when absent or unreadable. */
+  static long retryAfterMs(String header) {
+    if (header == null || header.isBlank()) return -1;
+    try {
+      return (long) (Double.parseDouble(header.trim()) * 1000);
+    } catch (NumberFormatException e) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis());
+      } catch (RuntimeException ignored) {
+        return -1;
+      }
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "..." : s;
+  }
+}

@@ -1,0 +1,36 @@
+-- record_call.lua: record one LLM call's cost, once per call_id, when its answer arrives,
+-- whether or not its step later commits: money a crashed or zombie worker spent was still
+-- spent, so this write is deliberately NOT fenced. In the same script: the call record, the
+-- task's cost_so_far, and the tenant's totals for the day (Redis clock, UTC) and overall, per
+-- model too. Amounts are integer micro-USD, so every total is the exact sum of its calls.
+-- ARGV: [1] prefix, [2] task id, [3] tenant, [4] call_id, [5] model, [6] micro-USD,
+--       [7] input tokens, [8] output tokens, [9] cached input tokens, [10] reasoning tokens,
+--       [11] call record (JSON object; recorded_at and day are added here)
+-- Reply: {'OK', task cost (micro-USD), day} | {'DUP'}
+local id, tenant, call_id, model = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local micros = tonumber(ARGV[6])
+local now = now_ms()
+local day = utc_date(now)
+local record = cjson.decode(ARGV[11])
+record['recorded_at'] = now
+record['day'] = day
+if redis.call('HSETNX', calls_key(id), call_id, cjson.encode(record)) == 0 then return {'DUP'} end
+local task_cost = 0
+if redis.call('EXISTS', meta_key(id)) == 1 then task_cost = redis.call('HINCRBY', meta_key(id), 'cost', micros) end
+local d = day_cost_key(tenant, day)
+redis.call('HINCRBY', d, 'micro_usd', micros)
+redis.call('HINCRBY', d, 'calls', 1)
+redis.call('HINCRBY', d, 'input_tokens', ARGV[7])
+redis.call('HINCRBY', d, 'output_tokens', ARGV[8])
+redis.call('HINCRBY', d, 'cached_tokens', ARGV[9])
+redis.call('HINCRBY', d, 'reasoning_tokens', ARGV[10])
+redis.call('HINCRBY', d, 'model:' .. model .. ':micro_usd', micros)
+redis.call('HINCRBY', d, 'model:' .. model .. ':calls', 1)
+redis.call('HINCRBY', d, 'model:' .. model .. ':input_tokens', ARGV[7])
+redis.call('HINCRBY', d, 'model:' .. model .. ':output_tokens', ARGV[8])
+local total = P .. 'cost:tenant:' .. tenant .. ':total'
+redis.call('HINCRBY', total, 'micro_usd', micros)
+redis.call('HINCRBY', total, 'calls', 1)
+redis.call('ZADD', P .. 'cost:tenant:' .. tenant .. ':days', math.floor(now / 86400000), day)
+event('llm_call', id, 'call_id', call_id, 'model', model, 'micro_usd', micros)
+return {'OK', task_cost, day}
