@@ -6,7 +6,9 @@ import dev.sentinel.auth.ApiKeys;
 import dev.sentinel.auth.AuthHandler;
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.config.SentinelConfig.ConfiguredKey;
+import dev.sentinel.cost.CostLedger;
 import dev.sentinel.cost.TenantCosts;
+import dev.sentinel.limits.TenantLimits;
 import dev.sentinel.limits.RateLimitSettings;
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.RedisClients;
@@ -16,6 +18,7 @@ import dev.sentinel.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
@@ -65,8 +68,10 @@ public final class HttpVerticle extends VerticleBase {
     ApiContract contract = ApiContract.fromClasspath();
     return contract.load(vertx)
         .map(c -> router(c, contract, store, queries, apiKeys, keys))
-        .compose(router -> vertx.createHttpServer().requestHandler(router)
-            .listen(config.http().port(), config.http().host()))
+        // no h2c upgrade: a large static response (the docs' JS) stalled after an Upgrade: h2c
+        // request from the JDK client; TLS/ALPN HTTP/2 belongs to the proxy in front
+        .compose(router -> vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+            .requestHandler(router).listen(config.http().port(), config.http().host()))
         .onSuccess(s -> {
           server = s;
           LOG.log(System.Logger.Level.INFO, "HTTP API listening on http://" + config.http().host() + ":" + s.actualPort()
@@ -76,10 +81,12 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract c, ApiContract contract, TaskStore store, TaskQueries queries, ApiKeys apiKeys,
                         Keys keys) {
-    TaskHandlers tasks = new TaskHandlers(vertx, store, queries, agents, config.tasks().defaultMaxAttempts());
+    TaskHandlers tasks = new TaskHandlers(vertx, store, queries, new CostLedger(redis, keys, store), agents,
+        config.tasks().defaultMaxAttempts());
     TaskEventsHandler events = new TaskEventsHandler(vertx, store, queries);
     OperationsHandlers ops = new OperationsHandlers(redis, store, queries, 2 * config.worker().leaseMs());
-    TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys));
+    TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys),
+        new TenantLimits(redis, keys, config.agents().tenantDailyBudgetMicros()), store);
     AdminHandlers admin = new AdminHandlers(apiKeys);
     AuthHandler auth = new AuthHandler(apiKeys);
 
@@ -100,6 +107,7 @@ public final class HttpVerticle extends VerticleBase {
     bind(rb, "getTaskCheckpoint").addHandler(tasks::checkpoint);
     bind(rb, "streamTaskEvents").addHandler(events::stream);
     bind(rb, "retryTask").addHandler(tasks::retry);
+    bind(rb, "getTaskCalls").addHandler(tasks::calls);
     bind(rb, "getStats").addHandler(ops::stats);
     bind(rb, "listWorkers").addHandler(ops::workers);
     bind(rb, "health").addHandler(ops::health);
@@ -108,6 +116,8 @@ public final class HttpVerticle extends VerticleBase {
     bind(rb, "getRateLimit").addHandler(tenants::getRateLimit);
     bind(rb, "setRateLimit").addHandler(tenants::setRateLimit);
     bind(rb, "deleteRateLimit").addHandler(tenants::deleteRateLimit);
+    bind(rb, "getTenantLimits").addHandler(tenants::getLimits);
+    bind(rb, "putTenantLimits").addHandler(tenants::putLimits);
     bind(rb, "createApiKey").addHandler(admin::create);
     bind(rb, "listApiKeys").addHandler(admin::list);
     bind(rb, "deleteApiKey").addHandler(admin::revoke);

@@ -39,11 +39,14 @@ public final class TaskHandlers {
   private final TaskQueries queries;
   private final AgentRegistry agents;
   private final int defaultMaxAttempts;
+  private final dev.sentinel.cost.CostLedger ledger;
 
-  public TaskHandlers(Vertx vertx, TaskStore store, TaskQueries queries, AgentRegistry agents, int defaultMaxAttempts) {
+  public TaskHandlers(Vertx vertx, TaskStore store, TaskQueries queries, dev.sentinel.cost.CostLedger ledger,
+                      AgentRegistry agents, int defaultMaxAttempts) {
     this.vertx = vertx;
     this.store = store;
     this.queries = queries;
+    this.ledger = ledger;
     this.agents = agents;
     this.defaultMaxAttempts = defaultMaxAttempts;
   }
@@ -143,6 +146,27 @@ public final class TaskHandlers {
         .compose(m -> within(store.checkpoint(id)))
         .onSuccess(cp -> json(rc, 200, new JsonObject().put("task_id", id).put("checkpoint", cp.orElse(null))))
         .onFailure(rc::fail);
+  }
+
+  /** GET /tasks/{task_id}/calls: the task's LLM calls with what each cost. */
+  public void calls(RoutingContext rc) {
+    String id = rc.pathParam("task_id");
+    visibleTask(rc, store, id)
+        .compose(m -> within(ledger.calls(id)).map(calls -> new JsonObject().put("task_id", id)
+            .put("cost_so_far", Long.parseLong(m.getOrDefault("cost", "0")) / 1_000_000.0)
+            .put("calls", new JsonArray(calls.stream().map(TaskHandlers::callView).toList()))))
+        .onSuccess(body -> json(rc, 200, body))
+        .onFailure(rc::fail);
+  }
+
+  static JsonObject callView(JsonObject c) {
+    JsonObject v = c.copy();
+    long micros = v.getLong("micro_usd", 0L);
+    v.remove("micro_usd");
+    v.put("cost_usd", micros / 1_000_000.0);
+    Long at = v.getLong("recorded_at");
+    if (at != null) v.put("recorded_at", Instant.ofEpochMilli(at).toString());
+    return v;
   }
 
   /** POST /tasks/{task_id}/retry: a failed or cancelled task runs again from its last checkpoint. */

@@ -2,6 +2,10 @@ package dev.sentinel.http;
 
 import dev.sentinel.cost.TenantCosts;
 import dev.sentinel.limits.RateLimitSettings;
+import dev.sentinel.limits.TenantLimits;
+import dev.sentinel.store.TaskStore;
+
+import java.time.LocalDate;
 import io.vertx.ext.web.RoutingContext;
 
 import static dev.sentinel.http.Access.json;
@@ -12,17 +16,58 @@ public final class TenantHandlers {
 
   private final TenantCosts costs;
   private final RateLimitSettings rateLimits;
+  private final TenantLimits limits;
+  private final TaskStore store;
 
-  public TenantHandlers(TenantCosts costs, RateLimitSettings rateLimits) {
+  public TenantHandlers(TenantCosts costs, RateLimitSettings rateLimits, TenantLimits limits, TaskStore store) {
     this.costs = costs;
     this.rateLimits = rateLimits;
+    this.limits = limits;
+    this.store = store;
   }
 
-  /** GET /tenants/{tenant_id}/costs */
+  /** GET /tenants/{tenant_id}/costs[?from=&to=]: the seed's totals, plus by day and by model. */
   public void costs(RoutingContext rc) {
     String tenant = rc.pathParam("tenant_id");
     Access.requireTenant(rc, tenant);
-    within(costs.summary(tenant)).onSuccess(body -> json(rc, 200, body)).onFailure(rc::fail);
+    LocalDate from = date(rc, "from"), to = date(rc, "to");
+    within(costs.summary(tenant, from, to)).onSuccess(body -> json(rc, 200, body)).onFailure(rc::fail);
+  }
+
+  /** GET /tenants/{tenant_id}/limits */
+  public void getLimits(RoutingContext rc) {
+    String tenant = rc.pathParam("tenant_id");
+    Access.requireTenant(rc, tenant);
+    within(limits.get(tenant)).onSuccess(body -> json(rc, 200, body)).onFailure(rc::fail);
+  }
+
+  /**
+   * PUT /tenants/{tenant_id}/limits (admin): {@code daily_budget_usd} (null: the default).
+   * The tenant's paused tasks are resumed at once; if still over budget they pause again.
+   */
+  public void putLimits(RoutingContext rc) {
+    String tenant = rc.pathParam("tenant_id");
+    Access.requireAdmin(rc);
+    io.vertx.core.json.JsonObject body = rc.body().asJsonObject();
+    Object budget = body.getValue("daily_budget_usd");
+    Long micros = budget == null ? null : new java.math.BigDecimal(budget.toString()).movePointRight(6)
+        .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    within(limits.setDailyBudget(tenant, micros))
+        .compose(v -> within(store.resumePaused(tenant, 10_000)))
+        .compose(v -> within(limits.get(tenant)))
+        .onSuccess(b -> json(rc, 200, b))
+        .onFailure(rc::fail);
+  }
+
+  private static LocalDate date(RoutingContext rc, String name) {
+    String v = rc.request().getParam(name);
+    if (v == null || v.isEmpty()) return null;
+    try {
+      return LocalDate.parse(v);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw Problem.invalid(422, java.util.List.of(new Problem.FieldError(name, name + " must be a date like 2026-11-27")))
+          .asException();
+    }
   }
 
   /** GET /tenants/{tenant_id}/rate-limit: 404 when none is set. */

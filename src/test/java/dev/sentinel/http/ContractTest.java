@@ -76,6 +76,8 @@ class ContractTest {
     assertThat(events.status()).isEqualTo(200);
     assertThat(events.body()).contains("event: submitted").contains("event: completed");
     assertThat(admin.get("/tasks/missing/events").status()).isEqualTo(404);
+    assertThat(admin.get("/tasks/" + id + "/calls").json().getJsonArray("calls")).isEmpty();   // noop calls no model
+    assertThat(admin.get("/tasks/missing/calls").status()).isEqualTo(404);
     assertThat(admin.delete("/tasks/" + id).status()).isEqualTo(400);   // already finished
     assertThat(admin.delete("/tasks/missing").status()).isEqualTo(404);
 
@@ -104,6 +106,12 @@ class ContractTest {
     assertThat(admin.post("/tenants/acme/rate-limit?capacity=0&refill_rate=1", null).status()).isEqualTo(422);
     assertThat(admin.get("/tenants/acme/rate-limit").json().getLong("capacity")).isEqualTo(100);
     assertThat(admin.delete("/tenants/acme/rate-limit").status()).isEqualTo(204);
+    assertThat(admin.get("/tenants/acme/limits").json().getValue("daily_budget_usd")).isNull();
+    assertThat(admin.send("PUT", "/tenants/acme/limits", "{\"daily_budget_usd\": 12.5}", Map.of()).json()
+        .getDouble("daily_budget_usd")).isEqualTo(12.5);
+    assertThat(admin.send("PUT", "/tenants/acme/limits", "{\"daily_budget_usd\": -1}", Map.of()).status()).isEqualTo(422);
+    assertThat(admin.get("/tenants/acme/costs?from=2026-01-01&to=2099-12-31").json().getJsonArray("days")).isEmpty();
+    assertThat(admin.get("/tenants/acme/costs?from=yesterday").status()).isEqualTo(422);
 
     // admin
     Http.Reply key = admin.post("/admin/api-keys", "{\"tenant_id\":\"acme\",\"name\":\"ci\"}");

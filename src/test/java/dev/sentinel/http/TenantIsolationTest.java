@@ -213,6 +213,7 @@ class TenantIsolationTest {
     }));
     t.put("getTaskSteps", new Entry("404 like an unknown task", "", null, this::notFoundLikeAnUnknownTask));
     t.put("getTaskCheckpoint", new Entry("404 like an unknown task", "", null, this::notFoundLikeAnUnknownTask));
+    t.put("getTaskCalls", new Entry("404 like an unknown task (no call records)", "", null, this::notFoundLikeAnUnknownTask));
     t.put("streamTaskEvents", new Entry("404 like an unknown task (no stream)", "", null, p -> {
       notFoundLikeAnUnknownTask(p);
       problem(p.send(beta, "", null, Map.of("Last-Event-ID", "0-0"), Map.of()), 404);
@@ -258,6 +259,17 @@ class TenantIsolationTest {
       problem(p.send(beta, "", null, Map.of(), Map.of("tenant_id", BETA)), 403);
       alphaLimitUnchanged();
     }));
+    t.put("getTenantLimits", new Entry("403 for another tenant; the key's own tenant 200", "", null, p -> {
+      assertThat(problem(p.beta(), 403).body()).doesNotContain("daily_budget");
+      assertThat(ok(p.send(beta, "", null, Map.of(), Map.of("tenant_id", BETA)), 200).json().getString("tenant_id")).isEqualTo(BETA);
+    }));
+    t.put("putTenantLimits", new Entry("403 (admin only), for another tenant and for its own", "",
+        "{\"daily_budget_usd\": 1000}", p -> {
+          problem(p.beta(), 403);
+          problem(p.send(beta, "", "{\"daily_budget_usd\": 1000}", Map.of(), Map.of("tenant_id", BETA)), 403);
+          assertThat(hash("limits:tenant:" + ALPHA)).as("alpha's limits").isEmpty();
+          assertThat(hash("limits:tenant:" + BETA)).as("beta's limits").isEmpty();
+        }));
     t.put("listWorkers", new Entry("403 (admin only)", "", null, p -> problem(p.beta(), 403)));
     t.put("health", new Entry("200 (public)", "", null, p -> {
       assertThat(ok(p.beta(), 200).json().getBoolean("redis_connected")).isTrue();

@@ -2,7 +2,9 @@ package dev.sentinel.testing;
 
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +29,8 @@ public final class Http {
   /** One request and its reply, as the observer sees them. */
   public record Exchange(String method, String path, Reply reply) {}
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
 
   private final String base;
   private final String apiKey;
@@ -64,11 +67,12 @@ public final class Http {
     headers.forEach(b::header);
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     try {
-      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      // the request timeout covers only the headers: bound the whole exchange, body included
+      HttpResponse<String> r = CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).get(30, TimeUnit.SECONDS);
       Reply reply = new Reply(r.statusCode(), r.body(), r);
       if (observer != null) observer.accept(new Exchange(method, path, reply));
       return reply;
-    } catch (IOException e) {
+    } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(method + " " + path + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -48,7 +48,7 @@ public final class TestNode implements AutoCloseable {
 
   public TestNode startWorkers(String name) {
     vertx.deployVerticle(new RedisSignalBridge(config.redis(), new Keys(config.keyPrefix()))).await();
-    AgentRegistry agents = AgentRegistry.builtIn();
+    AgentRegistry agents = agents();
     AtomicInteger n = new AtomicInteger();
     workerDeployment = vertx.deployVerticle(() -> {
       WorkerVerticle w = new WorkerVerticle(config, agents, name + "-w" + n.incrementAndGet());
@@ -59,6 +59,13 @@ public final class TestNode implements AutoCloseable {
   }
 
   private ContractChecker contract;
+  private AgentRegistry agents;
+
+  /** The full catalog, as a real node builds it: noop, the YAML agents, llm/http kinds. */
+  public AgentRegistry agents() {
+    if (agents == null) agents = dev.sentinel.AgentCatalog.load(vertx, config);
+    return agents;
+  }
 
   /** Every response of every client {@link #startApi()} hands out is checked against openapi.yaml. */
   public ContractChecker contract() {
@@ -73,7 +80,7 @@ public final class TestNode implements AutoCloseable {
   public Http startApi() {
     List<HttpVerticle> apis = new ArrayList<>();
     vertx.deployVerticle(() -> {
-      HttpVerticle h = new HttpVerticle(config, AgentRegistry.builtIn());
+      HttpVerticle h = new HttpVerticle(config, agents());
       synchronized (apis) { apis.add(h); }
       return h;
     }, new DeploymentOptions().setInstances(1)).await();
