@@ -26,6 +26,7 @@ local function agent_index_key(agent) return P .. 'index:agent:' .. agent end
 local function type_index_key(task_type) return P .. 'index:type:' .. task_type end
 local function ready_key(tenant) return P .. 'queue:ready:' .. tenant end
 local function status_key(status) return P .. 'index:status:' .. status end
+local function tenant_status_key(tenant, status) return P .. 'index:tenant:' .. tenant .. ':status:' .. status end
 local function tenant_index_key(tenant) return P .. 'index:tenant:' .. tenant end
 local RING = P .. 'queue:tenants'
 local DELAYED = P .. 'queue:delayed'
@@ -54,6 +55,35 @@ end
 local function day_cost_key(tenant, day) return P .. 'cost:tenant:' .. tenant .. ':' .. day end
 local function tenant_limits_key(tenant) return P .. 'limits:tenant:' .. tenant end
 
+-- GCRA (generic cell rate algorithm) on the Redis clock: one key holding the theoretical
+-- arrival time (TAT), O(1) per decision, exact across every node. `rate` per second, `burst`
+-- requests allowed at once, `cost` of this request. Chosen over a token bucket because one
+-- number holds the whole state (no refill bookkeeping) and the answer gives retry-after directly.
+-- Returns allowed (bool), remaining, retry_after_ms, reset_ms (until the bucket is full again).
+local function gcra(key, rate, burst, cost, now)
+  local interval = 1000 / rate                  -- ms per request
+  local tolerance = interval * burst            -- how far ahead of now the TAT may run
+  local tat = tonumber(redis.call('GET', key)) or now
+  if tat < now then tat = now end
+  local new_tat = tat + interval * cost
+  local allow_at = new_tat - tolerance
+  if allow_at > now then
+    local remaining = math.floor((tolerance - (tat - now)) / interval)
+    return false, math.max(remaining, 0), math.ceil(allow_at - now), math.ceil(tat - now)
+  end
+  redis.call('SET', key, new_tat, 'PX', math.ceil(new_tat - now) + 1000)
+  return true, math.floor((tolerance - (new_tat - now)) / interval), 0, math.ceil(new_tat - now)
+end
+
+local function tenant_waiting(tenant)
+  return redis.call('ZCARD', tenant_status_key(tenant, 'queued')) + redis.call('ZCARD', tenant_status_key(tenant, 'scheduled'))
+    + redis.call('ZCARD', tenant_status_key(tenant, 'retrying')) + redis.call('ZCARD', tenant_status_key(tenant, 'paused'))
+end
+
+local function tenant_running(tenant)
+  return redis.call('ZCARD', tenant_status_key(tenant, 'leased')) + redis.call('ZCARD', tenant_status_key(tenant, 'in_progress'))
+end
+
 local function is_running(status) return status == 'leased' or status == 'in_progress' end
 local function is_final(status) return status == 'completed' or status == 'failed' or status == 'cancelled' end
 
@@ -74,8 +104,6 @@ local function dequeue_ready(id, tenant)
     redis.call('LREM', RING, 0, tenant)
   end
 end
-
-local function tenant_status_key(tenant, status) return P .. 'index:tenant:' .. tenant .. ':status:' .. status end
 
 -- Keeps the status indexes (cluster-wide and per tenant) in step with the task's status.
 local function move_status(id, tenant, from, to, created_at)

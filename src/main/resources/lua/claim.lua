@@ -3,8 +3,10 @@
 -- the lease ends at Redis-clock now + lease_ms and is indexed in `leases` for the watcher.
 -- The tenant ring is rotated once per grant, so one tenant's backlog cannot starve another
 -- tenant's single task; within a tenant the highest priority, then the oldest, goes first.
--- (A per-tenant cap on running tasks will be checked right before the ZPOPMIN.)
--- ARGV: [1] prefix, [2] worker id, [3] lease_ms, [4] claim id base (random, per call), [5] max tasks
+-- A tenant at its max_running cap (limits:tenant:{id}, else the default ARGV[6]) is skipped:
+-- its surplus tasks stay queued while other tenants' tasks run.
+-- ARGV: [1] prefix, [2] worker id, [3] lease_ms, [4] claim id base (random, per call), [5] max tasks,
+--       [6] default max running tasks per tenant (0 = none)
 -- Reply: flat list, 13 entries per granted task:
 --   id, epoch, claim, lease_expires, tenant_id, agent_type, task_type, task_params, step,
 --   current_node, attempts, max_attempts, checkpoint (nil when none)
@@ -18,10 +20,14 @@ local misses = 0
 while granted < want and tenants > 0 and misses < tenants do
   local tenant = redis.call('LMOVE', RING, RING, 'LEFT', 'RIGHT')
   local q = ready_key(tenant)
-  local popped = redis.call('ZPOPMIN', q)
-  if redis.call('ZCARD', q) == 0 then
-    redis.call('LREM', RING, 0, tenant)
-    tenants = tenants - 1
+  local cap = tonumber(redis.call('HGET', tenant_limits_key(tenant), 'max_running')) or tonumber(ARGV[6]) or 0
+  local popped = {}
+  if cap <= 0 or tenant_running(tenant) < cap then
+    popped = redis.call('ZPOPMIN', q)
+    if redis.call('ZCARD', q) == 0 then
+      redis.call('LREM', RING, 0, tenant)
+      tenants = tenants - 1
+    end
   end
   if #popped == 0 then
     misses = misses + 1

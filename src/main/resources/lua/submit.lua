@@ -7,8 +7,13 @@
 --       [6] task_params (JSON), [7] max_attempts, [8] priority, [9] cost_limit (micro-USD, '' = none),
 --       [10] run_at (Redis ms, '' = now), [11] idempotency key ('' = none),
 --       [12] request fingerprint, [13] idempotency key TTL ms
--- Reply: {'OK', created_at, status} | {'EXISTS'} | {'DUPLICATE', existing task id}
+--       [14] submit rate per second (0 = none), [15] burst, [16] max waiting tasks (0 = none)
+--       (the tenant's own limits, in limits:tenant:{id}, win over these defaults)
+-- Reply: {'OK', created_at, status, limit, remaining, reset_ms} | {'EXISTS'} | {'DUPLICATE', existing task id}
 --        | {'CONFLICT', existing task id} (same key, different request)
+--        | {'RATE_LIMITED', retry_after_ms, limit, remaining, reset_ms} | {'QUOTA_EXCEEDED', waiting, max}
+-- Limits are checked after idempotency (a retry of an accepted request is never refused) and
+-- a refused submission changes nothing, not even the rate limiter's state.
 local id, tenant = ARGV[2], ARGV[3]
 local meta = meta_key(id)
 local idem = nil
@@ -22,6 +27,20 @@ if ARGV[11] ~= '' then
 end
 if redis.call('EXISTS', meta) == 1 then return {'EXISTS'} end
 local now = now_ms()
+local own = redis.call('HMGET', tenant_limits_key(tenant), 'submit_rate', 'submit_burst', 'max_queued')
+local rate = tonumber(own[1]) or tonumber(ARGV[14]) or 0
+local burst = tonumber(own[2]) or tonumber(ARGV[15]) or 1
+local max_waiting = tonumber(own[3]) or tonumber(ARGV[16]) or 0
+if max_waiting > 0 then
+  local waiting = tenant_waiting(tenant)
+  if waiting >= max_waiting then return {'QUOTA_EXCEEDED', waiting, max_waiting} end
+end
+local limit, remaining, reset = 0, -1, 0
+if rate > 0 then
+  local allowed, left, retry_after, reset_ms = gcra(P .. 'rate:submit:' .. tenant, rate, math.max(burst, 1), 1, now)
+  if not allowed then return {'RATE_LIMITED', retry_after, math.max(burst, 1), left, reset_ms} end
+  limit, remaining, reset = math.max(burst, 1), left, reset_ms
+end
 local seq = redis.call('INCR', P .. 'seq:task')
 local run_at = tonumber(ARGV[10])
 local status = 'queued'
@@ -47,4 +66,4 @@ if idem then
 end
 move_status(id, tenant, nil, status, now)
 lifecycle_event('submitted', id, 'tenant_id', tenant, 'status', status)
-return {'OK', now, status}
+return {'OK', now, status, limit, remaining, reset}

@@ -15,7 +15,8 @@ import java.util.Set;
  */
 public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, RedisSettings redis,
                              HttpSettings http, WorkerSettings worker, WatcherSettings watcher,
-                             TaskDefaults tasks, AuthSettings auth, LlmSettings llm, AgentSettings agents) {
+                             TaskDefaults tasks, AuthSettings auth, LlmSettings llm, AgentSettings agents,
+                             LimitDefaults limits) {
 
   public record RedisSettings(String url, String type, List<String> sentinels, String masterName,
                               int poolSize, int poolWaiting, String embeddedAppendfsync) {
@@ -56,12 +57,15 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     }
   }
 
+  /** Per-tenant limits that apply when a tenant has none of its own (0: unlimited). */
+  public record LimitDefaults(double submitRate, long submitBurst, long maxQueued, long maxRunning) {}
+
   /** Agent definitions, tools, budgets and prices. */
   public record AgentSettings(String dir, List<String> httpAllowedHosts, long httpTimeoutMs, long tenantDailyBudgetMicros,
                               String pricingFile) {}
 
   public SentinelConfig withRedis(RedisSettings r) {
-    return new SentinelConfig(roles, keyPrefix, dataDir, r, http, worker, watcher, tasks, auth, llm, agents);
+    return new SentinelConfig(roles, keyPrefix, dataDir, r, http, worker, watcher, tasks, auth, llm, agents, limits);
   }
 
   public static SentinelConfig fromJson(JsonObject j) {
@@ -89,7 +93,8 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
         new TaskDefaults(integer(t, "tasks.default_max_attempts", "default_max_attempts")),
         auth(j.getValue("auth") instanceof JsonObject a ? a : new JsonObject()),
         llm(j.getValue("llm") instanceof JsonObject l ? l : new JsonObject()),
-        agents(j));
+        agents(j),
+        limits(j.getValue("limits") instanceof JsonObject l ? l : new JsonObject()));
     c.validate();
     return c;
   }
@@ -103,6 +108,13 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     return new LlmSettings(provider, base, l.getString("api_key", ""),
         number(l.copy().put("timeout_ms", l.getValue("timeout_ms", 60000)), "llm.timeout_ms", "timeout_ms"),
         integer(l.copy().put("max_retries", l.getValue("max_retries", 3)), "llm.max_retries", "max_retries"));
+  }
+
+  private static LimitDefaults limits(JsonObject l) {
+    double rate = Double.parseDouble(String.valueOf(l.getValue("submit_rate", 0)));
+    if (rate < 0) throw new IllegalArgumentException("configuration: limits.submit_rate must be >= 0");
+    return new LimitDefaults(rate, Long.parseLong(String.valueOf(l.getValue("submit_burst", 10))),
+        Long.parseLong(String.valueOf(l.getValue("max_queued", 0))), Long.parseLong(String.valueOf(l.getValue("max_running", 0))));
   }
 
   private static AgentSettings agents(JsonObject j) {

@@ -82,11 +82,11 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(OpenAPIContract c, ApiContract contract, TaskStore store, TaskQueries queries, ApiKeys apiKeys,
                         Keys keys) {
     TaskHandlers tasks = new TaskHandlers(vertx, store, queries, new CostLedger(redis, keys, store), agents,
-        config.tasks().defaultMaxAttempts());
+        config.tasks().defaultMaxAttempts(), config.limits());
     TaskEventsHandler events = new TaskEventsHandler(vertx, store, queries);
     OperationsHandlers ops = new OperationsHandlers(redis, store, queries, 2 * config.worker().leaseMs());
     TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys),
-        new TenantLimits(redis, keys, config.agents().tenantDailyBudgetMicros()), store);
+        new TenantLimits(redis, keys, config.agents().tenantDailyBudgetMicros(), config.limits()), store);
     AdminHandlers admin = new AdminHandlers(apiKeys);
     AuthHandler auth = new AuthHandler(apiKeys);
 

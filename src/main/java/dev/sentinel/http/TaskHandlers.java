@@ -40,9 +40,11 @@ public final class TaskHandlers {
   private final AgentRegistry agents;
   private final int defaultMaxAttempts;
   private final dev.sentinel.cost.CostLedger ledger;
+  private final dev.sentinel.config.SentinelConfig.LimitDefaults limits;
 
   public TaskHandlers(Vertx vertx, TaskStore store, TaskQueries queries, dev.sentinel.cost.CostLedger ledger,
-                      AgentRegistry agents, int defaultMaxAttempts) {
+                      AgentRegistry agents, int defaultMaxAttempts, dev.sentinel.config.SentinelConfig.LimitDefaults limits) {
+    this.limits = limits;
     this.vertx = vertx;
     this.store = store;
     this.queries = queries;
@@ -60,12 +62,21 @@ public final class TaskHandlers {
     }
     String idempotencyKey = rc.request().getHeader("Idempotency-Key");
     String fingerprint = idempotencyKey == null ? null : sha256(rc.body().buffer().getBytes());
-    within(store.submit(task, idempotencyKey, fingerprint))
+    within(store.submit(task, idempotencyKey, fingerprint, limits))
         .compose(s -> switch (s.reply()) {
           case OK -> {
             vertx.eventBus().publish(Signals.TASK_READY, task.tenantId());
+            rateHeaders(rc, s.rate());
             yield within(store.get(task.id())).map(m -> new Rendered(201, TaskJson.from(m.orElseThrow())));
           }
+          case RATE_LIMITED -> {
+            rateHeaders(rc, s.rate());
+            rc.response().putHeader("Retry-After", String.valueOf(Math.max(1, (s.rate().retryAfterMs() + 999) / 1000)));
+            yield Future.failedFuture(Problem.of(429, "Too many requests", "tenant " + task.tenantId()
+                + " is over its submission rate; retry in " + s.rate().retryAfterMs() + " ms").asException());
+          }
+          case QUOTA_EXCEEDED -> Future.failedFuture(Problem.of(429, "Quota exceeded", "tenant " + task.tenantId()
+              + " has " + s.waiting() + " tasks waiting; its max_queued is " + s.maxWaiting()).asException());
           case DUPLICATE -> within(store.get(s.taskId())).map(m -> new Rendered(200, TaskJson.from(m.orElseThrow(
               () -> Problem.of(409, "Conflict", "the task this Idempotency-Key created is gone").asException()))));
           case CONFLICT -> Future.failedFuture(Problem.of(409, "Conflict", "Idempotency-Key " + idempotencyKey
@@ -80,6 +91,14 @@ public final class TaskHandlers {
   }
 
   private record Rendered(int status, JsonObject body) {}
+
+  /** The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers), when a limit applied. */
+  private static void rateHeaders(RoutingContext rc, dev.sentinel.store.Results.RateInfo r) {
+    if (r.limit() <= 0) return;
+    rc.response().putHeader("RateLimit-Limit", String.valueOf(r.limit()))
+        .putHeader("RateLimit-Remaining", String.valueOf(Math.max(0, r.remaining())))
+        .putHeader("RateLimit-Reset", String.valueOf(Math.max(0, (r.resetMs() + 999) / 1000)));
+  }
 
   /** GET /tasks: newest first; offset or cursor paging; a tenant key sees its own tenant only. */
   public void list(RoutingContext rc) {

@@ -42,17 +42,15 @@ public final class TenantHandlers {
   }
 
   /**
-   * PUT /tenants/{tenant_id}/limits (admin): {@code daily_budget_usd} (null: the default).
-   * The tenant's paused tasks are resumed at once; if still over budget they pause again.
+   * PUT /tenants/{tenant_id}/limits (admin): any of submit_rate, submit_burst, max_queued,
+   * max_running, daily_budget_usd (a number sets it, null restores the default). Effective on
+   * every node at once. Paused tasks are resumed; if still over budget they pause again.
    */
   public void putLimits(RoutingContext rc) {
     String tenant = rc.pathParam("tenant_id");
     Access.requireAdmin(rc);
     io.vertx.core.json.JsonObject body = rc.body().asJsonObject();
-    Object budget = body.getValue("daily_budget_usd");
-    Long micros = budget == null ? null : new java.math.BigDecimal(budget.toString()).movePointRight(6)
-        .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
-    within(limits.setDailyBudget(tenant, micros))
+    within(limits.update(tenant, body))
         .compose(v -> within(store.resumePaused(tenant, 10_000)))
         .compose(v -> within(limits.get(tenant)))
         .onSuccess(b -> json(rc, 200, b))

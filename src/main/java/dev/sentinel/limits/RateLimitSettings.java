@@ -7,11 +7,13 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * A tenant's submission rate-limit settings (the seed's capacity / refill_rate). Stored and
- * returned only; the rate-limit issue wires them into a cluster-wide limiter.
+ * The seed's view of a tenant's submission limiter: {@code capacity} (the burst) and
+ * {@code refill_rate} (submissions per second). They are the submit_burst and submit_rate of
+ * the tenant's limits, which the submit script enforces on every node (GCRA, Redis clock).
  */
 public final class RateLimitSettings {
 
@@ -29,18 +31,27 @@ public final class RateLimitSettings {
     this.keys = keys;
   }
 
+  private String key(String tenant) { return keys.prefix() + "limits:tenant:" + tenant; }
+
+  private String state(String tenant) { return keys.prefix() + "rate:submit:" + tenant; }
+
   public Future<Optional<Settings>> get(String tenant) {
-    return redis.send(Request.cmd(Command.HMGET).arg(keys.rateLimitSettings(tenant)).arg("capacity").arg("refill_rate"))
-        .map(r -> r.get(0) == null ? Optional.empty()
+    return redis.send(Request.cmd(Command.HMGET).arg(key(tenant)).arg("submit_burst").arg("submit_rate"))
+        .map(r -> r.get(0) == null || r.get(1) == null ? Optional.empty()
             : Optional.of(new Settings(tenant, r.get(0).toLong(), Double.parseDouble(r.get(1).toString()))));
   }
 
+  /** Sets the limiter and starts it full. */
   public Future<Settings> set(String tenant, long capacity, double refillRate) {
-    return redis.send(Request.cmd(Command.HSET).arg(keys.rateLimitSettings(tenant)).arg("capacity").arg(capacity)
-        .arg("refill_rate").arg(Double.toString(refillRate))).map(r -> new Settings(tenant, capacity, refillRate));
+    return redis.batch(List.of(
+            Request.cmd(Command.HSET).arg(key(tenant)).arg("submit_burst").arg(capacity).arg("submit_rate").arg(Double.toString(refillRate)),
+            Request.cmd(Command.DEL).arg(state(tenant))))
+        .map(r -> new Settings(tenant, capacity, refillRate));
   }
 
+  /** Removes the tenant's own limiter settings (the defaults apply again) and resets its state. */
   public Future<Void> delete(String tenant) {
-    return redis.send(Request.cmd(Command.DEL).arg(keys.rateLimitSettings(tenant))).mapEmpty();
+    return redis.batch(List.of(Request.cmd(Command.HDEL).arg(key(tenant)).arg("submit_burst").arg("submit_rate"),
+        Request.cmd(Command.DEL).arg(state(tenant)))).mapEmpty();
   }
 }

@@ -1,45 +1,90 @@
 package dev.sentinel.limits;
 
+import dev.sentinel.config.SentinelConfig.LimitDefaults;
 import dev.sentinel.store.Keys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A tenant's own limits (hash limits:tenant:{id}), read by the scripts on every node, so a
- * change is effective cluster-wide at once. For now: the daily LLM budget; the rate-limit
- * issue adds rates and quotas here.
+ * A tenant's own limits (hash limits:tenant:{id}), read by the scripts on every node at each
+ * decision, so a change is effective cluster-wide at once: submission rate and burst, max
+ * waiting and max running tasks, daily LLM budget. A field not set falls back to the
+ * configured default.
  */
 public final class TenantLimits {
+
+  private static final String[] FIELDS = {"submit_rate", "submit_burst", "max_queued", "max_running", "daily_budget_micros"};
 
   private final Redis redis;
   private final Keys keys;
   private final long defaultDailyBudgetMicros;
+  private final LimitDefaults defaults;
 
-  public TenantLimits(Redis redis, Keys keys, long defaultDailyBudgetMicros) {
+  public TenantLimits(Redis redis, Keys keys, long defaultDailyBudgetMicros, LimitDefaults defaults) {
     this.redis = redis;
     this.keys = keys;
     this.defaultDailyBudgetMicros = defaultDailyBudgetMicros;
+    this.defaults = defaults;
   }
 
   private String key(String tenant) { return keys.prefix() + "limits:tenant:" + tenant; }
 
   public Future<JsonObject> get(String tenant) {
-    return redis.send(Request.cmd(Command.HGET).arg(key(tenant)).arg("daily_budget_micros")).map(r -> {
-      boolean own = r != null;
-      long micros = own ? r.toLong() : defaultDailyBudgetMicros;
+    Request r = Request.cmd(Command.HMGET).arg(key(tenant));
+    for (String f : FIELDS) r.arg(f);
+    return redis.send(r).map(v -> {
+      JsonObject own = new JsonObject();
+      double rate = v.get(0) == null ? defaults.submitRate() : num(v.get(0));
+      long burst = v.get(1) == null ? defaults.submitBurst() : (long) num(v.get(1));
+      long maxQueued = v.get(2) == null ? defaults.maxQueued() : (long) num(v.get(2));
+      long maxRunning = v.get(3) == null ? defaults.maxRunning() : (long) num(v.get(3));
+      long budget = v.get(4) == null ? defaultDailyBudgetMicros : (long) num(v.get(4));
+      List<String> ownFields = new ArrayList<>();
+      for (int i = 0; i < FIELDS.length; i++) if (v.get(i) != null) ownFields.add(FIELDS[i].replace("_micros", "_usd"));
       return new JsonObject().put("tenant_id", tenant)
-          .put("daily_budget_usd", micros > 0 ? micros / 1_000_000.0 : null)
-          .put("daily_budget_source", own ? "tenant" : "default");
+          .put("submit_rate", rate > 0 ? rate : null)
+          .put("submit_burst", burst)
+          .put("max_queued", maxQueued > 0 ? maxQueued : null)
+          .put("max_running", maxRunning > 0 ? maxRunning : null)
+          .put("daily_budget_usd", budget > 0 ? budget / 1_000_000.0 : null)
+          .put("daily_budget_source", v.get(4) != null ? "tenant" : "default")
+          .put("own", new io.vertx.core.json.JsonArray(ownFields));
     });
   }
 
-  /** @param dailyBudgetMicros the new budget, 0 for none, or null to fall back to the default */
-  public Future<Void> setDailyBudget(String tenant, Long dailyBudgetMicros) {
-    Request r = dailyBudgetMicros == null ? Request.cmd(Command.HDEL).arg(key(tenant)).arg("daily_budget_micros")
-        : Request.cmd(Command.HSET).arg(key(tenant)).arg("daily_budget_micros").arg(dailyBudgetMicros);
-    return redis.send(r).mapEmpty();
+  /**
+   * Applies the fields present in {@code update}: a number sets the tenant's own value (0:
+   * unlimited), null removes it (back to the default). Absent fields are left as they are.
+   */
+  public Future<Void> update(String tenant, JsonObject update) {
+    List<Request> writes = new ArrayList<>();
+    for (String field : new String[] {"submit_rate", "submit_burst", "max_queued", "max_running", "daily_budget_usd"}) {
+      if (!update.containsKey(field)) continue;
+      String stored = field.equals("daily_budget_usd") ? "daily_budget_micros" : field;
+      Object v = update.getValue(field);
+      if (v == null) {
+        writes.add(Request.cmd(Command.HDEL).arg(key(tenant)).arg(stored));
+      } else {
+        String value = field.equals("daily_budget_usd")
+            ? String.valueOf(new java.math.BigDecimal(v.toString()).movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact())
+            : v.toString();
+        writes.add(Request.cmd(Command.HSET).arg(key(tenant)).arg(stored).arg(value));
+      }
+    }
+    if (update.containsKey("submit_rate") || update.containsKey("submit_burst")) {
+      writes.add(Request.cmd(Command.DEL).arg(keys.prefix() + "rate:submit:" + tenant));   // a new rate starts full
+    }
+    return writes.isEmpty() ? Future.succeededFuture() : redis.batch(writes).mapEmpty();
+  }
+
+  private static double num(Response r) {
+    return Double.parseDouble(r.toString());
   }
 }

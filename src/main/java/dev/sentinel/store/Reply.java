@@ -27,7 +27,11 @@ public enum Reply {
   /** An Idempotency-Key seen before with a different request. */
   CONFLICT,
   /** The task is not in a status this operation applies to (e.g. retry of a running task). */
-  WRONG_STATUS;
+  WRONG_STATUS,
+  /** The tenant is over its submission rate. */
+  RATE_LIMITED,
+  /** The tenant is at its quota (e.g. max queued tasks). */
+  QUOTA_EXCEEDED;
 
   static Reply parse(String text) {
     return valueOf(text);

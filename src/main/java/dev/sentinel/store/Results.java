@@ -7,7 +7,16 @@ public final class Results {
   private Results() {}
 
   /** {@code taskId} is the new task's, or for DUPLICATE and CONFLICT the one the key created. */
-  public record Submitted(Reply reply, String taskId, long createdAt, String status) {}
+  public record Submitted(Reply reply, String taskId, long createdAt, String status, RateInfo rate, long waiting, long maxWaiting) {
+    public Submitted(Reply reply, String taskId, long createdAt, String status) {
+      this(reply, taskId, createdAt, status, RateInfo.NONE, 0, 0);
+    }
+  }
+
+  /** A rate limiter's answer: limit 0 means no limit applied. */
+  public record RateInfo(long limit, long remaining, long resetMs, long retryAfterMs) {
+    public static final RateInfo NONE = new RateInfo(0, -1, 0, 0);
+  }
 
   public record Retried(Reply reply, String status) {}
 

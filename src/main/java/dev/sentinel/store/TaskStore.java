@@ -48,22 +48,30 @@ public final class TaskStore {
   public static final long IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000L;
 
   public Future<Submitted> submit(NewTask t) {
-    return submit(t, null, null);
+    return submit(t, null, null, null);
   }
 
   /**
    * @param idempotencyKey  the client's Idempotency-Key, or null
    * @param fingerprint     identifies the request, so a reused key with another request is caught
    */
-  public Future<Submitted> submit(NewTask t, String idempotencyKey, String fingerprint) {
+  public Future<Submitted> submit(NewTask t, String idempotencyKey, String fingerprint,
+                                  dev.sentinel.config.SentinelConfig.LimitDefaults limits) {
+    double rate = limits == null ? 0 : limits.submitRate();
+    long burst = limits == null ? 1 : limits.submitBurst();
+    long maxQueued = limits == null ? 0 : limits.maxQueued();
     return runner.run(scripts.submit(), t.id(), t.tenantId(), t.agentType(), t.taskType(), t.params().encode(),
             t.maxAttempts(), t.priority(), t.costLimitMicros(), t.runAt(), idempotencyKey, fingerprint,
-            IDEMPOTENCY_TTL_MS)
+            IDEMPOTENCY_TTL_MS, rate, burst, maxQueued)
         .map(r -> {
           Reply reply = Reply.parse(r.get(0).toString());
           return switch (reply) {
-            case OK -> new Submitted(reply, t.id(), r.get(1).toLong(), r.get(2).toString());
+            case OK -> new Submitted(reply, t.id(), r.get(1).toLong(), r.get(2).toString(),
+                new Results.RateInfo(r.get(3).toLong(), r.get(4).toLong(), r.get(5).toLong(), 0), 0, 0);
             case DUPLICATE, CONFLICT -> new Submitted(reply, r.get(1).toString(), 0, null);
+            case RATE_LIMITED -> new Submitted(reply, null, 0, null,
+                new Results.RateInfo(r.get(2).toLong(), r.get(3).toLong(), r.get(4).toLong(), r.get(1).toLong()), 0, 0);
+            case QUOTA_EXCEEDED -> new Submitted(reply, null, 0, null, Results.RateInfo.NONE, r.get(1).toLong(), r.get(2).toLong());
             default -> new Submitted(reply, null, 0, null);
           };
         });
@@ -88,7 +96,12 @@ public final class TaskStore {
   }
 
   public Future<List<ClaimedTask>> claim(String workerId, long leaseMs, String claimBase, int max) {
-    return runner.run(scripts.claim(), workerId, leaseMs, claimBase, max).map(r -> {
+    return claim(workerId, leaseMs, claimBase, max, 0);
+  }
+
+  /** @param defaultMaxRunning per-tenant cap on running tasks when a tenant has none of its own (0: none) */
+  public Future<List<ClaimedTask>> claim(String workerId, long leaseMs, String claimBase, int max, long defaultMaxRunning) {
+    return runner.run(scripts.claim(), workerId, leaseMs, claimBase, max, defaultMaxRunning).map(r -> {
       List<ClaimedTask> out = new ArrayList<>();
       for (int i = 0; r != null && i + CLAIM_FIELDS <= r.size(); i += CLAIM_FIELDS) {
         Response checkpoint = r.get(i + 12);

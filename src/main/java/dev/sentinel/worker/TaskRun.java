@@ -153,7 +153,7 @@ final class TaskRun {
                 release();
               };
               case STALE, CANCELLED, NOT_FOUND -> () -> abort(c.reply().name());
-              case EXISTS, FINISHED, RETRYING, FAILED, DUPLICATE, CONFLICT, WRONG_STATUS ->
+              case EXISTS, FINISHED, RETRYING, FAILED, DUPLICATE, CONFLICT, WRONG_STATUS, RATE_LIMITED, QUOTA_EXCEEDED ->
                   () -> abort("unexpected commit reply " + c.reply());
             };
             then.run();

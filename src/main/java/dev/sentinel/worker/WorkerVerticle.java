@@ -123,7 +123,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     wakeAgain = false;
     long sent = System.nanoTime();
     String claimBase = workerId + ":" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    store.claim(workerId, settings.leaseMs(), claimBase, free).onComplete(ar -> {
+    store.claim(workerId, settings.leaseMs(), claimBase, free, config.limits().maxRunning()).onComplete(ar -> {
       claiming = false;
       if (ar.failed()) {
         LOG.log(System.Logger.Level.WARNING, workerId + ": claim failed: " + ar.cause().getMessage());
@@ -175,7 +175,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
             Runnable then = switch (reply) {
               case OK -> () -> run.leaseConfirmed(sent);
               case STALE, CANCELLED, NOT_FOUND -> () -> run.abort("renew answered " + reply);
-              case DUP, OUT_OF_ORDER, EXISTS, FINISHED, RETRYING, FAILED, DUPLICATE, CONFLICT, WRONG_STATUS ->
+              case DUP, OUT_OF_ORDER, EXISTS, FINISHED, RETRYING, FAILED, DUPLICATE, CONFLICT, WRONG_STATUS, RATE_LIMITED, QUOTA_EXCEEDED ->
                   () -> run.abort("unexpected renew reply " + reply);
             };
             then.run();

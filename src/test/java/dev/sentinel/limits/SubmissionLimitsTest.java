@@ -1,0 +1,142 @@
+package dev.sentinel.limits;
+
+import dev.sentinel.testing.Http;
+import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.StoreFixture;
+import dev.sentinel.testing.TestNode;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Tenant submission rate (GCRA on the Redis clock), queue and running quotas, fairness. */
+class SubmissionLimitsTest {
+
+  RedisServerProcess redis;
+  TestNode node;
+  Http api;
+  StoreFixture raw;
+
+  @BeforeEach void start() {
+    redis = RedisServerProcess.start();
+    node = new TestNode(redis.url(), "", "http: {port: 0}\nworker: {instances: 2, concurrency: 8}\nwatcher: {interval_ms: 100}\n");
+    api = node.startApi();
+    raw = new StoreFixture(node.vertx, redis.url(), "");
+  }
+
+  @AfterEach void stop() {
+    try {
+      node.close();
+    } finally {
+      redis.close();
+    }
+  }
+
+  private Http.Reply submit(String tenant, JsonObject params) {
+    return api.post("/tasks", new JsonObject().put("tenant_id", tenant).put("task_type", "t").put("agent_type", "noop")
+        .put("task_params", params).encode());
+  }
+
+  private long redisNowMs() {
+    Response t = raw.cmd(Command.TIME);
+    return t.get(0).toLong() * 1000 + t.get(1).toLong() / 1000;
+  }
+
+  @Test void aTenantAtTenTimesItsRateGets429sWithRetryAfterWhileOthersAreUnaffected() {
+    assertThat(api.post("/tenants/fast/rate-limit?capacity=5&refill_rate=5", null).status()).isEqualTo(200);
+    long started = redisNowMs();
+    int accepted = 0, limited = 0;
+    for (int i = 0; i < 50; i++) {   // ~50/s against 5/s
+      Http.Reply r = submit("fast", new JsonObject());
+      if (r.status() == 201) {
+        accepted++;
+        assertThat(r.header("ratelimit-limit")).isEqualTo("5");
+      } else {
+        assertThat(r.status()).isEqualTo(429);
+        limited++;
+        long retryAfter = Long.parseLong(r.header("retry-after"));
+        assertThat(retryAfter).isBetween(1L, 2L);   // one submission every 200 ms: at most a second away
+        assertThat(r.header("ratelimit-remaining")).isEqualTo("0");
+        assertThat(r.json().getString("detail")).contains("fast");
+      }
+      Http.Reply other = submit("calm", new JsonObject());
+      assertThat(other.status()).as("another tenant is unaffected").isEqualTo(201);
+      StoreFixture.sleep(20);
+    }
+    double seconds = (redisNowMs() - started) / 1000.0;
+    assertThat(limited).isPositive();
+    assertThat(accepted).as("burst + rate x elapsed").isBetween(5, (int) Math.ceil(5 + 5 * seconds) + 1);
+    assertThat(api.get("/stats?tenant_id=fast").json().getLong("total_tasks")).isEqualTo(accepted);   // refusals stored nothing
+    StoreFixture.sleep(1100);
+    assertThat(submit("fast", new JsonObject()).status()).as("after Retry-After").isEqualTo(201);
+    // the seed's endpoints read and reset the same limiter
+    assertThat(api.get("/tenants/fast/rate-limit").json().getLong("capacity")).isEqualTo(5);
+    assertThat(api.delete("/tenants/fast/rate-limit").status()).isEqualTo(204);
+    for (int i = 0; i < 20; i++) assertThat(submit("fast", new JsonObject()).status()).isEqualTo(201);
+  }
+
+  @Test void maxQueuedRefusesSubmissionsUntilATaskLeavesTheQueue() {
+    JsonObject limits = api.send("PUT", "/tenants/q/limits", "{\"max_queued\": 3}", Map.of()).json();
+    assertThat(limits.getLong("max_queued")).isEqualTo(3);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) ids.add(submit("q", new JsonObject()).json().getString("task_id"));
+    Http.Reply refused = submit("q", new JsonObject());
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.json().getString("detail")).contains("max_queued is 3");
+    assertThat(submit("other", new JsonObject()).status()).isEqualTo(201);
+    assertThat(api.delete("/tasks/" + ids.get(0)).status()).isEqualTo(204);
+    assertThat(submit("q", new JsonObject()).status()).isEqualTo(201);
+  }
+
+  @Test void maxRunningHoldsUnderManyWorkersWhileOtherTenantsRun() {
+    api.send("PUT", "/tenants/capped/limits", "{\"max_running\": 2}", Map.of());
+    List<String> capped = new ArrayList<>(), free = new ArrayList<>();
+    for (int i = 0; i < 12; i++) capped.add(submit("capped", new JsonObject().put("steps", 3).put("step_ms", 60)).json().getString("task_id"));
+    for (int i = 0; i < 12; i++) free.add(submit("free", new JsonObject().put("steps", 3).put("step_ms", 60)).json().getString("task_id"));
+    node.startWorkers("w").startWatcher();   // 16 slots
+    long maxCapped = 0, maxFree = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      long running = raw.cmd(Command.ZCARD, raw.keys.tenantStatusIndex("capped", "leased")).toLong()
+          + raw.cmd(Command.ZCARD, raw.keys.tenantStatusIndex("capped", "in_progress")).toLong();
+      long runningFree = raw.cmd(Command.ZCARD, raw.keys.tenantStatusIndex("free", "leased")).toLong()
+          + raw.cmd(Command.ZCARD, raw.keys.tenantStatusIndex("free", "in_progress")).toLong();
+      maxCapped = Math.max(maxCapped, running);
+      maxFree = Math.max(maxFree, runningFree);
+      if (raw.cmd(Command.ZCARD, raw.keys.tenantStatusIndex("capped", "completed")).toLong() == 12) break;
+      StoreFixture.sleep(5);
+    }
+    assertThat(raw.cmd(Command.ZCARD, raw.keys.tenantStatusIndex("capped", "completed")).toLong()).isEqualTo(12);
+    assertThat(maxCapped).as("capped tenant's running tasks at any sample").isLessThanOrEqualTo(2).isPositive();
+    assertThat(maxFree).as("the other tenant used the free slots").isGreaterThan(2);
+  }
+
+  @Test void aSmallTenantIsNotStarvedByAnotherTenantsBacklog() {
+    List<String> big = new ArrayList<>(), small = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) big.add(raw.submit(raw.task("big", 3, 0, new JsonObject().put("steps", 1).put("step_ms", 5))));
+    for (int i = 0; i < 10; i++) small.add(submit("small", new JsonObject().put("steps", 1).put("step_ms", 5)).json().getString("task_id"));
+    node.startWorkers("w").startWatcher();
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        raw.cmd(Command.ZCARD, raw.keys.tenantStatusIndex("small", "completed")).toLong() == 10);
+    // measured on the Redis clock: big tasks completed before the small tenant's last one did
+    long smallLast = small.stream().mapToLong(id -> Long.parseLong(raw.meta(id).get("completed_at"))).max().orElseThrow();
+    long bigBefore = big.stream().filter(id -> {
+      String done = raw.meta(id).get("completed_at");
+      return done != null && !done.isEmpty() && Long.parseLong(done) <= smallLast;
+    }).count();
+    System.out.println("fairness: the small tenant's 10 tasks (submitted after 1000 of the big tenant's) all completed"
+        + " when " + bigBefore + " of the big tenant's tasks had");
+    // claims alternate between tenants, so the small tenant's tasks are among the first claims
+    assertThat(bigBefore).as("big tasks done before the small tenant's last").isLessThan(60);
+  }
+}
