@@ -60,8 +60,10 @@ local function tenant_limits_key(tenant) return P .. 'limits:tenant:' .. tenant 
 -- requests allowed at once, `cost` of this request. Chosen over a token bucket because one
 -- number holds the whole state (no refill bookkeeping) and the answer gives retry-after directly.
 -- Returns allowed (bool), remaining, retry_after_ms, reset_ms (until the bucket is full again).
-local function gcra(key, rate, burst, cost, now)
-  local interval = 1000 / rate                  -- ms per request
+-- gcra_check decides without writing (so several limits can be checked before any is taken);
+-- gcra_take writes the new TAT.
+local function gcra_check(key, rate, burst, cost, now)
+  local interval = 1000 / rate                  -- ms per request (or per token)
   local tolerance = interval * burst            -- how far ahead of now the TAT may run
   local tat = tonumber(redis.call('GET', key)) or now
   if tat < now then tat = now end
@@ -69,10 +71,19 @@ local function gcra(key, rate, burst, cost, now)
   local allow_at = new_tat - tolerance
   if allow_at > now then
     local remaining = math.floor((tolerance - (tat - now)) / interval)
-    return false, math.max(remaining, 0), math.ceil(allow_at - now), math.ceil(tat - now)
+    return false, math.max(remaining, 0), math.ceil(allow_at - now), math.ceil(tat - now), new_tat
   end
+  return true, math.floor((tolerance - (new_tat - now)) / interval), 0, math.ceil(new_tat - now), new_tat
+end
+
+local function gcra_take(key, new_tat, now)
   redis.call('SET', key, new_tat, 'PX', math.ceil(new_tat - now) + 1000)
-  return true, math.floor((tolerance - (new_tat - now)) / interval), 0, math.ceil(new_tat - now)
+end
+
+local function gcra(key, rate, burst, cost, now)
+  local allowed, remaining, retry_after, reset, new_tat = gcra_check(key, rate, burst, cost, now)
+  if allowed then gcra_take(key, new_tat, now) end
+  return allowed, remaining, retry_after, reset
 end
 
 local function tenant_waiting(tenant)

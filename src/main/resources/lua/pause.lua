@@ -1,8 +1,9 @@
--- pause.lua: a worker parks a task until ARGV[6] (its tenant's daily budget is used up):
--- status `paused`, no worker held, no attempt counted; the watcher makes it ready again when
--- that time comes, and raising the budget resumes it at once (resume_paused.lua).
--- Fenced by (epoch, claim).
--- ARGV: [1] prefix, [2] task id, [3] epoch, [4] claim, [5] reason, [6] resume at (Redis ms), [7] worker id
+-- pause.lua: a worker parks a task until ARGV[6], holding no worker and counting no attempt:
+-- status `paused` when its tenant's daily budget is used up (raising the budget resumes it at
+-- once, resume_paused.lua), or `scheduled` when it must wait for rate-limit room. The watcher
+-- makes it ready again when that time comes. Fenced by (epoch, claim).
+-- ARGV: [1] prefix, [2] task id, [3] epoch, [4] claim, [5] reason, [6] resume at (Redis ms), [7] worker id,
+--       [8] status: paused | scheduled
 -- Reply: {'OK'} | {'STALE'} | {'CANCELLED'} | {'NOT_FOUND'}
 local id, epoch, claim = ARGV[2], ARGV[3], ARGV[4]
 local code = fence(id, epoch, claim)
@@ -10,9 +11,10 @@ if code ~= 'OK' then return {code} end
 local meta = meta_key(id)
 local now = now_ms()
 local m = redis.call('HMGET', meta, 'status', 'created_at', 'tenant_id')
-redis.call('HSET', meta, 'status', 'paused', 'owner', '', 'lease_expires', '', 'error', ARGV[5], 'updated_at', now)
+local status = ARGV[8] == 'scheduled' and 'scheduled' or 'paused'
+redis.call('HSET', meta, 'status', status, 'owner', '', 'lease_expires', '', 'error', ARGV[5], 'updated_at', now)
 redis.call('ZREM', LEASES, id)
 redis.call('ZADD', DELAYED, tonumber(ARGV[6]), id)
-move_status(id, m[3], m[1], 'paused', m[2])
-lifecycle_event('paused', id, 'reason', ARGV[5], 'resume_at', ARGV[6], 'worker_id', ARGV[7])
+move_status(id, m[3], m[1], status, m[2])
+lifecycle_event(status, id, 'reason', ARGV[5], 'resume_at', ARGV[6], 'worker_id', ARGV[7])
 return {'OK'}

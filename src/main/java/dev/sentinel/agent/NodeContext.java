@@ -15,7 +15,7 @@ public record NodeContext(Vertx vertx, String taskId, String tenantId, String wo
                           JsonObject state, Lease lease, Cancellation cancellation, Services services) {
 
   /** The worker's own Redis-backed services, for nodes that spend money. */
-  public record Services(CostLedger ledger, BudgetGuard budget) {}
+  public record Services(CostLedger ledger, BudgetGuard budget, dev.sentinel.llm.ModelRateLimiter limiter) {}
 
   public String idempotencyKey() { return taskId + ":" + step; }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,7 +48,17 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
   public record AuthSettings(List<ConfiguredKey> keys, boolean allowUnauthenticated) {}
 
   /** provider: auto | openai | mock. The API key is never logged. */
-  public record LlmSettings(String provider, String baseUrl, String apiKey, long timeoutMs, int maxRetries) {
+  /** A model's cluster-wide limits: requests and tokens per minute (0: none), with bursts. */
+  public record ModelLimits(long rpm, long rpmBurst, long tpm, long tpmBurst) {}
+
+  public record LlmSettings(String provider, String baseUrl, String apiKey, long timeoutMs, int maxRetries,
+                            Map<String, ModelLimits> models, long maxRateWaitMs) {
+    public LlmSettings(String provider, String baseUrl, String apiKey, long timeoutMs, int maxRetries) {
+      this(provider, baseUrl, apiKey, timeoutMs, maxRetries, Map.of(), 2000);
+    }
+
+    public ModelLimits limits(String model) { return models.getOrDefault(model, new ModelLimits(0, 1, 0, 1)); }
+
     public boolean useMock() {
       return "mock".equals(provider) || ("auto".equals(provider) && (apiKey == null || apiKey.isBlank()));
     }
@@ -105,9 +116,18 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
       throw new IllegalArgumentException("configuration: llm.provider must be auto, openai or mock");
     }
     String base = l.getString("base_url", "https://api.openai.com/v1").replaceAll("/+$", "");
+    Map<String, ModelLimits> models = new java.util.TreeMap<>();
+    JsonObject m = l.getValue("models") instanceof JsonObject o ? o : new JsonObject();
+    for (String model : m.fieldNames()) {
+      JsonObject x = m.getJsonObject(model);
+      long rpm = x.getLong("rpm", 0L), tpm = x.getLong("tpm", 0L);
+      models.put(model, new ModelLimits(rpm, x.getLong("rpm_burst", Math.max(1, rpm / 10)), tpm,
+          x.getLong("tpm_burst", Math.max(1, tpm / 10))));
+    }
     return new LlmSettings(provider, base, l.getString("api_key", ""),
         number(l.copy().put("timeout_ms", l.getValue("timeout_ms", 60000)), "llm.timeout_ms", "timeout_ms"),
-        integer(l.copy().put("max_retries", l.getValue("max_retries", 3)), "llm.max_retries", "max_retries"));
+        integer(l.copy().put("max_retries", l.getValue("max_retries", 3)), "llm.max_retries", "max_retries"),
+        Map.copyOf(models), l.getLong("max_rate_wait_ms", 2000L));
   }
 
   private static LimitDefaults limits(JsonObject l) {

@@ -46,7 +46,9 @@ public final class LlmNodeHandler implements NodeHandler {
     messages.add(new LlmRequest.Message("user", Template.render(cfg.getString("prompt", ""), ctx.state())));
     int maxTokens = cfg.getInteger("max_tokens", DEFAULT_MAX_TOKENS);
     Double temperature = cfg.getValue("temperature") instanceof Number n ? n.doubleValue() : null;
-    LlmRequest request = new LlmRequest(model, messages, temperature, maxTokens, ctx.idempotencyKey());
+    ModelRateLimiter limiter = ctx.services().limiter();
+    LlmRequest request = new LlmRequest(model, messages, temperature, maxTokens, ctx.idempotencyKey(),
+        ms -> limiter.hold(model, ms));
     long estimate = prices.micros(model, new Usage(Usage.estimateTokens(request.promptChars()), maxTokens, 0, 0));
 
     return ctx.services().budget().check(ctx.taskId(), ctx.tenantId(), estimate).compose(verdict -> {
@@ -58,7 +60,27 @@ public final class LlmNodeHandler implements NodeHandler {
         return Future.failedFuture(new TenantBudgetPausedException("tenant " + ctx.tenantId() + " has spent "
             + usd(b.spentMicros()) + " of its daily budget " + usd(b.budgetMicros()), b.resumeAt()));
       }
-      return call(ctx, request);
+      long estimatedTokens = Usage.estimateTokens(request.promptChars()) + maxTokens;
+      return reserve(ctx, limiter, model, estimatedTokens, System.nanoTime())
+          .compose(v -> call(ctx, request))
+          .compose(out -> limiter.settle(model, estimatedTokens, out.getJsonObject("usage").getLong("input_tokens")
+              + out.getJsonObject("usage").getLong("output_tokens")).otherwiseEmpty().map(out));
+    });
+  }
+
+  /**
+   * Takes room for the call from the model's cluster-wide limits. A short wait happens in
+   * place; a longer one gives the worker slot back (the task is rescheduled for when room is
+   * expected) rather than blocking a worker.
+   */
+  private Future<Void> reserve(NodeContext ctx, ModelRateLimiter limiter, String model, long tokens, long since) {
+    return limiter.reserve(model, tokens).compose(waitMs -> {
+      if (waitMs == 0) return Future.succeededFuture();
+      long waited = (System.nanoTime() - since) / 1_000_000;
+      if (waited + waitMs > limiter.maxWaitInPlaceMs()) return Future.failedFuture(new RateLimitWaitException(model, waitMs));
+      if (ctx.cancellation().isCancelled()) return Future.failedFuture(new dev.sentinel.agent.NodeCancelledException(ctx.cancellation().reason()));
+      return Future.<Void>future(p -> ctx.vertx().setTimer(waitMs, t -> p.complete()))
+          .compose(v -> reserve(ctx, limiter, model, tokens, since));
     });
   }
 

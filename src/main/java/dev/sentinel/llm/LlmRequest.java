@@ -3,7 +3,12 @@ package dev.sentinel.llm;
 import java.util.List;
 
 /** One chat completion to make. {@code idempotencyKey} is stable across re-runs of the same step. */
-public record LlmRequest(String model, List<Message> messages, Double temperature, int maxTokens, String idempotencyKey) {
+public record LlmRequest(String model, List<Message> messages, Double temperature, int maxTokens, String idempotencyKey,
+                         java.util.function.LongConsumer onThrottled) {
+
+  public LlmRequest(String model, List<Message> messages, Double temperature, int maxTokens, String idempotencyKey) {
+    this(model, messages, temperature, maxTokens, idempotencyKey, null);
+  }
 
   public record Message(String role, String content) {}
 

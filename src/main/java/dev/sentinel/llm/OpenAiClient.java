@@ -75,8 +75,10 @@ public final class OpenAiClient implements LlmClient {
       HttpResponse<Buffer> resp = ar.result();
       int status = resp.statusCode();
       if (status == 429 || status >= 500) {
-        retryOr(request, body, cancellation, result, tries, retryAfterMs(resp.getHeader("Retry-After")),
-            "provider answered " + status);
+        long retryAfter = retryAfterMs(resp.getHeader("Retry-After"));
+        // a 429 concerns the whole cluster: let the caller hold the model everywhere
+        if (status == 429 && request.onThrottled() != null) request.onThrottled().accept(retryAfter >= 0 ? retryAfter : 1000);
+        retryOr(request, body, cancellation, result, tries, retryAfter, "provider answered " + status);
         return;
       }
       if (status != 200) {

@@ -5,7 +5,7 @@ public record Scripts(LuaScript submit, LuaScript claim, LuaScript renew, LuaScr
                       LuaScript complete, LuaScript fail, LuaScript release, LuaScript expireLeases,
                       LuaScript promoteDelayed, LuaScript applyRetention, LuaScript cancel, LuaScript retry,
                       LuaScript listTasks, LuaScript recordCall, LuaScript checkBudget, LuaScript pause,
-                      LuaScript resumePaused) {
+                      LuaScript resumePaused, LuaScript reserveModel, LuaScript settleModel) {
 
   public static Scripts load() {
     return new Scripts(LuaScript.load("submit"), LuaScript.load("claim"), LuaScript.load("renew"),
@@ -13,11 +13,12 @@ public record Scripts(LuaScript submit, LuaScript claim, LuaScript renew, LuaScr
         LuaScript.load("release"), LuaScript.load("expire_leases"), LuaScript.load("promote_delayed"),
         LuaScript.load("apply_retention"), LuaScript.load("cancel"), LuaScript.load("retry"),
         LuaScript.load("list_tasks"), LuaScript.load("record_call"), LuaScript.load("check_budget"),
-        LuaScript.load("pause"), LuaScript.load("resume_paused"));
+        LuaScript.load("pause"), LuaScript.load("resume_paused"), LuaScript.load("reserve_model"),
+        LuaScript.load("settle_model"));
   }
 
   public LuaScript[] all() {
     return new LuaScript[] {submit, claim, renew, commitStep, complete, fail, release, expireLeases,
-        promoteDelayed, applyRetention, cancel, retry, listTasks, recordCall, checkBudget, pause, resumePaused};
+        promoteDelayed, applyRetention, cancel, retry, listTasks, recordCall, checkBudget, pause, resumePaused, reserveModel, settleModel};
   }
 }

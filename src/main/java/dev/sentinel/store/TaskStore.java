@@ -168,7 +168,12 @@ public final class TaskStore {
 
   /** Parks the task (no worker held, no attempt counted) until {@code resumeAt} (Redis ms). */
   public Future<Reply> pause(String taskId, Lease lease, String reason, long resumeAt, String workerId) {
-    return runner.run(scripts.pause(), taskId, lease.epoch(), lease.claim(), reason, resumeAt, workerId)
+    return park(taskId, lease, reason, resumeAt, workerId, "paused");
+  }
+
+  /** Parks the task as {@code paused} (budget) or {@code scheduled} (waiting for rate-limit room). */
+  public Future<Reply> park(String taskId, Lease lease, String reason, long resumeAt, String workerId, String status) {
+    return runner.run(scripts.pause(), taskId, lease.epoch(), lease.claim(), reason, resumeAt, workerId, status)
         .map(r -> Reply.parse(r.get(0).toString()));
   }
 
@@ -233,6 +238,11 @@ public final class TaskStore {
   public Future<Optional<JsonObject>> checkpoint(String taskId) {
     return redis.send(Request.cmd(Command.GET).arg(keys.checkpoint(taskId)))
         .map(r -> Optional.ofNullable(r).map(x -> new JsonObject(x.toString())));
+  }
+
+  /** Redis's clock (ms): the one clock every time Sentinel stores is computed from. */
+  public Future<Long> redisNow() {
+    return redis.send(Request.cmd(Command.TIME)).map(t -> t.get(0).toLong() * 1000 + t.get(1).toLong() / 1000);
   }
 
   public Future<Boolean> ping() {

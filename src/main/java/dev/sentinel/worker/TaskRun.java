@@ -118,6 +118,8 @@ final class TaskRun {
           failForGood(cause.getMessage());
         } else if (cause instanceof TenantBudgetPausedException paused) {
           pause(paused);
+        } else if (cause instanceof dev.sentinel.llm.RateLimitWaitException wait) {
+          reschedule(wait);
         } else {
           failNode(node, cause);
         }
@@ -188,8 +190,8 @@ final class TaskRun {
       else result.tryFail(ar.cause());
     });
     return result.future().recover(e -> {
-      boolean retryable = !stoppedByUs() && !worker.draining()
-          && !(e instanceof BudgetExceededException) && !(e instanceof TenantBudgetPausedException);
+      boolean retryable = !stoppedByUs() && !worker.draining() && !(e instanceof BudgetExceededException)
+          && !(e instanceof TenantBudgetPausedException) && !(e instanceof dev.sentinel.llm.RateLimitWaitException);
       if (!retryable || attempt >= node.maxAttempts()) return Future.failedFuture(e);
       Promise<Void> wait = Promise.promise();
       worker.vertx().setTimer(Math.max(1, node.retryBackoffMs() << Math.min(attempt - 1, 10)), t -> wait.complete());
@@ -212,6 +214,12 @@ final class TaskRun {
   private void failForGood(String error) {
     withRetry("fail", () -> worker.store().fail(task.id(), task.lease(), error, 0, worker.workerId(), true))
         .onComplete(ar -> finish());
+  }
+
+  /** The model has no room for a while: give the slot back; the task is ready again when room is expected. */
+  private void reschedule(dev.sentinel.llm.RateLimitWaitException wait) {
+    withRetry("reschedule", () -> worker.store().redisNow().compose(now -> worker.store().park(task.id(), task.lease(),
+        wait.getMessage(), now + wait.waitMs(), worker.workerId(), "scheduled"))).onComplete(ar -> finish());
   }
 
   /** The tenant's daily budget is used up: park the task, holding no worker, until it resets. */

@@ -72,7 +72,8 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     Keys keys = new Keys(config.keyPrefix());
     store = new TaskStore(redis, keys, Scripts.load());
     services = new NodeContext.Services(new CostLedger(redis, keys, store),
-        new BudgetGuard(store, config.agents().tenantDailyBudgetMicros()));
+        new BudgetGuard(store, config.agents().tenantDailyBudgetMicros()),
+        new dev.sentinel.llm.ModelRateLimiter(store, config.llm()));
     vertx.eventBus().<String>localConsumer(Signals.TASK_READY, m -> wake());
     vertx.eventBus().<String>localConsumer(Signals.TASK_CANCEL, m -> {
       TaskRun run = running.get(m.body());
