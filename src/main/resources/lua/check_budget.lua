@@ -1,8 +1,12 @@
--- check_budget.lua (read-only): may this task spend about ARGV[4] micro-USD more, before an
--- LLM call? Checks the task's cost_limit, then its tenant's daily budget (the tenant's own,
--- else the default), on the Redis clock. Callers fail closed: no answer means no call.
+-- check_budget.lua: may this task spend about ARGV[4] micro-USD more, before an LLM call?
+-- Checks the task's cost_limit, then its tenant's daily budget (the tenant's own, else the
+-- default), on the Redis clock. Under a daily budget the estimate is RESERVED in the same
+-- script (reserved_micros of the day), so calls running at once cannot all pass on the same
+-- spend; record_call.lua turns the reservation into the real cost, and a call that got no
+-- answer gives it back. Callers fail closed: no answer means no call.
 -- ARGV: [1] prefix, [2] task id, [3] tenant, [4] estimate (micro-USD), [5] default daily budget (micro-USD, 0 = none)
--- Reply: {'OK'} | {'TASK_LIMIT', cost, limit} | {'TENANT_BUDGET', spent today, budget, next UTC midnight (ms)}
+-- Reply: {'OK', reserved micro-USD, day of the reservation} | {'TASK_LIMIT', cost, limit}
+--        | {'TENANT_BUDGET', spent and reserved today, budget, next UTC midnight (ms)}
 local id, tenant, estimate = ARGV[2], ARGV[3], tonumber(ARGV[4])
 local m = redis.call('HMGET', meta_key(id), 'cost', 'cost_limit')
 local cost = tonumber(m[1]) or 0
@@ -11,9 +15,14 @@ if limit and cost + estimate > limit then return {'TASK_LIMIT', cost, limit} end
 local budget = tonumber(redis.call('HGET', tenant_limits_key(tenant), 'daily_budget_micros')) or tonumber(ARGV[5])
 if budget and budget > 0 then
   local now = now_ms()
-  local spent = tonumber(redis.call('HGET', day_cost_key(tenant, utc_date(now)), 'micro_usd')) or 0
-  if spent + estimate > budget then
-    return {'TENANT_BUDGET', spent, budget, (math.floor(now / 86400000) + 1) * 86400000}
+  local day = utc_date(now)
+  local d = day_cost_key(tenant, day)
+  local h = redis.call('HMGET', d, 'micro_usd', 'reserved_micros')
+  local committed = (tonumber(h[1]) or 0) + math.max(tonumber(h[2]) or 0, 0)
+  if committed + estimate > budget then
+    return {'TENANT_BUDGET', committed, budget, (math.floor(now / 86400000) + 1) * 86400000}
   end
+  redis.call('HINCRBY', d, 'reserved_micros', estimate)
+  return {'OK', estimate, day}
 end
-return {'OK'}
+return {'OK', 0, ''}

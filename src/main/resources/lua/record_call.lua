@@ -5,7 +5,9 @@
 -- model too. Amounts are integer micro-USD, so every total is the exact sum of its calls.
 -- ARGV: [1] prefix, [2] task id, [3] tenant, [4] call_id, [5] model, [6] micro-USD,
 --       [7] input tokens, [8] output tokens, [9] cached input tokens, [10] reasoning tokens,
---       [11] call record (JSON object; recorded_at and day are added here)
+--       [11] call record (JSON object; recorded_at and day are added here),
+--       [12] budget reserved for this call by check_budget.lua (micro-USD, 0 = none), [13] its day
+-- The call's budget reservation (if any) is released in the same script.
 -- Reply: {'OK', task cost (micro-USD), day} | {'DUP'}
 local id, tenant, call_id, model = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local micros = tonumber(ARGV[6])
@@ -15,6 +17,8 @@ local record = cjson.decode(ARGV[11])
 record['recorded_at'] = now
 record['day'] = day
 if redis.call('HSETNX', calls_key(id), call_id, cjson.encode(record)) == 0 then return {'DUP'} end
+local reserved = tonumber(ARGV[12]) or 0
+if reserved > 0 then redis.call('HINCRBY', day_cost_key(tenant, ARGV[13]), 'reserved_micros', -reserved) end
 local task_cost = 0
 if redis.call('EXISTS', meta_key(id)) == 1 then task_cost = redis.call('HINCRBY', meta_key(id), 'cost', micros) end
 local d = day_cost_key(tenant, day)

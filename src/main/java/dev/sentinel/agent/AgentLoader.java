@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * params: {required: [query]}
  * nodes:
  *   first: {kind: llm, model: gpt-4o-mini, system: "...", prompt: "... {{query}}", max_tokens: 300,
- *           output: first, timeout_ms: 60000, retry: {max_attempts: 2, backoff_ms: 1000}, next: second}
+ *           output_key: first, timeout_ms: 60000, retry: {max_attempts: 2, backoff_ms: 1000}, next: second}
  *   second:
  *     kind: branch
  *     edges: [{when: {path: first.text, op: contains, value: yes}, to: third}, {to: fourth}]
@@ -108,7 +108,8 @@ public final class AgentLoader {
         }
       }
       JsonObject retry = n.getJsonObject("retry", new JsonObject());
-      String output = n.containsKey("output") ? n.getString("output") : nodeName;
+      // output_key, not output: a transform node's `output` is its template
+      String output = n.getString("output_key", nodeName);
       nodes.put(nodeName, new GraphNode(nodeName, kind, n, output, n.getLong("timeout_ms", 0L),
           retry.getInteger("max_attempts", 1), retry.getLong("backoff_ms", 1000L)));
       if (n.getString("next") != null) edges.add(new Edge(nodeName, n.getString("next")));

@@ -11,7 +11,10 @@ public final class BudgetGuard {
 
   public sealed interface Verdict permits Allowed, TaskLimitReached, TenantBudgetUsedUp {}
 
-  public record Allowed() implements Verdict {}
+  /** The call may go ahead; {@code reservedMicros} were set aside on {@code day} (0: no daily budget). */
+  public record Allowed(long reservedMicros, String day) implements Verdict {
+    public static final Allowed NOTHING_RESERVED = new Allowed(0, "");
+  }
 
   public record TaskLimitReached(long costMicros, long limitMicros) implements Verdict {}
 
@@ -25,10 +28,18 @@ public final class BudgetGuard {
     this.defaultDailyBudgetMicros = defaultDailyBudgetMicros;
   }
 
+  /** Gives back a reservation whose call got no answer (no money was spent). */
+  public Future<Void> release(String tenantId, Allowed reservation) {
+    if (reservation.reservedMicros() <= 0) return Future.succeededFuture();
+    return store.redisCommand(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HINCRBY)
+        .arg(store.keys().prefix() + "cost:tenant:" + tenantId + ":" + reservation.day()).arg("reserved_micros")
+        .arg(-reservation.reservedMicros())).mapEmpty();
+  }
+
   public Future<Verdict> check(String taskId, String tenantId, long estimateMicros) {
     return store.scripts().run(store.scriptSet().checkBudget(), taskId, tenantId, estimateMicros, defaultDailyBudgetMicros)
         .map(r -> switch (r.get(0).toString()) {
-          case "OK" -> new Allowed();
+          case "OK" -> new Allowed(r.get(1).toLong(), r.get(2).toString());
           case "TASK_LIMIT" -> new TaskLimitReached(r.get(1).toLong(), r.get(2).toLong());
           case "TENANT_BUDGET" -> new TenantBudgetUsedUp(r.get(1).toLong(), r.get(2).toLong(), r.get(3).toLong());
           default -> throw new IllegalStateException("check_budget answered " + r.get(0));

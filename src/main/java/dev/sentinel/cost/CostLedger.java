@@ -37,10 +37,14 @@ public final class CostLedger {
     this.store = store;
   }
 
-  /** @return true when recorded now, false when this call_id was recorded before */
-  public Future<Boolean> record(Call c) {
+  /**
+   * @param reservation the budget set aside for this call (released here), or NOTHING_RESERVED
+   * @return true when recorded now, false when this call_id was recorded before
+   */
+  public Future<Boolean> record(Call c, BudgetGuard.Allowed reservation) {
     return store.scripts().run(store.scriptSet().recordCall(), c.taskId(), c.tenantId(), c.callId(), c.model(), c.micros(),
-        c.usage().input(), c.usage().output(), c.usage().cachedInput(), c.usage().reasoning(), c.toJson().encode())
+        c.usage().input(), c.usage().output(), c.usage().cachedInput(), c.usage().reasoning(), c.toJson().encode(),
+        reservation.reservedMicros(), reservation.day())
         .map(r -> "OK".equals(r.get(0).toString()));
   }
 

@@ -47,8 +47,12 @@ public final class LlmNodeHandler implements NodeHandler {
     int maxTokens = cfg.getInteger("max_tokens", DEFAULT_MAX_TOKENS);
     Double temperature = cfg.getValue("temperature") instanceof Number n ? n.doubleValue() : null;
     ModelRateLimiter limiter = ctx.services().limiter();
+    String callId = ctx.taskId() + ":" + ctx.step() + ":" + UUID.randomUUID();
     LlmRequest request = new LlmRequest(model, messages, temperature, maxTokens, ctx.idempotencyKey(),
-        ms -> limiter.hold(model, ms));
+        ms -> limiter.hold(model, ms),
+        // the task was cancelled or lost while the call was in flight: the money was still spent
+        // (its budget reservation was given back when the call failed, so none is passed here)
+        late -> record(ctx, callRecord(ctx, callId, model, late), BudgetGuard.Allowed.NOTHING_RESERVED, 0));
     long estimate = prices.micros(model, new Usage(Usage.estimateTokens(request.promptChars()), maxTokens, 0, 0));
 
     return ctx.services().budget().check(ctx.taskId(), ctx.tenantId(), estimate).compose(verdict -> {
@@ -60,9 +64,11 @@ public final class LlmNodeHandler implements NodeHandler {
         return Future.failedFuture(new TenantBudgetPausedException("tenant " + ctx.tenantId() + " has spent "
             + usd(b.spentMicros()) + " of its daily budget " + usd(b.budgetMicros()), b.resumeAt()));
       }
+      BudgetGuard.Allowed reservation = (BudgetGuard.Allowed) verdict;
       long estimatedTokens = Usage.estimateTokens(request.promptChars()) + maxTokens;
       return reserve(ctx, limiter, model, estimatedTokens, System.nanoTime())
-          .compose(v -> call(ctx, request))
+          .compose(v -> call(ctx, request, callId, reservation))
+          .onFailure(e -> ctx.services().budget().release(ctx.tenantId(), reservation))   // no answer, no spend
           .compose(out -> limiter.settle(model, estimatedTokens, out.getJsonObject("usage").getLong("input_tokens")
               + out.getJsonObject("usage").getLong("output_tokens")).otherwiseEmpty().map(out));
     });
@@ -84,14 +90,17 @@ public final class LlmNodeHandler implements NodeHandler {
     });
   }
 
-  private Future<JsonObject> call(NodeContext ctx, LlmRequest request) {
-    String callId = ctx.taskId() + ":" + ctx.step() + ":" + UUID.randomUUID();
+  private CostLedger.Call callRecord(NodeContext ctx, String callId, String model, LlmResponse resp) {
+    return new CostLedger.Call(callId, ctx.taskId(), ctx.tenantId(), model, ctx.step(), ctx.lease().epoch(), ctx.workerId(),
+        resp.usage(), prices.micros(model, resp.usage()), resp.latencyMs(), prices.version(), client.provider());
+  }
+
+  private Future<JsonObject> call(NodeContext ctx, LlmRequest request, String callId, BudgetGuard.Allowed reservation) {
     return client.complete(request, ctx.cancellation()).compose(resp -> {
-      long micros = prices.micros(request.model(), resp.usage());
-      CostLedger.Call call = new CostLedger.Call(callId, ctx.taskId(), ctx.tenantId(), request.model(), ctx.step(),
-          ctx.lease().epoch(), ctx.workerId(), resp.usage(), micros, resp.latencyMs(), prices.version(), client.provider());
+      CostLedger.Call call = callRecord(ctx, callId, request.model(), resp);
+      long micros = call.micros();
       // the money is spent: record it even if the task was cancelled meanwhile, retrying while Redis is away
-      return record(ctx, call, 0).map(v -> new JsonObject()
+      return record(ctx, call, reservation, 0).map(v -> new JsonObject()
           .put("text", resp.text())
           .put("model", resp.model())
           .put("finish_reason", resp.finishReason())
@@ -102,11 +111,11 @@ public final class LlmNodeHandler implements NodeHandler {
     });
   }
 
-  private Future<Void> record(NodeContext ctx, CostLedger.Call call, int tries) {
-    return ctx.services().ledger().record(call).<Void>mapEmpty().recover(e -> {
+  private Future<Void> record(NodeContext ctx, CostLedger.Call call, BudgetGuard.Allowed reservation, int tries) {
+    return ctx.services().ledger().record(call, reservation).<Void>mapEmpty().recover(e -> {
       if (tries + 1 >= RECORD_TRIES) return Future.failedFuture(e);
       return io.vertx.core.Future.<Void>future(p -> ctx.vertx().setTimer(200L << tries, t -> p.complete()))
-          .compose(v -> record(ctx, call, tries + 1));
+          .compose(v -> record(ctx, call, reservation, tries + 1));
     });
   }
 

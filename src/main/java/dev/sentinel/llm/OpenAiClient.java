@@ -37,8 +37,10 @@ public final class OpenAiClient implements LlmClient {
     this.vertx = vertx;
     this.settings = settings;
     this.endpoint = URI.create(settings.baseUrl() + "/chat/completions");
+    // one client per node, shared by every worker: a pool as wide as the node's concurrency
     this.client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeoutMs())).setUserAgent("sentinel"));
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeoutMs())).setUserAgent("sentinel"),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(256));
   }
 
   @Override public String provider() { return "openai"; }
@@ -66,8 +68,19 @@ public final class OpenAiClient implements LlmClient {
         .putHeader("Idempotency-Key", request.idempotencyKey());
     if (settings.apiKey() != null && !settings.apiKey().isBlank()) req.bearerTokenAuthentication(settings.apiKey());
     req.sendBuffer(body.toBuffer()).onComplete(ar -> {
-      if (result.future().isComplete()) return;
       long latency = (System.nanoTime() - started) / 1_000_000;
+      if (result.future().isComplete()) {
+        // cancelled while in flight: the provider answered (and billed) anyway; hand the
+        // answer to whoever must still account for it
+        if (ar.succeeded() && ar.result().statusCode() == 200 && request.onLateAnswer() != null) {
+          try {
+            request.onLateAnswer().accept(parse(ar.result().bodyAsString(), request.model(), latency));
+          } catch (RuntimeException ignored) {
+            // a malformed late answer carries no usage to account for
+          }
+        }
+        return;
+      }
       if (ar.failed()) {
         retryOr(request, body, cancellation, result, tries, -1, "request failed: " + ar.cause().getMessage());
         return;

@@ -240,6 +240,11 @@ public final class TaskStore {
         .map(r -> Optional.ofNullable(r).map(x -> new JsonObject(x.toString())));
   }
 
+  /** One plain command, for the few single-key writes that need no script. */
+  public Future<Response> redisCommand(Request r) {
+    return redis.send(r);
+  }
+
   /** Redis's clock (ms): the one clock every time Sentinel stores is computed from. */
   public Future<Long> redisNow() {
     return redis.send(Request.cmd(Command.TIME)).map(t -> t.get(0).toLong() * 1000 + t.get(1).toLong() / 1000);

@@ -38,11 +38,22 @@ public final class HostPolicy {
   /** Why this resolved address may not be called; empty when it may be. */
   public Optional<String> refuseAddress(URI url, InetAddress address) {
     if (!isInternal(address)) return Optional.empty();
-    boolean literal = url.getHost().replace("[", "").replace("]", "").equalsIgnoreCase(address.getHostAddress())
-        || url.getHost().equalsIgnoreCase(address.getHostAddress());
-    if (literal && isListed(url)) return Optional.empty();
+    if (isListed(url) && literalAddress(url.getHost()).map(address::equals).orElse(false)) return Optional.empty();
     return Optional.of("host " + url.getHost() + " resolves to the internal address " + address.getHostAddress()
         + ", which is refused (allow-list the address itself to reach it)");
+  }
+
+  /** The address a host names literally ([::1], 10.0.0.5), parsed without any lookup; empty for names. */
+  static Optional<InetAddress> literalAddress(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    boolean v4 = h.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    boolean v6 = h.contains(":") && h.matches("[0-9A-Fa-f:.]+");
+    if (!v4 && !v6) return Optional.empty();
+    try {
+      return Optional.of(InetAddress.getByName(h));   // a literal: no DNS
+    } catch (java.net.UnknownHostException e) {
+      return Optional.empty();
+    }
   }
 
   private boolean isListed(URI url) {

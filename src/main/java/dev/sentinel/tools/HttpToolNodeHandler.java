@@ -37,7 +37,8 @@ public final class HttpToolNodeHandler implements NodeHandler {
 
   public HttpToolNodeHandler(Vertx vertx, List<String> allowedHosts, long defaultTimeoutMs) {
     this.vertx = vertx;
-    this.client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setUserAgent("sentinel-tool"));
+    this.client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setUserAgent("sentinel-tool"),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     this.policy = new HostPolicy(allowedHosts);
     this.defaultTimeoutMs = defaultTimeoutMs;
   }

@@ -1,0 +1,261 @@
+package dev.sentinel.agent;
+
+import dev.sentinel.cost.PriceTable;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Agent definitions are checked when loaded: a broken one is refused with a message naming what is wrong. */
+class AgentLoaderTest {
+
+  /** Stands in for a kind that needs a client (llm, http): the loader only needs the name. */
+  record Dummy(String name) implements NodeHandler {
+    @Override public Future<JsonObject> run(NodeContext ctx) { return Future.succeededFuture(new JsonObject()); }
+  }
+
+  static final PriceTable PRICES = PriceTable.load("");
+
+  private static AgentLoader loader() {
+    return new AgentLoader(NodeKinds.builtIn().register(new Dummy("llm")).register(new Dummy("http")), PRICES);
+  }
+
+  private static YamlAgent parse(String yaml) {
+    return loader().parse(yaml, "test.yaml");
+  }
+
+  private static void refused(String yaml, String... messageParts) {
+    var thrown = assertThatThrownBy(() -> parse(yaml)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("test.yaml");
+    for (String part : messageParts) thrown.hasMessageContaining(part);
+  }
+
+  // ---- the shipped agents ----
+
+  @Test void theBuiltInAgentsLoad() {
+    List<YamlAgent> agents = loader().loadBuiltIn();
+    assertThat(agents).extracting(YamlAgent::name).containsExactlyElementsOf(AgentLoader.BUILT_IN)
+        .contains("prompt-based", "ticket-triage");
+
+    YamlAgent prompt = agents.get(AgentLoader.BUILT_IN.indexOf("prompt-based"));
+    AgentGraph g = prompt.graph(new JsonObject());
+    assertThat(g.entry()).isEqualTo("search");
+    assertThat(g.nodes()).containsOnlyKeys("search", "analyze", "summarize");
+    assertThat(g.node("search").kind()).isEqualTo("llm");
+    assertThat(g.node("search").maxAttempts()).isEqualTo(2);
+    assertThat(g.node("search").retryBackoffMs()).isEqualTo(1000);
+    assertThat(g.node("search").timeoutMs()).isEqualTo(60000);
+    assertThat(g.node("search").outputKey()).isEqualTo("search");
+    assertThat(g.next("search", new JsonObject())).isEqualTo("analyze");
+    assertThat(g.next("analyze", new JsonObject())).isEqualTo("summarize");
+    assertThat(g.next("summarize", new JsonObject())).isNull();
+
+    YamlAgent triage = agents.get(AgentLoader.BUILT_IN.indexOf("ticket-triage"));
+    assertThat(triage.requiredParams()).containsExactly("ticket");
+    assertThatThrownBy(() -> triage.validate(new JsonObject())).isInstanceOf(InvalidTaskParamsException.class)
+        .hasMessageContaining("task_params.ticket");
+    triage.validate(new JsonObject().put("ticket", "help"));
+    AgentGraph t = triage.graph(new JsonObject());
+    assertThat(t.next("route", new JsonObject().put("classify", new JsonObject().put("text", "URGENT")))).isEqualTo("page");
+    assertThat(t.next("route", new JsonObject().put("classify", new JsonObject().put("text", "normal")))).isEqualTo("draft");
+    assertThat(t.next("page", new JsonObject())).isEqualTo("draft");
+  }
+
+  @Test void theBuiltInAgentsNeedTheKindsTheyUse() {
+    AgentLoader withoutHttp = new AgentLoader(NodeKinds.builtIn().register(new Dummy("llm")), PRICES);
+    assertThatThrownBy(withoutHttp::loadBuiltIn).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ticket-triage").hasMessageContaining("unknown node kind 'http'");
+  }
+
+  // ---- a valid definition ----
+
+  @Test void aValidDefinitionBuildsItsGraph() {
+    YamlAgent a = parse("""
+        name: my-agent
+        description: test agent
+        entry: first
+        params: {required: [query, opts.level]}
+        nodes:
+          first: {kind: noop, next: second, timeout_ms: 500, retry: {max_attempts: 4, backoff_ms: 20}}
+          second:
+            kind: branch
+            edges:
+              - {when: {path: query, op: contains, value: "yes"}, to: third}
+              - {to: fourth}
+          third: {kind: transform, output: {a: "{{query}}"}, output_key_unused: 1}
+          fourth: {kind: llm, model: gpt-4o-mini, prompt: "{{query}}", output_key: answer}
+        result: {answer: "{{answer.text}}"}
+        """);
+    assertThat(a.name()).isEqualTo("my-agent");
+    assertThat(a.description()).isEqualTo("test agent");
+    assertThat(a.requiredParams()).containsExactly("query", "opts.level");
+    assertThatThrownBy(() -> a.validate(new JsonObject().put("query", "q"))).hasMessageContaining("task_params.opts.level");
+    a.validate(new JsonObject().put("query", "q").put("opts", new JsonObject().put("level", 1)));
+    AgentGraph g = a.graph(new JsonObject());
+    assertThat(g.entry()).isEqualTo("first");
+    assertThat(g.node("first").timeoutMs()).isEqualTo(500);
+    assertThat(g.node("first").maxAttempts()).isEqualTo(4);
+    assertThat(g.node("first").retryBackoffMs()).isEqualTo(20);
+    assertThat(g.node("second").maxAttempts()).isEqualTo(1);
+    assertThat(g.node("fourth").outputKey()).isEqualTo("answer");
+    assertThat(g.next("second", new JsonObject().put("query", "say YES"))).isEqualTo("third");
+    assertThat(g.next("second", new JsonObject().put("query", "no"))).isEqualTo("fourth");
+    assertThat(g.result(new JsonObject().put("answer", new JsonObject().put("text", "42"))))
+        .isEqualTo(new JsonObject().put("answer", "42"));
+  }
+
+  @Test void theEntryDefaultsToTheFirstNode() {
+    YamlAgent a = parse("name: a\nnodes:\n  one: {kind: noop, next: two}\n  two: {kind: noop}\n");
+    assertThat(a.graph(new JsonObject()).entry()).isEqualTo("one");
+  }
+
+  @Test void aTransformNodesOutputTemplateCanBeReadByLaterNodes() {
+    // TransformNodeHandler documents its template as `output: {key: "{{path}}"}`, and the loader
+    // also reads `output` as the state key the node's output is merged under
+    YamlAgent a = parse("""
+        name: reshape
+        entry: done
+        nodes:
+          done: {kind: transform, output: {answer: "{{q}}"}}
+        result: {final: "{{done.answer|answer}}"}
+        """);
+    AgentGraph g = a.graph(new JsonObject());
+    GraphNode done = g.node("done");
+    JsonObject state = new JsonObject().put("q", "42");
+    JsonObject out = new TransformNodeHandler().run(new NodeContext(null, "t-1", "acme", "w", 1, done, state,
+        new dev.sentinel.store.Lease(1, "c"), new Cancellation(), null)).result();
+    assertThat(out).isEqualTo(new JsonObject().put("answer", "42"));
+    JsonObject after = AgentGraph.merge(state, done, out);
+    assertThat(Template.lookup(after, "done.answer|answer")).as("state after the transform: " + after.encode()).isEqualTo("42");
+    assertThat(g.result(after)).isEqualTo(new JsonObject().put("final", "42"));
+  }
+
+  // ---- refused definitions ----
+
+  @Test void anUnknownNodeKindIsRefused() {
+    refused("name: a\nnodes:\n  one: {kind: telepathy}\n", "node 'one'", "unknown node kind 'telepathy'", "noop");
+  }
+
+  @Test void anEdgeToAMissingNodeIsRefused() {
+    refused("name: a\nnodes:\n  one: {kind: noop, next: nowhere}\n", "node 'one'", "missing node 'nowhere'");
+    refused("name: a\nnodes:\n  one: {kind: branch, edges: [{when: {path: x, op: exists}, to: ghost}]}\n", "missing node 'ghost'");
+  }
+
+  @Test void aMissingEntryNodeIsRefused() {
+    refused("name: a\nentry: start\nnodes:\n  one: {kind: noop}\n", "entry node 'start'");
+  }
+
+  @Test void anUnreachableNodeIsRefused() {
+    refused("name: a\nentry: one\nnodes:\n  one: {kind: noop, next: two}\n  two: {kind: noop}\n  island: {kind: noop}\n",
+        "node 'island'", "unreachable");
+  }
+
+  @Test void aCycleWithoutAnExitIsRefused() {
+    refused("name: a\nentry: a\nnodes:\n  a: {kind: noop, next: b}\n  b: {kind: noop, next: a}\n", "cycle without an exit");
+    // unconditional edges only, through a branch too
+    refused("""
+        name: a
+        entry: start
+        nodes:
+          start: {kind: noop, next: a}
+          a: {kind: noop, next: b}
+          b: {kind: branch, edges: [{to: a}]}
+        """, "cycle without an exit");
+  }
+
+  @Test void aCycleWithAConditionalExitIsAccepted() {
+    YamlAgent agent = parse("""
+        name: loop
+        entry: a
+        nodes:
+          a: {kind: noop, next: b}
+          b:
+            kind: branch
+            edges:
+              - {when: {path: done, op: equals, value: true}, to: c}
+              - {to: a}
+          c: {kind: noop}
+        """);
+    AgentGraph g = agent.graph(new JsonObject());
+    assertThat(g.next("b", new JsonObject())).isEqualTo("a");
+    assertThat(g.next("b", new JsonObject().put("done", true))).isEqualTo("c");
+    // a loop whose only way out is that no condition holds is a valid exit too
+    YamlAgent open = parse("""
+        name: loop2
+        entry: a
+        nodes:
+          a: {kind: noop, next: b}
+          b: {kind: branch, edges: [{when: {path: again, op: exists}, to: a}]}
+        """);
+    assertThat(open.graph(new JsonObject()).next("b", new JsonObject())).isNull();
+  }
+
+  @Test void anLlmNodeWithoutAModelIsRefused() {
+    refused("name: a\nnodes:\n  ask: {kind: llm, prompt: hi}\n", "node 'ask'", "needs a model");
+  }
+
+  @Test void anLlmNodeWithAnUnpricedModelIsRefused() {
+    refused("name: a\nnodes:\n  ask: {kind: llm, model: gpt-9-ultra, prompt: hi}\n", "node 'ask'", "gpt-9-ultra", "no price",
+        PRICES.version());
+  }
+
+  @Test void twoUnconditionalEdgesAreRefused() {
+    refused("name: a\nnodes:\n  one: {kind: noop, next: two, edges: [{to: three}]}\n  two: {kind: noop}\n  three: {kind: noop}\n",
+        "node 'one'", "two unconditional edges");
+    refused("name: a\nnodes:\n  one: {kind: branch, edges: [{to: two}, {to: three}]}\n  two: {kind: noop}\n  three: {kind: noop}\n",
+        "two unconditional edges");
+  }
+
+  @Test void anUnknownConditionOperatorIsRefused() {
+    refused("name: a\nnodes:\n  one: {kind: branch, edges: [{when: {path: x, op: matches, value: y}, to: two}]}\n  two: {kind: noop}\n",
+        "unknown condition operator 'matches'");
+  }
+
+  @Test void malformedDefinitionsAreRefusedWithTheirReason() {
+    refused("", "not a YAML map");
+    refused("- a\n- b\n", "not a YAML map");
+    refused("nodes:\n  one: {kind: noop}\n", "'name' is required");
+    refused("name: 'bad name!'\nnodes:\n  one: {kind: noop}\n", "name must be an identifier");
+    refused("name: a\n", "has no nodes");
+    refused("name: a\nnodes: {}\n", "has no nodes");
+    refused("name: a\nnodes:\n  one: {next: two}\n  two: {kind: noop}\n", "'kind' is required");
+    refused("name: a\nnodes:\n  one: {kind: branch, edges: [{when: {path: x}}]}\n", "'to' is required");
+    refused("name: a\nnodes:\n  one: {kind: branch, edges: [{when: {op: exists}, to: one}]}\n", "'path' is required");
+    refused("name: a\nnodes: [\n", "test.yaml");
+  }
+
+  // ---- a directory of definitions ----
+
+  @Test void aDirectoryOfDefinitionsLoadsInNameOrder(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("b-second.yaml"), "name: second\nnodes:\n  only: {kind: noop}\n");
+    Files.writeString(dir.resolve("a-first.yaml"), """
+        name: first
+        nodes:
+          ask: {kind: llm, model: gpt-4o-mini, prompt: "{{q}}", next: done}
+          done: {kind: transform, output: {answer: "{{ask.text}}"}}
+        """);
+    Files.writeString(dir.resolve("README.md"), "not an agent");
+    Files.createDirectory(dir.resolve("sub"));
+    List<YamlAgent> agents = loader().loadDirectory(dir);
+    assertThat(agents).extracting(YamlAgent::name).containsExactly("first", "second");
+  }
+
+  @Test void aBrokenFileInTheDirectoryIsNamedInTheError(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("good.yaml"), "name: good\nnodes:\n  only: {kind: noop}\n");
+    Files.writeString(dir.resolve("bad.yml"), "name: bad\nnodes:\n  only: {kind: llm}\n");
+    assertThatThrownBy(() -> loader().loadDirectory(dir)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad.yml").hasMessageContaining("needs a model");
+  }
+
+  @Test void aMissingDirectoryIsRefused(@TempDir Path dir) {
+    assertThatThrownBy(() -> loader().loadDirectory(dir.resolve("nope"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a directory");
+  }
+}

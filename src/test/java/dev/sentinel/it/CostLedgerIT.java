@@ -1,0 +1,227 @@
+package dev.sentinel.it;
+
+import dev.sentinel.testing.Http;
+import dev.sentinel.testing.OpenAiStub;
+import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.SentinelProcess;
+import dev.sentinel.testing.StoreFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The cost ledger under a worker crash, to the micro-dollar: the real jar as separate processes
+ * (an API node with the watcher, two workers) on a real Redis (appendfsync always), calling a
+ * slow OpenAI-compatible stub that runs in this JVM and keeps its own ledger. Worker 1 is
+ * {@code kill -9}ed while calls are in flight; its tasks resume on worker 2.
+ *
+ * <p>The invariants: every tenant's total in Redis is exactly the sum of its tasks' call records
+ * (and each task's cost is the sum of its own); every call record is a call the stub answered,
+ * at the stub's price; and what the stub answered but Redis never recorded is only calls that
+ * were in flight on the killed worker when it died.
+ */
+class CostLedgerIT {
+
+  static final long LEASE_MS = 2000;
+  static final long WATCHER_INTERVAL_MS = 250;
+  static final long STUB_DELAY_MS = 800;
+  static final int TASKS = 20;
+  static final List<String> TENANTS = List.of("acme", "globex");
+
+  RedisServerProcess redis;
+  Vertx vertx;
+  StoreFixture f;
+  OpenAiStub stub;
+  final List<SentinelProcess> processes = new ArrayList<>();
+  Http api;
+
+  @BeforeEach void start() {
+    redis = RedisServerProcess.start("always");
+    vertx = Vertx.vertx();
+    f = new StoreFixture(vertx, redis.url(), "");
+    stub = OpenAiStub.start().delayMs(STUB_DELAY_MS);
+  }
+
+  @AfterEach void stop() {
+    processes.forEach(SentinelProcess::close);
+    stub.close();
+    f.close();
+    vertx.close().await();
+    redis.close();
+  }
+
+  private SentinelProcess start(String name, String roles, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "SENTINEL_REDIS_URL", redis.url(),
+        "SENTINEL_LEASE_MS", String.valueOf(LEASE_MS),
+        "SENTINEL_WATCHER_INTERVAL_MS", String.valueOf(WATCHER_INTERVAL_MS),
+        "SENTINEL_WORKER_INSTANCES", "1",
+        "SENTINEL_WORKER_CONCURRENCY", "10",
+        "SENTINEL_LLM_PROVIDER", "openai",
+        "OPENAI_BASE_URL", stub.baseUrl(),
+        "OPENAI_API_KEY", "test"));
+    env.putAll(extra);
+    SentinelProcess p = SentinelProcess.start(name, roles, env);
+    processes.add(p);
+    return p;
+  }
+
+  private String owner(String id) { return f.meta(id).getOrDefault("owner", ""); }
+
+  /** The task's call records in Redis (HVALS task:{id}:calls). */
+  private List<JsonObject> records(String id) {
+    List<JsonObject> out = new ArrayList<>();
+    for (Response r : f.cmd(Command.HVALS, f.keys.calls(id))) out.add(new JsonObject(r.toString()));
+    return out;
+  }
+
+  private static String key(String task, int step) { return task + ":" + step; }
+
+  @Test void tenantTotalsEqualCallRecordsEqualTheProvidersLedgerThroughAWorkerCrash() {
+    int port = RedisServerProcess.freePort();
+    start("api", "api,watcher", Map.of("SENTINEL_HTTP_PORT", String.valueOf(port)));
+    SentinelProcess w1 = start("w1", "worker", Map.of());
+    SentinelProcess w2 = start("w2", "worker", Map.of());
+    api = new Http(port);
+    await().atMost(Duration.ofSeconds(30)).until(api::isUp);
+    await().atMost(Duration.ofSeconds(30)).until(() -> w1.log().contains(" up: roles") && w2.log().contains(" up: roles"));
+
+    Map<String, String> tenantOf = new LinkedHashMap<>();
+    for (int i = 0; i < TASKS; i++) {
+      String tenant = TENANTS.get(i % TENANTS.size());
+      Http.Reply r = api.post("/tasks", new JsonObject().put("tenant_id", tenant).put("task_type", "research")
+          .put("task_params", new JsonObject().put("query", "question " + i + " about durable agents")).encode());
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+      tenantOf.put(r.json().getString("task_id"), tenant);
+    }
+    List<String> ids = new ArrayList<>(tenantOf.keySet());
+
+    // kill worker 1 mid-run: it has committed a step somewhere and has calls waiting for their answer
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      Set<String> mine = new HashSet<>();
+      boolean committed = false;
+      for (String id : ids) {
+        Map<String, String> m = f.meta(id);
+        if (m.getOrDefault("owner", "").startsWith("w1-")) {
+          mine.add(id);
+          committed |= Integer.parseInt(m.getOrDefault("step", "0")) >= 1;
+        }
+      }
+      return committed && stub.inFlight().stream().anyMatch(r -> mine.contains(r.taskId()));
+    });
+    w1.kill9();
+    // no other worker can own w1's tasks before their leases (>= 1.3 s left) run out
+    StoreFixture.sleep(300);
+    Set<String> orphaned = new HashSet<>();
+    for (String id : ids) if (owner(id).startsWith("w1-")) orphaned.add(id);
+    int inFlightAtKill = 0;   // calls w1 had sent (the stub got them) but not recorded when it died
+    for (String id : orphaned) inFlightAtKill += stub.receivedFor(id).size() - records(id).size();
+    assertThat(orphaned).as("the killed worker held tasks").isNotEmpty();
+    assertThat(inFlightAtKill).as("the killed worker had calls in flight").isPositive();
+
+    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+        .until(() -> ids.stream().allMatch(id -> "completed".equals(f.meta(id).get("status"))));
+
+    // every task completed, each of its 3 steps committed exactly once; w1's tasks resumed on w2
+    for (String id : ids) {
+      assertThat(f.store.steps(id).await()).extracting(s -> s.getInteger("step")).as("steps of " + id)
+          .containsExactly(1, 2, 3);
+      assertThat(f.meta(id).get("result")).as("result of " + id).isNotBlank();
+    }
+    for (String id : orphaned) {
+      assertThat(f.meta(id)).as("orphaned " + id).containsEntry("attempts", "1");
+      assertThat(f.store.steps(id).await()).extracting(s -> s.getString("worker_id")).anyMatch(w -> w.startsWith("w2-"));
+    }
+
+    // the stub's side: every delivered, billed answer, grouped by Idempotency-Key (task:step)
+    Map<String, List<OpenAiStub.Call>> answered = new TreeMap<>();
+    for (OpenAiStub.Call c : stub.billed()) {
+      assertThat(tenantOf).as("a call for an unknown task: " + c).containsKey(c.taskId());
+      answered.computeIfAbsent(c.idempotencyKey, k -> new ArrayList<>()).add(c);
+    }
+    answered.forEach((k, calls) -> assertThat(calls).extracting(c -> c.micros).as("deterministic price of " + k)
+        .containsOnly(calls.get(0).micros));
+
+    // Redis' side: the call records, each one a call the stub answered, at the stub's price
+    Map<String, Long> recordedPerTenant = new HashMap<>();
+    Map<String, Long> recordsPerTenant = new HashMap<>();
+    Map<String, Integer> recordedPerKey = new TreeMap<>();
+    for (String id : ids) {
+      long taskSum = 0;
+      for (JsonObject rec : records(id)) {
+        String k = key(id, rec.getInteger("step"));
+        List<OpenAiStub.Call> stubCalls = answered.getOrDefault(k, List.of());
+        assertThat(stubCalls).as("the stub answered the recorded call " + rec.encode()).isNotEmpty();
+        OpenAiStub.Call s = stubCalls.get(0);
+        assertThat(rec.getLong("micro_usd")).as("price of " + rec.getString("call_id")).isEqualTo(s.micros);
+        assertThat(rec.getLong("input_tokens")).isEqualTo(s.promptTokens);
+        assertThat(rec.getLong("output_tokens")).isEqualTo(s.completionTokens);
+        assertThat(rec.getString("tenant_id")).isEqualTo(tenantOf.get(id));
+        recordedPerKey.merge(k, 1, Integer::sum);
+        taskSum += rec.getLong("micro_usd");
+      }
+      assertThat(Long.parseLong(f.meta(id).get("cost"))).as("cost of " + id + " = sum of its call records").isEqualTo(taskSum);
+      recordedPerTenant.merge(tenantOf.get(id), taskSum, Long::sum);
+      recordsPerTenant.merge(tenantOf.get(id), (long) records(id).size(), Long::sum);
+    }
+
+    // answered but never recorded: only calls in flight on the killed worker when it died
+    int unrecorded = 0;
+    Map<String, Long> unrecordedMicrosPerTenant = new HashMap<>();
+    List<String> unrecordedKeys = new ArrayList<>();
+    for (Map.Entry<String, List<OpenAiStub.Call>> e : answered.entrySet()) {
+      int recorded = recordedPerKey.getOrDefault(e.getKey(), 0);
+      int missing = e.getValue().size() - recorded;
+      assertThat(missing).as("more records than answers for " + e.getKey()).isGreaterThanOrEqualTo(0);
+      if (missing > 0) {
+        String task = e.getValue().get(0).taskId();
+        assertThat(orphaned).as("an answer never recorded, for a task the killed worker did not hold: " + e.getKey())
+            .contains(task);
+        unrecorded += missing;
+        unrecordedKeys.add(e.getKey() + " x" + missing);
+        unrecordedMicrosPerTenant.merge(tenantOf.get(task), missing * e.getValue().get(0).micros, Long::sum);
+      }
+    }
+    assertThat(unrecorded).as("answered but never recorded " + unrecordedKeys).isLessThanOrEqualTo(inFlightAtKill);
+
+    // to the micro-dollar, per tenant: Redis total == sum of its call records == stub ledger minus the unrecorded
+    for (String tenant : TENANTS) {
+      Response total = f.cmd(Command.HGETALL, f.keys.tenantCostTotals(tenant));
+      long totalMicros = total.get("micro_usd").toLong();
+      long stubMicros = answered.values().stream().flatMap(List::stream)
+          .filter(c -> tenant.equals(tenantOf.get(c.taskId()))).mapToLong(c -> c.micros).sum();
+      assertThat(totalMicros).as("cost:tenant:%s:total micro_usd = sum of its call records", tenant)
+          .isEqualTo(recordedPerTenant.get(tenant));
+      assertThat(total.get("calls").toLong()).as("calls of " + tenant).isEqualTo(recordsPerTenant.get(tenant));
+      assertThat(totalMicros).as("tenant %s = the stub's ledger for the calls a live worker received", tenant)
+          .isEqualTo(stubMicros - unrecordedMicrosPerTenant.getOrDefault(tenant, 0L));
+      JsonObject costs = api.get("/tenants/" + tenant + "/costs").json();
+      assertThat(Math.round(costs.getDouble("total_cost_usd") * 1_000_000)).isEqualTo(totalMicros);
+      assertThat(costs.getLong("task_count")).isEqualTo(TASKS / TENANTS.size());
+    }
+
+    int answeredCount = answered.values().stream().mapToInt(List::size).sum();
+    System.out.printf("CostLedgerIT: %d tasks, %d orphaned by the kill, %d calls in flight on w1 at the kill, "
+            + "%d requests received, %d answers delivered, %d answers undeliverable (caller gone), "
+            + "%d answered but never recorded %s, max %d requests in flight at the stub%n",
+        ids.size(), orphaned.size(), inFlightAtKill, stub.requestCount(), answeredCount, stub.undelivered().size(),
+        unrecorded, unrecordedKeys, stub.maxInFlight());
+  }
+}

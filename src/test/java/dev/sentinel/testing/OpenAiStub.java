@@ -1,0 +1,430 @@
+package dev.sentinel.testing;
+
+import dev.sentinel.cost.PriceTable;
+import dev.sentinel.llm.Usage;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real local HTTP server speaking OpenAI's chat-completions format at
+ * {@code POST /v1/chat/completions} (so {@link #baseUrl()} is what {@code llm.base_url} /
+ * {@code OPENAI_BASE_URL} take). Answers are deterministic: the text and the {@code usage}
+ * object are derived from the request alone, so the same step gets the same answer and the same
+ * cost on every re-run.
+ *
+ * <p>It keeps its own ledger: every request it received ({@link #received()}, failed ones too),
+ * and every call it answered 200 to ({@link #ledger()}) with the request body, model, usage,
+ * Idempotency-Key and the cost in integer micro-USD computed from conf/pricing.yaml exactly as
+ * {@link PriceTable#micros} does. An answer whose write failed (the caller was gone, e.g. killed)
+ * is marked undelivered and left out of the ledger.
+ *
+ * <p>Fault modes, settable at any time from any thread: 429 with Retry-After for the next N
+ * requests, 500 for the next N, a delay before every answer, malformed JSON for the next N,
+ * 200 without usage for the next N, and cached prompt tokens reported (half of the prompt).
+ */
+public final class OpenAiStub implements AutoCloseable {
+
+  /** How a 200 answer looked. Only {@link Kind#OK} answers report usage, so only they cost money. */
+  public enum Kind { OK, MALFORMED, NO_USAGE }
+
+  /** One request as received, with the status it was answered with (0 while in flight). */
+  public static final class Received {
+    public final long seq;
+    public final String idempotencyKey;
+    public final String authorization;
+    public final String body;
+    public final long receivedNanos;
+    private volatile int status;
+    private volatile long answeredNanos;
+
+    Received(long seq, String idempotencyKey, String authorization, String body, long receivedNanos) {
+      this.seq = seq;
+      this.idempotencyKey = idempotencyKey;
+      this.authorization = authorization;
+      this.body = body;
+      this.receivedNanos = receivedNanos;
+    }
+
+    public int status() { return status; }
+
+    public long answeredNanos() { return answeredNanos; }
+
+    public boolean inFlight() { return status == 0; }
+
+    /** The task id of an Idempotency-Key "taskId:step" (null without a key). */
+    public String taskId() { return OpenAiStub.taskIdOf(idempotencyKey); }
+
+    @Override public String toString() {
+      return "Received[" + seq + " " + idempotencyKey + " status=" + status + "]";
+    }
+  }
+
+  /** A call answered 200. {@code micros} is what its reported usage costs (0 when none was reported). */
+  public static final class Call {
+    public final long seq;
+    public final Kind kind;
+    public final String idempotencyKey;
+    public final String model;
+    public final JsonObject request;
+    public final String text;
+    public final long promptTokens;
+    public final long completionTokens;
+    public final long cachedTokens;
+    public final long micros;
+    public final long answeredNanos;
+    private volatile Boolean delivered;   // null while the write is pending
+
+    Call(long seq, Kind kind, String idempotencyKey, String model, JsonObject request, String text, long promptTokens,
+         long completionTokens, long cachedTokens, long micros, long answeredNanos) {
+      this.seq = seq;
+      this.kind = kind;
+      this.idempotencyKey = idempotencyKey;
+      this.model = model;
+      this.request = request;
+      this.text = text;
+      this.promptTokens = promptTokens;
+      this.completionTokens = completionTokens;
+      this.cachedTokens = cachedTokens;
+      this.micros = micros;
+      this.answeredNanos = answeredNanos;
+    }
+
+    /** false when the answer could not be written (the caller had gone away). */
+    public boolean delivered() { return !Boolean.FALSE.equals(delivered); }
+
+    public String taskId() { return OpenAiStub.taskIdOf(idempotencyKey); }
+
+    /** The step of an Idempotency-Key "taskId:step" (-1 without one). */
+    public int step() {
+      int cut = idempotencyKey == null ? -1 : idempotencyKey.lastIndexOf(':');
+      return cut < 0 ? -1 : Integer.parseInt(idempotencyKey.substring(cut + 1));
+    }
+
+    public Usage usage() { return new Usage(promptTokens, completionTokens, cachedTokens, 0); }
+
+    @Override public String toString() {
+      return "Call[" + seq + " " + kind + " " + idempotencyKey + " " + model + " in=" + promptTokens + " out="
+          + completionTokens + " cached=" + cachedTokens + " micros=" + micros + " delivered=" + delivered + "]";
+    }
+  }
+
+  private static final PriceTable PRICES = PriceTable.load("");
+
+  private final Vertx vertx;
+  private final boolean ownVertx;
+  private HttpServer server;
+
+  private final AtomicLong seq = new AtomicLong();
+  private final List<Received> received = new ArrayList<>();
+  private final List<Call> ledger = new ArrayList<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+
+  private final AtomicInteger next429 = new AtomicInteger();
+  private volatile int retryAfterSeconds = 1;
+  private final AtomicInteger next500 = new AtomicInteger();
+  private final AtomicInteger nextMalformed = new AtomicInteger();
+  private final AtomicInteger nextNoUsage = new AtomicInteger();
+  private volatile long delayMs;
+  private volatile boolean cachedTokens;
+
+  private OpenAiStub(Vertx vertx, boolean ownVertx) {
+    this.vertx = vertx;
+    this.ownVertx = ownVertx;
+  }
+
+  /** On its own Vert.x instance, so it keeps answering whatever the code under test does to its own. */
+  public static OpenAiStub start() {
+    return new OpenAiStub(Vertx.vertx(), true).listen();
+  }
+
+  public static OpenAiStub start(Vertx vertx) {
+    return new OpenAiStub(vertx, false).listen();
+  }
+
+  private OpenAiStub listen() {
+    server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
+    return this;
+  }
+
+  public int port() { return server.actualPort(); }
+
+  /** http://127.0.0.1:PORT/v1 */
+  public String baseUrl() { return "http://127.0.0.1:" + port() + "/v1"; }
+
+  // ---- fault modes ------------------------------------------------------------------------
+
+  /** The next {@code n} requests are answered 429 with {@code Retry-After: seconds}. */
+  public OpenAiStub fail429(int n, int seconds) {
+    retryAfterSeconds = seconds;
+    next429.set(n);
+    return this;
+  }
+
+  /** The next {@code n} requests are answered 500. */
+  public OpenAiStub fail500(int n) {
+    next500.set(n);
+    return this;
+  }
+
+  /** The next {@code n} requests are answered 200 with a body that is not JSON. */
+  public OpenAiStub malformed(int n) {
+    nextMalformed.set(n);
+    return this;
+  }
+
+  /** The next {@code n} requests are answered 200 with a well-formed completion but no {@code usage}. */
+  public OpenAiStub noUsage(int n) {
+    nextNoUsage.set(n);
+    return this;
+  }
+
+  /** Every answer (of any kind) is sent this long after its request arrived. */
+  public OpenAiStub delayMs(long ms) {
+    delayMs = ms;
+    return this;
+  }
+
+  /** Report half of the prompt tokens as cached ({@code prompt_tokens_details.cached_tokens}). */
+  public OpenAiStub cachedTokens(boolean on) {
+    cachedTokens = on;
+    return this;
+  }
+
+  /** Healthy again: no pending faults, no delay, no cached tokens. The ledger is kept. */
+  public OpenAiStub resetFaults() {
+    next429.set(0);
+    next500.set(0);
+    nextMalformed.set(0);
+    nextNoUsage.set(0);
+    delayMs = 0;
+    cachedTokens = false;
+    return this;
+  }
+
+  // ---- what it saw --------------------------------------------------------------------------
+
+  /** Every request received, in arrival order, whatever it was answered. */
+  public List<Received> received() {
+    synchronized (received) { return List.copyOf(received); }
+  }
+
+  public int requestCount() {
+    synchronized (received) { return received.size(); }
+  }
+
+  public List<Received> receivedFor(String taskId) {
+    return received().stream().filter(r -> taskId.equals(r.taskId())).toList();
+  }
+
+  /** Requests received and not answered yet. */
+  public List<Received> inFlight() {
+    return received().stream().filter(Received::inFlight).toList();
+  }
+
+  /** The most requests that were ever in flight at once. */
+  public int maxInFlight() { return maxInFlight.get(); }
+
+  /** Every call answered 200 whose answer was delivered (or is being written), in answer order. */
+  public List<Call> ledger() {
+    synchronized (ledger) { return ledger.stream().filter(Call::delivered).toList(); }
+  }
+
+  /** 200 answers that could not be written because the caller was gone. */
+  public List<Call> undelivered() {
+    synchronized (ledger) { return ledger.stream().filter(c -> !c.delivered()).toList(); }
+  }
+
+  /** The delivered 200 answers that reported usage (they are what cost money). */
+  public List<Call> billed() {
+    return ledger().stream().filter(c -> c.kind == Kind.OK).toList();
+  }
+
+  public List<Call> billedFor(String taskId) {
+    return billed().stream().filter(c -> taskId.equals(c.taskId())).toList();
+  }
+
+  /** Micro-USD of every billed call. */
+  public long billedMicros() {
+    return billed().stream().mapToLong(c -> c.micros).sum();
+  }
+
+  public long billedMicros(String taskId) {
+    return billedFor(taskId).stream().mapToLong(c -> c.micros).sum();
+  }
+
+  // ---- answers ------------------------------------------------------------------------------
+
+  /** The deterministic answer text for a request body (before truncation to max_tokens). */
+  public static String answerFor(JsonObject request) {
+    String model = request.getString("model", "");
+    JsonArray messages = request.getJsonArray("messages", new JsonArray());
+    StringBuilder all = new StringBuilder(model);
+    String lastUser = "";
+    for (int i = 0; i < messages.size(); i++) {
+      JsonObject m = messages.getJsonObject(i);
+      all.append('\n').append(m.getString("role")).append(':').append(m.getString("content"));
+      if ("user".equals(m.getString("role"))) lastUser = m.getString("content", "");
+    }
+    String head = lastUser.length() > 60 ? lastUser.substring(0, 60) : lastUser;
+    return "stub answer " + sha256(all.toString()).substring(0, 16) + " to <" + head.replace('\n', ' ') + ">";
+  }
+
+  /** Prompt tokens: about four characters per token over every message, plus 3 per message. */
+  public static long promptTokens(JsonObject request) {
+    JsonArray messages = request.getJsonArray("messages", new JsonArray());
+    long chars = 0;
+    for (int i = 0; i < messages.size(); i++) chars += messages.getJsonObject(i).getString("content", "").length();
+    return (chars + 3) / 4 + 3L * messages.size();
+  }
+
+  private void handle(HttpServerRequest req) {
+    long receivedNanos = System.nanoTime();
+    req.body().onComplete(ar -> {
+      String body = ar.succeeded() ? ar.result().toString(StandardCharsets.UTF_8) : "";
+      Received r = new Received(seq.incrementAndGet(), req.getHeader("Idempotency-Key"), req.getHeader("Authorization"),
+          body, receivedNanos);
+      synchronized (received) { received.add(r); }
+      int now = inFlight.incrementAndGet();
+      maxInFlight.accumulateAndGet(now, Math::max);
+      long delay = delayMs;
+      if (delay > 0) vertx.setTimer(delay, t -> answer(req, r));
+      else answer(req, r);
+    });
+  }
+
+  private void answer(HttpServerRequest req, Received r) {
+    HttpServerResponse resp = req.response();
+    if (req.method() != io.vertx.core.http.HttpMethod.POST || !"/v1/chat/completions".equals(req.path())) {
+      send(resp, r, 404, error("not_found", "no route " + req.method() + " " + req.path()).encode(), null);
+      return;
+    }
+    if (takeOne(next429)) {
+      resp.putHeader("Retry-After", String.valueOf(retryAfterSeconds));
+      send(resp, r, 429, error("rate_limit_exceeded", "Rate limit reached (stub)").encode(), null);
+      return;
+    }
+    if (takeOne(next500)) {
+      send(resp, r, 500, error("server_error", "The server had an error (stub)").encode(), null);
+      return;
+    }
+    JsonObject request;
+    try {
+      request = new JsonObject(r.body);
+    } catch (RuntimeException e) {
+      send(resp, r, 400, error("invalid_request_error", "the body is not a JSON object").encode(), null);
+      return;
+    }
+    String model = request.getString("model");
+    if (model == null || !(request.getValue("messages") instanceof JsonArray)) {
+      send(resp, r, 400, error("invalid_request_error", "model and messages are required").encode(), null);
+      return;
+    }
+    long seqNo = r.seq;
+    if (takeOne(nextMalformed)) {
+      Call c = new Call(seqNo, Kind.MALFORMED, r.idempotencyKey, model, request, null, 0, 0, 0, 0, System.nanoTime());
+      send(resp, r, 200, "{\"id\": \"chatcmpl-" + seqNo + "\", \"choices\": [{\"message\": {\"content\": \"trunc", c);
+      return;
+    }
+    String text = answerFor(request);
+    long maxTokens = request.getLong("max_tokens", Long.MAX_VALUE);
+    long completion = Usage.estimateTokens(text.length());
+    String finish = "stop";
+    if (completion > maxTokens) {
+      completion = Math.max(1, maxTokens);
+      text = text.substring(0, (int) Math.min(text.length(), completion * 4));
+      finish = "length";
+    }
+    long prompt = promptTokens(request);
+    long cached = cachedTokens ? prompt / 2 : 0;
+    JsonObject completionJson = new JsonObject()
+        .put("id", "chatcmpl-stub-" + seqNo)
+        .put("object", "chat.completion")
+        .put("created", System.currentTimeMillis() / 1000)
+        .put("model", model)
+        .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+            .put("message", new JsonObject().put("role", "assistant").put("content", text))
+            .put("finish_reason", finish)));
+    Kind kind = takeOne(nextNoUsage) ? Kind.NO_USAGE : Kind.OK;
+    long micros = 0;
+    if (kind == Kind.OK) {
+      JsonObject usage = new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completion)
+          .put("total_tokens", prompt + completion);
+      if (cachedTokens) usage.put("prompt_tokens_details", new JsonObject().put("cached_tokens", cached));
+      completionJson.put("usage", usage);
+      micros = PRICES.price(model).isPresent() ? PRICES.micros(model, new Usage(prompt, completion, cached, 0)) : 0;
+    } else {
+      prompt = 0;
+      completion = 0;
+      cached = 0;
+    }
+    Call c = new Call(seqNo, kind, r.idempotencyKey, model, request, text, prompt, completion, cached, micros, System.nanoTime());
+    send(resp, r, 200, completionJson.encode(), c);
+  }
+
+  private void send(HttpServerResponse resp, Received r, int status, String body, Call call) {
+    r.answeredNanos = System.nanoTime();
+    r.status = status;
+    inFlight.decrementAndGet();
+    if (call != null) {
+      synchronized (ledger) { ledger.add(call); }
+    }
+    try {
+      if (resp.closed()) {
+        if (call != null) call.delivered = false;
+        return;
+      }
+      resp.setStatusCode(status).putHeader("Content-Type", "application/json").end(Buffer.buffer(body))
+          .onComplete(ar -> {
+            if (call != null) call.delivered = ar.succeeded();
+          });
+    } catch (RuntimeException e) {   // the connection went away meanwhile
+      if (call != null) call.delivered = false;
+    }
+  }
+
+  private static boolean takeOne(AtomicInteger counter) {
+    while (true) {
+      int n = counter.get();
+      if (n <= 0) return false;
+      if (counter.compareAndSet(n, n - 1)) return true;
+    }
+  }
+
+  private static JsonObject error(String type, String message) {
+    return new JsonObject().put("error", new JsonObject().put("message", message).put("type", type).putNull("code"));
+  }
+
+  static String taskIdOf(String idempotencyKey) {
+    if (idempotencyKey == null) return null;
+    int cut = idempotencyKey.lastIndexOf(':');
+    return cut < 0 ? idempotencyKey : idempotencyKey.substring(0, cut);
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override public void close() {
+    if (server != null) server.close().await();
+    if (ownVertx) vertx.close().await();
+  }
+}
