@@ -23,7 +23,9 @@ package dev.sentinel.store;
  * index:agent:{agent}     ZSET   per agent_type;  index:type:{task_type}  per task_type
  * idem:{tenant}:{key}     HASH   Idempotency-Key -> task id + request fingerprint (24 h TTL)
  * cost:tenant:{id}:total  HASH   a tenant's cost totals (micro-USD, calls), kept by the cost ledger
- * limits:tenant:{id}:rate HASH   a tenant's submission rate-limit settings
+ * limits:tenant:{id}      HASH   a tenant's own limits (rate, burst, quotas, daily budget)
+ * rate:submit:{tenant}    STRING GCRA state of the tenant's submission rate
+ * rate:model:{m}:rpm|tpm  STRING GCRA state of a model's cluster-wide limits; hold:model:{m} after a 429
  * auth:keys, auth:key_ids HASH   API key digest -> record; key id -> digest
  * index:all               ZSET   task id -> created_at
  * index:finished          ZSET   task id -> finished_at (retention)
@@ -52,7 +54,9 @@ public record Keys(String prefix) {
   public String typeIndex(String taskType) { return prefix + "index:type:" + taskType; }
   public String taskEvents(String taskId) { return prefix + "task:" + taskId + ":events"; }
   public String tenantCostTotals(String tenant) { return prefix + "cost:tenant:" + tenant + ":total"; }
-  public String rateLimitSettings(String tenant) { return prefix + "limits:tenant:" + tenant + ":rate"; }
+  /** A tenant's own limits: submission rate and burst (the seed's rate-limit), quotas, daily budget. */
+  public String tenantLimits(String tenant) { return prefix + "limits:tenant:" + tenant; }
+  public String rateLimitSettings(String tenant) { return tenantLimits(tenant); }
   public String allTasks() { return prefix + "index:all"; }
   public String finished() { return prefix + "index:finished"; }
   public String readySignal() { return prefix + "signal:ready"; }
