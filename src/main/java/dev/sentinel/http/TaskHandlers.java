@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -238,5 +237,4 @@ public final class TaskHandlers {
     }
   }
 
-  static String utf8(byte[] b) { return new String(b, StandardCharsets.UTF_8); }
 }

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
@@ -172,8 +171,4 @@ class ContractTest {
     return fresh;
   }
 
-  @SuppressWarnings("unused")
-  private static String header(HttpResponse<String> r, String name) {
-    return r.headers().firstValue(name).orElse(null);
-  }
 }
