@@ -41,7 +41,8 @@ public final class MainVerticle extends VerticleBase {
     return ConfigLoader.load(vertx, cli.getString("conf_file"), cli.getString("roles"))
         .compose(this::connectRedis)
         .compose(cfg -> loadScripts(cfg).map(cfg))
-        .compose(this::deployRoles);
+        // reading agent definitions and prices is file I/O: off the event loop
+        .compose(cfg -> vertx.executeBlocking(() -> AgentCatalog.load(vertx, cfg)).compose(agents -> deployRoles(cfg, agents)));
   }
 
   /** Runs after every child verticle was undeployed (workers have handed their tasks back). */
@@ -76,13 +77,7 @@ public final class MainVerticle extends VerticleBase {
         .eventually(redis::close);
   }
 
-  private Future<Void> deployRoles(SentinelConfig cfg) {
-    AgentRegistry agents;
-    try {
-      agents = AgentCatalog.load(vertx, cfg);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
+  private Future<Void> deployRoles(SentinelConfig cfg, AgentRegistry agents) {
     String node = nodeId();
     List<Future<?>> deployments = new ArrayList<>();
     if (cfg.roles().contains(Role.WORKER)) {

@@ -97,7 +97,7 @@ public final class ApiKeys {
     });
   }
 
-  private String keysHash() { return keys.prefix() + "auth:keys"; }
+  private String keysHash() { return keys.apiKeys(); }
 
-  private String keyIdsHash() { return keys.prefix() + "auth:key_ids"; }
+  private String keyIdsHash() { return keys.apiKeyIds(); }
 }

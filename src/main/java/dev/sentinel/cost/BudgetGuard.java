@@ -32,7 +32,7 @@ public final class BudgetGuard {
   public Future<Void> release(String tenantId, Allowed reservation) {
     if (reservation.reservedMicros() <= 0) return Future.succeededFuture();
     return store.redisCommand(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HINCRBY)
-        .arg(store.keys().prefix() + "cost:tenant:" + tenantId + ":" + reservation.day()).arg("reserved_micros")
+        .arg(store.keys().tenantCostDay(tenantId, reservation.day())).arg("reserved_micros")
         .arg(-reservation.reservedMicros())).mapEmpty();
   }
 

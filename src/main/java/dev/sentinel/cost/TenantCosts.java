@@ -34,7 +34,7 @@ public final class TenantCosts {
 
   /** @param from first day (UTC), or null for the earliest; @param to last day, or null for the latest */
   public Future<JsonObject> summary(String tenant, LocalDate from, LocalDate to) {
-    String days = keys.prefix() + "cost:tenant:" + tenant + ":days";
+    String days = keys.tenantCostDays(tenant);
     return redis.batch(List.of(
             Request.cmd(Command.HGET).arg(keys.tenantCostTotals(tenant)).arg("micro_usd"),
             Request.cmd(Command.ZCARD).arg(keys.tenantIndex(tenant)),
@@ -49,7 +49,7 @@ public final class TenantCosts {
               .put("task_count", tasks).put("average_cost_usd", tasks == 0 ? 0.0
                   : BigDecimal.valueOf(micros, 6).divide(BigDecimal.valueOf(tasks), 6, RoundingMode.HALF_EVEN).doubleValue());
           if (dayList.isEmpty()) return Future.succeededFuture(body.put("days", new JsonArray()).put("models", new JsonArray()));
-          List<Request> reads = dayList.stream().map(d -> Request.cmd(Command.HGETALL).arg(keys.prefix() + "cost:tenant:" + tenant + ":" + d)).toList();
+          List<Request> reads = dayList.stream().map(d -> Request.cmd(Command.HGETALL).arg(keys.tenantCostDay(tenant, d))).toList();
           return redis.batch(reads).map(hashes -> byDayAndModel(body, dayList, hashes));
         });
   }

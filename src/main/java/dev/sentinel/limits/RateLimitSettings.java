@@ -31,9 +31,9 @@ public final class RateLimitSettings {
     this.keys = keys;
   }
 
-  private String key(String tenant) { return keys.prefix() + "limits:tenant:" + tenant; }
+  private String key(String tenant) { return keys.tenantLimits(tenant); }
 
-  private String state(String tenant) { return keys.prefix() + "rate:submit:" + tenant; }
+  private String state(String tenant) { return keys.submitRateState(tenant); }
 
   public Future<Optional<Settings>> get(String tenant) {
     return redis.send(Request.cmd(Command.HMGET).arg(key(tenant)).arg("submit_burst").arg("submit_rate"))

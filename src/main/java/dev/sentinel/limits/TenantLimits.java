@@ -34,7 +34,7 @@ public final class TenantLimits {
     this.defaults = defaults;
   }
 
-  private String key(String tenant) { return keys.prefix() + "limits:tenant:" + tenant; }
+  private String key(String tenant) { return keys.tenantLimits(tenant); }
 
   public Future<JsonObject> get(String tenant) {
     Request r = Request.cmd(Command.HMGET).arg(key(tenant));
@@ -79,7 +79,7 @@ public final class TenantLimits {
       }
     }
     if (update.containsKey("submit_rate") || update.containsKey("submit_burst")) {
-      writes.add(Request.cmd(Command.DEL).arg(keys.prefix() + "rate:submit:" + tenant));   // a new rate starts full
+      writes.add(Request.cmd(Command.DEL).arg(keys.submitRateState(tenant)));   // a new rate starts full
     }
     return writes.isEmpty() ? Future.succeededFuture() : redis.batch(writes).mapEmpty();
   }

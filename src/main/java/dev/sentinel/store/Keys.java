@@ -57,6 +57,11 @@ public record Keys(String prefix) {
   /** A tenant's own limits: submission rate and burst (the seed's rate-limit), quotas, daily budget. */
   public String tenantLimits(String tenant) { return prefix + "limits:tenant:" + tenant; }
   public String rateLimitSettings(String tenant) { return tenantLimits(tenant); }
+  public String submitRateState(String tenant) { return prefix + "rate:submit:" + tenant; }
+  public String tenantCostDay(String tenant, String day) { return prefix + "cost:tenant:" + tenant + ":" + day; }
+  public String tenantCostDays(String tenant) { return prefix + "cost:tenant:" + tenant + ":days"; }
+  public String apiKeys() { return prefix + "auth:keys"; }
+  public String apiKeyIds() { return prefix + "auth:key_ids"; }
   public String allTasks() { return prefix + "index:all"; }
   public String finished() { return prefix + "index:finished"; }
   public String readySignal() { return prefix + "signal:ready"; }
