@@ -34,6 +34,8 @@ local LEASES = P .. 'leases'
 local FINISHED = P .. 'index:finished'
 local ALL = P .. 'index:all'
 local EVENTS = P .. 'stream:events'
+local AUDIT_REFUSED = P .. 'audit:refused'
+local AUDIT_REFUSED_MAXLEN = 100000
 local SIGNAL_READY = P .. 'signal:ready'
 local SIGNAL_CANCEL = P .. 'signal:cancel'
 
@@ -141,14 +143,20 @@ end
 -- Fencing: a worker's write is accepted only while the task is running under the very
 -- (epoch, claim) the worker was granted. `m` holds the task's status, epoch and claim (in
 -- that order, from one HMGET, which may read more fields after them).
+-- A refused (STALE) write is recorded in audit:refused by the same script, so a checker can
+-- prove that fencing actually engaged (a zombie that wrote nothing proves nothing).
 -- Returns OK, STALE, CANCELLED or NOT_FOUND.
-local function fence_fields(m, epoch, claim)
+local function fence_fields(m, epoch, claim, id, op)
   if not m[1] then return 'NOT_FOUND' end
   if m[1] == 'cancelled' then return 'CANCELLED' end
-  if m[2] ~= epoch or m[3] ~= claim or not is_running(m[1]) then return 'STALE' end
+  if m[2] ~= epoch or m[3] ~= claim or not is_running(m[1]) then
+    redis.call('XADD', AUDIT_REFUSED, 'MAXLEN', '~', AUDIT_REFUSED_MAXLEN, '*', 'task_id', id, 'op', op,
+      'epoch', epoch, 'claim', claim, 'current_epoch', m[2] or '', 'status', m[1])
+    return 'STALE'
+  end
   return 'OK'
 end
 
-local function fence(id, epoch, claim)
-  return fence_fields(redis.call('HMGET', meta_key(id), 'status', 'epoch', 'claim'), epoch, claim)
+local function fence(id, epoch, claim, op)
+  return fence_fields(redis.call('HMGET', meta_key(id), 'status', 'epoch', 'claim'), epoch, claim, id, op)
 end

@@ -11,7 +11,7 @@
 local id, epoch, claim = ARGV[2], ARGV[3], ARGV[4]
 local meta = meta_key(id)
 local m = redis.call('HMGET', meta, 'status', 'epoch', 'claim', 'step', 'created_at', 'tenant_id')
-local code = fence_fields(m, epoch, claim)
+local code = fence_fields(m, epoch, claim, id, 'commit_step')
 if code ~= 'OK' then return {code} end
 local committed = tonumber(m[4])
 local step = tonumber(ARGV[5])

@@ -3,7 +3,7 @@
 -- ARGV: [1] prefix, [2] task id, [3] epoch, [4] claim, [5] result JSON, [6] worker id
 -- Reply: {'OK', completed_at} | {'STALE'} | {'CANCELLED'} | {'NOT_FOUND'}
 local id, epoch, claim = ARGV[2], ARGV[3], ARGV[4]
-local code = fence(id, epoch, claim)
+local code = fence(id, epoch, claim, 'complete')
 if code ~= 'OK' then return {code} end
 local meta = meta_key(id)
 local now = now_ms()

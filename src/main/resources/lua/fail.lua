@@ -5,7 +5,7 @@
 --       [8] '1' when retrying cannot help (e.g. budget_exceeded): fail for good at once
 -- Reply: {'RETRYING', attempts, due_at} | {'FAILED', attempts} | {'STALE'} | {'CANCELLED'} | {'NOT_FOUND'}
 local id, epoch, claim = ARGV[2], ARGV[3], ARGV[4]
-local code = fence(id, epoch, claim)
+local code = fence(id, epoch, claim, 'fail')
 if code ~= 'OK' then return {code} end
 local meta = meta_key(id)
 local now = now_ms()

@@ -6,7 +6,7 @@
 --       [8] status: paused | scheduled
 -- Reply: {'OK'} | {'STALE'} | {'CANCELLED'} | {'NOT_FOUND'}
 local id, epoch, claim = ARGV[2], ARGV[3], ARGV[4]
-local code = fence(id, epoch, claim)
+local code = fence(id, epoch, claim, 'pause')
 if code ~= 'OK' then return {code} end
 local meta = meta_key(id)
 local now = now_ms()

@@ -13,7 +13,7 @@ local out = {lease}
 local i = 6
 while i + 2 <= #ARGV do
   local id = ARGV[i]
-  local code = fence(id, ARGV[i + 1], ARGV[i + 2])
+  local code = fence(id, ARGV[i + 1], ARGV[i + 2], 'renew')
   if code == 'OK' then
     redis.call('HSET', meta_key(id), 'lease_expires', lease)
     redis.call('ZADD', LEASES, lease, id)

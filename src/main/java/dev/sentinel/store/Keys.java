@@ -13,6 +13,7 @@ package dev.sentinel.store;
  * worker:{id}:hb          STRING heartbeat JSON with a TTL
  * workers                 ZSET   worker id -> last heartbeat (Redis ms)
  * stream:events           STREAM lifecycle and audit events, MAXLEN ~
+ * audit:refused           STREAM every fenced write that was refused (STALE), MAXLEN ~
  * leases                  ZSET   task id -> lease_expires (the watcher's index)
  * queue:ready:{tenant}    ZSET   ready tasks of one tenant, by priority then FIFO
  * queue:tenants           LIST   ring of tenants with ready tasks (round-robin claim)
@@ -43,6 +44,7 @@ public record Keys(String prefix) {
   public String heartbeat(String workerId) { return prefix + "worker:" + workerId + ":hb"; }
   public String workers() { return prefix + "workers"; }
   public String events() { return prefix + "stream:events"; }
+  public String auditRefused() { return prefix + "audit:refused"; }
   public String leases() { return prefix + "leases"; }
   public String readyQueue(String tenant) { return prefix + "queue:ready:" + tenant; }
   public String tenantRing() { return prefix + "queue:tenants"; }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,6 +116,18 @@ class LeaseProtocolTest {
     assertThat(f.store.complete(id, zombie.lease(), new JsonObject().put("zombie", true), "zombie").await()).isEqualTo(Reply.STALE);
     assertThat(f.store.fail(id, zombie.lease(), "zombie", 10, "zombie").await().reply()).isEqualTo(Reply.STALE);
     assertThat(f.store.release(id, zombie.lease(), "zombie").await()).isEqualTo(Reply.STALE);
+
+    // every refused write left an audit record naming the superseded lease and the operation
+    Response refused = f.cmd(Command.XRANGE, f.keys.auditRefused(), "-", "+");
+    List<String> ops = new java.util.ArrayList<>();
+    for (Response entry : refused) {
+      Map<String, String> fields = new java.util.HashMap<>();
+      Response kv = entry.get(1);
+      for (int i = 0; i + 1 < kv.size(); i += 2) fields.put(kv.get(i).toString(), kv.get(i + 1).toString());
+      assertThat(fields).containsEntry("task_id", id).containsEntry("epoch", "1").containsEntry("claim", zombie.lease().claim());
+      ops.add(fields.get("op"));
+    }
+    assertThat(ops).containsExactly("commit_step", "commit_step", "renew", "complete", "fail", "release");
 
     // none of it landed; the heir goes on
     assertThat(commit(heir, 3, "heir")).isEqualTo(Reply.OK);
