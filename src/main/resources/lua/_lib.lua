@@ -9,12 +9,18 @@
 --   * `leases` holds exactly the tasks in a running status (leased, in_progress).
 local P = ARGV[1]
 local EVENTS_MAXLEN = 100000     -- stream:events is trimmed approximately (MAXLEN ~)
-local TASK_EVENTS_MAXLEN = 2000  -- task:{id}:events likewise (a task of 1000 steps fits)
+local TASK_EVENTS_MAX = 2000     -- task:{id}:events keeps about this many newest records
+local TASK_EVENTS_TRIM = 200     -- ... trimmed in chunks, so LTRIM runs at most once per 200 events
 local PRIORITY_SPAN = 1000000000000  -- 1e12: FIFO sequence numbers stay below this
 
+-- Redis-clock ms, read once per script call: every time a script stores is the same instant.
+local NOW = nil
 local function now_ms()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if NOW == nil then
+    local t = redis.call('TIME')
+    NOW = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return NOW
 end
 
 local function meta_key(id) return P .. 'task:' .. id .. ':meta' end
@@ -128,11 +134,32 @@ local function move_status(id, tenant, from, to, created_at)
   redis.call('ZADD', tenant_status_key(tenant, to), tonumber(created_at), id)
 end
 
--- Every accepted change leaves a record in the task's own stream, written by the same script
--- (the audit trail, and what GET /tasks/{id}/events replays). Changes of a task's life
--- (submitted, completed, failed, ...) also go to the cluster-wide stream:events.
+-- Every accepted change leaves a record in the task's own audit list, written by the same
+-- script (the audit trail, and what GET /tasks/{id}/events replays): a JSON object with
+-- `type`, `at` (Redis ms) and the given field/value pairs (values as strings). A list, not a
+-- stream: a new stream preallocates a ~4 KB node, which per task would dominate both Redis
+-- memory and the cost of creating a task. An event's id is its position since the task began
+-- (list index + `events_trimmed` in the meta hash), stable across trimming.
+-- Changes of a task's life (submitted, completed, failed, ...) also go to the cluster-wide
+-- stream:events. `record` may be passed pre-encoded (commit writes the same record twice).
+local function event_record(kind, ...)
+  local r = {type = kind, at = now_ms()}
+  local a = {...}
+  for i = 1, #a - 1, 2 do r[a[i]] = tostring(a[i + 1]) end
+  return cjson.encode(r)
+end
+
+local function append_event(id, record)
+  local key = events_key(id)
+  local n = redis.call('RPUSH', key, record)
+  if n > TASK_EVENTS_MAX + TASK_EVENTS_TRIM then
+    redis.call('LTRIM', key, n - TASK_EVENTS_MAX, -1)
+    redis.call('HINCRBY', meta_key(id), 'events_trimmed', n - TASK_EVENTS_MAX)
+  end
+end
+
 local function event(kind, id, ...)
-  redis.call('XADD', events_key(id), 'MAXLEN', '~', TASK_EVENTS_MAXLEN, '*', 'type', kind, ...)
+  append_event(id, event_record(kind, ...))
 end
 
 local function lifecycle_event(kind, id, ...)

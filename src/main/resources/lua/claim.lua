@@ -34,23 +34,23 @@ while granted < want and tenants > 0 and misses < tenants do
   else
     local id = popped[1]
     local meta = meta_key(id)
-    local m = redis.call('HMGET', meta, 'status', 'created_at')
+    -- one read for the status check and the reply; the checkpoint only exists after a commit
+    local m = redis.call('HMGET', meta, 'status', 'created_at', 'epoch', 'tenant_id', 'agent_type', 'task_type',
+      'task_params', 'step', 'current_node', 'attempts', 'max_attempts')
     if m[1] == 'queued' then
       granted = granted + 1
       misses = 0
-      local epoch = redis.call('HINCRBY', meta, 'epoch', 1)
+      local epoch = (tonumber(m[3]) or 0) + 1
       local claim = claim_base .. ':' .. granted
-      redis.call('HSET', meta, 'status', 'leased', 'owner', worker, 'claim', claim,
+      redis.call('HSET', meta, 'status', 'leased', 'epoch', epoch, 'owner', worker, 'claim', claim,
         'lease_expires', lease, 'updated_at', now)
       redis.call('ZADD', LEASES, lease, id)
       move_status(id, tenant, 'queued', 'leased', m[2])
       event('claimed', id, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
-      local f = redis.call('HMGET', meta, 'tenant_id', 'agent_type', 'task_type', 'task_params',
-        'step', 'current_node', 'attempts', 'max_attempts')
       local n = #out
       out[n + 1] = id; out[n + 2] = epoch; out[n + 3] = claim; out[n + 4] = lease
-      for i = 1, 8 do out[n + 4 + i] = f[i] end
-      out[n + 13] = redis.call('GET', checkpoint_key(id))
+      for i = 1, 8 do out[n + 4 + i] = m[3 + i] end
+      out[n + 13] = (tonumber(m[8]) or 0) > 0 and redis.call('GET', checkpoint_key(id)) or false
     end
     -- anything else in a ready queue is a leftover of a removed task: dropping it is the repair
   end

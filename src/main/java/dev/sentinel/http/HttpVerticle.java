@@ -58,7 +58,7 @@ public final class HttpVerticle extends VerticleBase {
     redis = RedisClients.create(vertx, config.redis(), "sentinel-http");
     Keys keys = new Keys(config.keyPrefix());
     TaskStore store = new TaskStore(redis, keys, Scripts.load());
-    TaskQueries queries = new TaskQueries(redis, keys);
+    TaskQueries queries = new TaskQueries(store);
     ApiKeys apiKeys = new ApiKeys(redis, keys, configuredKeys());
     try {
       checkExposure(apiKeys);

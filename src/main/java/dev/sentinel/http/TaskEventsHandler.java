@@ -12,10 +12,11 @@ import java.util.Set;
 
 /**
  * GET /tasks/{task_id}/events as server-sent events: the task's past events, then live ones,
- * read from the task's own stream (the audit trail the scripts write). {@code Last-Event-ID}
- * resumes after that event. Live events are picked up by polling the stream from the last id
- * sent, so a client costs one small read per poll and no dedicated Redis connection. The
- * stream ends once the task is final and its last event was sent.
+ * read from the task's own audit list (written by the scripts). An event's id is its position
+ * since the task began; {@code Last-Event-ID} resumes after that event (the contract admits
+ * digits only). Live events are picked up by polling from the last id sent, so a client costs
+ * one small read per poll and no dedicated Redis connection. The stream ends once the task is
+ * final and its last event was sent.
  */
 public final class TaskEventsHandler {
 
@@ -44,7 +45,7 @@ public final class TaskEventsHandler {
           .putHeader("cache-control", "no-cache")
           .putHeader("x-accel-buffering", "no");
       resp.write(": task " + id + "\n\n");
-      new Follower(id, resp, lastEventId == null ? "0" : lastEventId).start();
+      new Follower(id, resp, lastEventId == null ? 0 : Long.parseLong(lastEventId)).start();
     }).onFailure(rc::fail);
   }
 
@@ -52,11 +53,11 @@ public final class TaskEventsHandler {
   private final class Follower {
     private final String taskId;
     private final HttpServerResponse resp;
-    private String lastId;
+    private long lastId;
     private boolean closed;
     private long keepalive;
 
-    Follower(String taskId, HttpServerResponse resp, String lastId) {
+    Follower(String taskId, HttpServerResponse resp, long lastId) {
       this.taskId = taskId;
       this.resp = resp;
       this.lastId = lastId;

@@ -9,7 +9,8 @@ package dev.sentinel.store;
  * task:{id}:checkpoint    STRING latest committed checkpoint (JSON, schema_version inside)
  * task:{id}:steps         LIST   one JSON record per committed step (capped)
  * task:{id}:calls         HASH   LLM call records by call_id (later)
- * task:{id}:events        STREAM the task's audit trail: every accepted change (SSE replays it)
+ * task:{id}:events        LIST   the task's audit trail: one JSON record per accepted change
+ *                                (type, at, fields); SSE replays it. Ids: index + meta events_trimmed
  * worker:{id}:hb          STRING heartbeat JSON with a TTL
  * workers                 ZSET   worker id -> last heartbeat (Redis ms)
  * stream:events           STREAM lifecycle and audit events, MAXLEN ~

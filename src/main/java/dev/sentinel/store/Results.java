@@ -20,8 +20,8 @@ public final class Results {
 
   public record Retried(Reply reply, String status) {}
 
-  /** {@code committed} is the task's committed step count when the reply is DUP or OUT_OF_ORDER. */
-  public record Committed(Reply reply, long leaseExpires, long committed) {}
+  /** {@code committed} is the task's committed step count as Redis holds it after this commit. */
+  public record Committed(Reply reply, long committed) {}
 
   public record Failed(Reply reply, int attempts, long dueAt) {}
 

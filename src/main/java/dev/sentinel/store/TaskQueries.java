@@ -23,10 +23,15 @@ public final class TaskQueries {
 
   private final Redis redis;
   private final Keys keys;
+  private final ScriptRunner runner;
+  private final Scripts scripts;
 
-  public TaskQueries(Redis redis, Keys keys) {
-    this.redis = redis;
-    this.keys = keys;
+  /** Shares the store's client and scripts (the audit-list read is a script, for consistent ids). */
+  public TaskQueries(TaskStore store) {
+    this.redis = store.redis();
+    this.keys = store.keys();
+    this.runner = store.scripts();
+    this.scripts = store.scriptSet();
   }
 
   /** The task hashes for these ids, in order, in one pipelined round trip; gone ones are skipped. */
@@ -61,27 +66,21 @@ public final class TaskQueries {
     });
   }
 
-  public record TaskEvent(String id, String type, JsonObject fields) {}
+  /** One audit record: {@code id} is its position since the task began; fields include {@code at} (Redis ms). */
+  public record TaskEvent(long id, String type, JsonObject fields) {}
 
-  /** Events of one task after {@code afterId} (exclusive; "0" for all), oldest first. */
-  public Future<List<TaskEvent>> events(String taskId, String afterId, int count) {
-    return redis.send(Request.cmd(Command.XRANGE).arg(keys.taskEvents(taskId)).arg("(" + afterId).arg("+")
-        .arg("COUNT").arg(count)).map(r -> {
-          List<TaskEvent> out = new ArrayList<>();
-          if (r == null) return out;
-          for (Response e : r) {
-            JsonObject fields = new JsonObject();
-            Response kv = e.get(1);
-            String type = null;
-            for (int i = 0; i + 1 < kv.size(); i += 2) {
-              String k = kv.get(i).toString(), v = kv.get(i + 1).toString();
-              if ("type".equals(k)) type = v;
-              else fields.put(k, v);
-            }
-            out.add(new TaskEvent(e.get(0).toString(), type, fields));
-          }
-          return out;
-        });
+  /** Events of one task after {@code afterId} (exclusive; 0 for all), oldest first. */
+  public Future<List<TaskEvent>> events(String taskId, long afterId, int count) {
+    return runner.run(scripts.taskEvents(), taskId, afterId, count).map(r -> {
+      List<TaskEvent> out = new ArrayList<>();
+      long id = r.get(0).toLong();
+      for (int i = 1; i < r.size(); i++, id++) {
+        JsonObject fields = new JsonObject(r.get(i).toString());
+        String type = (String) fields.remove("type");
+        out.add(new TaskEvent(id, type, fields));
+      }
+      return out;
+    });
   }
 
   /** Heartbeats of workers seen within {@code withinMs}; stale entries are pruned as we go. */

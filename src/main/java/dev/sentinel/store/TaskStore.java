@@ -42,6 +42,8 @@ public final class TaskStore {
 
   public Keys keys() { return keys; }
 
+  public Redis redis() { return redis; }
+
   public Future<Void> loadScripts() { return runner.loadAll(scripts); }
 
   /** How long an Idempotency-Key is remembered. */
@@ -132,17 +134,35 @@ public final class TaskStore {
     });
   }
 
-  public Future<Committed> commitStep(StepCommit c, String workerId, long leaseMs, int maxStepRecords) {
-    return runner.run(scripts.commitStep(), c.taskId(), c.lease().epoch(), c.lease().claim(), c.step(), c.node(),
-            c.nextNode(), c.checkpoint().encode(), workerId, leaseMs, maxStepRecords)
-        .map(r -> {
-          Reply reply = Reply.parse(r.get(0).toString());
-          return switch (reply) {
-            case OK -> new Committed(reply, r.get(1).toLong(), c.step());
-            case DUP, OUT_OF_ORDER -> new Committed(reply, 0, r.get(1).toLong());
-            default -> new Committed(reply, 0, 0);
-          };
-        });
+  /** Entries per commit in a commit_steps call; must match commit_steps.lua. */
+  private static final int COMMIT_FIELDS = 8;
+
+  /** Commits one step alone; workers batch theirs through {@link CommitBatcher}. */
+  public Future<Committed> commitStep(StepCommit c, String workerId, int maxStepRecords) {
+    return commitSteps(List.of(c), workerId, maxStepRecords).map(r -> r.get(0));
+  }
+
+  /** Commits many tasks' steps in one script call; one answer per commit, in order. */
+  public Future<List<Committed>> commitSteps(List<StepCommit> commits, String workerId, int maxStepRecords) {
+    Object[] args = new Object[2 + commits.size() * COMMIT_FIELDS];
+    args[0] = workerId;
+    args[1] = maxStepRecords;
+    int i = 2;
+    for (StepCommit c : commits) {
+      args[i++] = c.taskId();
+      args[i++] = c.lease().epoch();
+      args[i++] = c.lease().claim();
+      args[i++] = c.step();
+      args[i++] = c.node();
+      args[i++] = c.nextNode();
+      args[i++] = c.checkpoint().encode();
+      args[i++] = c.result() == null ? "" : c.result().encode();
+    }
+    return runner.run(scripts.commitSteps(), args).map(r -> {
+      List<Committed> out = new ArrayList<>(commits.size());
+      for (int k = 0; k + 1 < r.size(); k += 2) out.add(new Committed(Reply.parse(r.get(k).toString()), r.get(k + 1).toLong()));
+      return out;
+    });
   }
 
   public Future<Reply> complete(String taskId, Lease lease, JsonObject result, String workerId) {
@@ -226,11 +246,21 @@ public final class TaskStore {
     });
   }
 
-  /** The committed step records, oldest first. */
+  /** The committed step records (task:{id}:steps, as commit_steps.lua writes them), oldest first. */
   public Future<List<JsonObject>> steps(String taskId) {
     return redis.send(Request.cmd(Command.LRANGE).arg(keys.steps(taskId)).arg(0).arg(-1)).map(r -> {
       List<JsonObject> out = new ArrayList<>();
-      if (r != null) for (Response x : r) out.add(new JsonObject(x.toString()));
+      if (r == null) return out;
+      for (Response x : r) {
+        JsonObject s = new JsonObject(x.toString());
+        out.add(new JsonObject()
+            .put("step", Integer.parseInt(s.getString("step")))
+            .put("node", s.getString("node"))
+            .put("epoch", Long.parseLong(s.getString("epoch")))
+            .put("claim", s.getString("claim"))
+            .put("worker_id", s.getString("worker_id"))
+            .put("committed_at", s.getLong("at")));
+      }
       return out;
     });
   }

@@ -133,19 +133,20 @@ final class TaskRun {
           .put("node", node.name())
           .put("next_node", nextNode)
           .put("state", newState);
-      StepCommit commit = new StepCommit(task.id(), task.lease(), stepNo, node.name(), nextNode, checkpoint);
-      long sent = System.nanoTime();
-      withRetry("commit step " + stepNo, () -> worker.store().commitStep(commit, worker.workerId(),
-          worker.settings().leaseMs(), worker.settings().maxStepRecords()))
+      // the last node's commit also completes the task, in the same script call
+      boolean last = nextNode == null || nextNode.isEmpty();
+      StepCommit commit = new StepCommit(task.id(), task.lease(), stepNo, node.name(), nextNode, checkpoint,
+          last ? graph.result(newState) : null);
+      withRetry("commit step " + stepNo, () -> worker.commits().commit(commit))
           .onSuccess(c -> {
             // a switch expression, so the compiler makes us decide for every reply there is
             Runnable then = switch (c.reply()) {
               case OK, DUP -> () -> {   // DUP: our own earlier try landed and its reply was lost
-                leaseConfirmed(sent);
                 state = newState;
                 step = stepNo;
                 nodeName = nextNode;
-                next();
+                if (last) finish();
+                else next();
               };
               case OUT_OF_ORDER -> () -> {
                 // Redis lost acknowledged commits (restart without fsync): hand the task back,
@@ -204,6 +205,7 @@ final class TaskRun {
     return stopped || handBack || (cancellation.isCancelled() && !TIMEOUT.equals(cancellation.reason()));
   }
 
+  /** A resumed task whose last step was committed but whose completion was not (older commit path). */
   private void complete() {
     JsonObject result = graph.result(state);
     withRetry("complete", () -> worker.store().complete(task.id(), task.lease(), result, worker.workerId()))

@@ -10,6 +10,9 @@ interface WorkerContext {
 
   TaskStore store();
 
+  /** Group commit of this worker's step commits (see CommitBatcher). */
+  dev.sentinel.store.CommitBatcher commits();
+
   String workerId();
 
   WorkerSettings settings();

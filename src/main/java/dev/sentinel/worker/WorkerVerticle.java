@@ -10,6 +10,7 @@ import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.config.SentinelConfig.WorkerSettings;
 import dev.sentinel.signal.Signals;
 import dev.sentinel.store.ClaimedTask;
+import dev.sentinel.store.CommitBatcher;
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.Reply;
 import dev.sentinel.store.Scripts;
@@ -51,6 +52,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
 
   private Redis redis;
   private TaskStore store;
+  private CommitBatcher commits;
   private NodeContext.Services services;
   private boolean claiming;
   private boolean wakeAgain;
@@ -71,6 +73,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     redis = dev.sentinel.store.RedisClients.create(vertx, config.redis(), "sentinel-worker");
     Keys keys = new Keys(config.keyPrefix());
     store = new TaskStore(redis, keys, Scripts.load());
+    commits = new CommitBatcher(store, context, workerId, settings.maxStepRecords());
     services = new NodeContext.Services(new CostLedger(redis, keys, store),
         new BudgetGuard(store, config.agents().tenantDailyBudgetMicros()),
         new dev.sentinel.llm.ModelRateLimiter(store, config.llm()));
@@ -191,6 +194,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   // ---- WorkerContext ----
   @Override public Vertx vertx() { return vertx; }
   @Override public TaskStore store() { return store; }
+  @Override public CommitBatcher commits() { return commits; }
   @Override public String workerId() { return workerId; }
   @Override public WorkerSettings settings() { return settings; }
   @Override public Backoff backoff() { return backoff; }

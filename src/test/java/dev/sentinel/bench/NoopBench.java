@@ -144,7 +144,8 @@ public final class NoopBench {
   }
 
   private static long count(Redis redis, String key) {
-    return send(redis, Request.cmd(Command.ZCARD).arg(key)).toLong();
+    // ZCOUNT, which no script uses, so the bench's own polling can be told apart in commandstats
+    return send(redis, Request.cmd(Command.ZCOUNT).arg(key).arg("-inf").arg("+inf")).toLong();
   }
 
   private static double redisCpuSeconds(Redis redis) {
@@ -173,11 +174,11 @@ public final class NoopBench {
       String name = line.substring(8, line.indexOf(':'));
       String calls = line.substring(line.indexOf("calls=") + 6, line.indexOf(',', line.indexOf("calls=")));
       out.put(name, Long.parseLong(calls));
+      if (System.getProperty("bench.verbose") != null) System.out.println(line);
     }
     out.remove("info");
     out.remove("config");
-    out.remove("zcard");
-    out.remove("hmget");
+    out.remove("zcount");
     return out;
   }
 

@@ -122,7 +122,7 @@ class TenantIsolationTest {
     ok(admin.post("/tenants/alpha/rate-limit?capacity=10&refill_rate=1", null), 200);
 
     alphaTaskBefore = ok(admin.get("/tasks/" + alphaTask), 200).json();
-    alphaEventsBefore = raw.cmd(Command.XLEN, raw.keys.taskEvents(alphaTask)).toLong();
+    alphaEventsBefore = raw.cmd(Command.LLEN, raw.keys.taskEvents(alphaTask)).toLong();
     alphaLimitBefore = hash(raw.keys.rateLimitSettings(ALPHA));
     assertThat(alphaLimitBefore).isNotEmpty();
   }
@@ -216,7 +216,7 @@ class TenantIsolationTest {
     t.put("getTaskCalls", new Entry("404 like an unknown task (no call records)", "", null, this::notFoundLikeAnUnknownTask));
     t.put("streamTaskEvents", new Entry("404 like an unknown task (no stream)", "", null, p -> {
       notFoundLikeAnUnknownTask(p);
-      problem(p.send(beta, "", null, Map.of("Last-Event-ID", "0-0"), Map.of()), 404);
+      problem(p.send(beta, "", null, Map.of("Last-Event-ID", "0"), Map.of()), 404);
     }));
     t.put("retryTask", new Entry("404 like an unknown task (not 409, which would tell it exists); nothing changes",
         "", null, p -> {
@@ -439,7 +439,7 @@ class TenantIsolationTest {
     assertThat(now.getString("status")).as("status of alpha's task").isEqualTo("queued");
     assertThat(now.getInteger("epoch")).as("epoch of alpha's task").isEqualTo(alphaTaskBefore.getInteger("epoch"));
     assertThat(now).as("alpha's task").isEqualTo(alphaTaskBefore);
-    assertThat(raw.cmd(Command.XLEN, raw.keys.taskEvents(alphaTask)).toLong()).as("events of alpha's task")
+    assertThat(raw.cmd(Command.LLEN, raw.keys.taskEvents(alphaTask)).toLong()).as("events of alpha's task")
         .isEqualTo(alphaEventsBefore);
   }
 

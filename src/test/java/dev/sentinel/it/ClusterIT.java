@@ -114,15 +114,14 @@ class ClusterIT {
     }
   }
 
-  /** Redis-clock ms of the first claim of each task after {@code sinceMs}, from the tasks' audit streams. */
+  /** Redis-clock ms of the first claim of each task after {@code sinceMs}, from the tasks' audit lists. */
   private Map<String, Long> firstClaimAfter(Set<String> tasks, long sinceMs) {
     Map<String, Long> first = new HashMap<>();
     for (String task : tasks) {
-      Response entries = f.cmd(Command.XRANGE, f.keys.taskEvents(task), sinceMs + "-0", "+");
-      for (Response e : entries) {
-        Response kv = e.get(1);
-        if ("claimed".equals(kv.get(1).toString())) {   // fields start with type <kind>
-          first.putIfAbsent(task, Long.parseLong(e.get(0).toString().split("-")[0]));
+      for (Response e : f.cmd(Command.LRANGE, f.keys.taskEvents(task), "0", "-1")) {
+        JsonObject event = new JsonObject(e.toString());
+        if ("claimed".equals(event.getString("type")) && event.getLong("at") >= sinceMs) {
+          first.putIfAbsent(task, event.getLong("at"));
         }
       }
     }

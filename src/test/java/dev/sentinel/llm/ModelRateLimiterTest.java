@@ -131,7 +131,7 @@ class ModelRateLimiterTest {
       node.startWorkers("rl").startWatcher();
       // 6 calls per minute, 1 at once: the second call must wait ~10 s, far over 100 ms in place
       // (the task's audit stream, read directly: the SSE endpoint follows a live task until it ends)
-      java.util.function.Function<String, String> events = id -> f.cmd(Command.XRANGE, f.keys.taskEvents(id), "-", "+").toString();
+      java.util.function.Function<String, String> events = id -> f.cmd(Command.LRANGE, f.keys.taskEvents(id), "0", "-1").toString();
       await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().anyMatch(id -> events.apply(id).contains("scheduled")));
       assertThat(ids.stream().map(events).reduce("", String::concat)).contains("rate_limited");
       assertThat(node.running()).as("a waiting step holds no worker slot").isLessThanOrEqualTo(1);

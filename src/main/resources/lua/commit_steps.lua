@@ -1,0 +1,59 @@
+-- commit_steps.lua: commit finished nodes of many tasks in one round trip (group commit).
+-- A worker's step commits that become ready while an earlier batch is in flight travel
+-- together, so Redis reads, parses and dispatches one call instead of one per step; each
+-- commit is still judged on its own, as if it had come alone.
+-- Per commit, all or nothing: the write is fenced by (epoch, claim); step k is accepted only
+-- right after step k-1 (a replay answers DUP, a gap answers OUT_OF_ORDER, so each step is
+-- committed exactly once); the checkpoint, the step record (task:{id}:steps, and the same JSON
+-- in the task's audit list) and the task's position land together. A commit that carries a result is the graph's last node: the same call
+-- also completes the task (no second round trip to finish).
+-- Leases are not extended here: the worker's periodic renew does that for all its tasks at once.
+-- ARGV: [1] prefix, [2] worker id, [3] step records kept per task (0 = all), then 8 per commit:
+--       task id, epoch, claim, step (1-based), node name, next node ('' when the graph ends),
+--       checkpoint JSON, result JSON ('' unless this step ends the task)
+-- Reply: 2 entries per commit, in order: code, committed step count
+--   code: OK | DUP (already committed; for a final step also: already completed by this claim)
+--         | OUT_OF_ORDER | STALE | CANCELLED | NOT_FOUND
+local worker, keep = ARGV[2], tonumber(ARGV[3])
+local now = now_ms()
+local out = {}
+for i = 4, #ARGV, 8 do
+  local id, epoch, claim, step = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  local node, next_node, checkpoint, result = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7]
+  local meta = meta_key(id)
+  local m = redis.call('HMGET', meta, 'status', 'epoch', 'claim', 'step', 'created_at', 'tenant_id')
+  local committed = tonumber(m[4]) or 0
+  local code
+  if m[1] == 'completed' and m[2] == epoch and m[3] == claim then
+    code = 'DUP'   -- our own final commit landed and its reply was lost
+  else
+    code = fence_fields(m, epoch, claim, id, 'commit_step')
+    if code == 'OK' then
+      if step <= committed then code = 'DUP'
+      elseif step ~= committed + 1 then code = 'OUT_OF_ORDER' end
+    end
+  end
+  if code == 'OK' then
+    committed = step
+    redis.call('SET', checkpoint_key(id), checkpoint)
+    local record = event_record('step', 'step', step, 'node', node, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
+    local steps = steps_key(id)
+    local length = redis.call('RPUSH', steps, record)
+    if keep > 0 and length > keep then redis.call('LTRIM', steps, -keep, -1) end
+    append_event(id, record)
+    if result == '' then
+      redis.call('HSET', meta, 'step', step, 'current_node', next_node, 'status', 'in_progress', 'updated_at', now)
+      if m[1] ~= 'in_progress' then move_status(id, m[6], m[1], 'in_progress', m[5]) end
+    else
+      redis.call('HSET', meta, 'step', step, 'current_node', '', 'status', 'completed', 'result', result,
+        'error', '', 'owner', '', 'lease_expires', '', 'completed_at', now, 'updated_at', now)
+      redis.call('ZREM', LEASES, id)
+      redis.call('ZADD', FINISHED, now, id)
+      move_status(id, m[6], m[1], 'completed', m[5])
+      lifecycle_event('completed', id, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
+    end
+  end
+  out[#out + 1] = code
+  out[#out + 1] = committed
+end
+return out
