@@ -4,14 +4,16 @@
 // steps/s, latencies, Redis commands per step (INFO commandstats: every command, including those
 // called inside Lua scripts, and EVALSHA/EVAL round trips alone), Redis CPU per step.
 // Prints the same Markdown table as SuiteBench and a RESULT line for bench/compare.sh.
-//   node bullmq-bench.mjs --port 6390 --jobs 2000 --steps 5 --concurrency 64
+// With --warmup W, W jobs run first on the same Worker, which is then paused while the backlog
+// is queued and resumed for the measured drain (as Sentinel's workers are SIGSTOPped).
+//   node bullmq-bench.mjs --port 6390 --jobs 2000 --steps 5 --concurrency 64 [--warmup 400]
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, v, i, all) =>
   (v.startsWith('--') ? [...pairs, [v.slice(2), all[i + 1]]] : pairs), []));
 const port = Number(args.port), jobs = Number(args.jobs ?? 2000), steps = Number(args.steps ?? 5);
-const concurrency = Number(args.concurrency ?? 64);
+const concurrency = Number(args.concurrency ?? 64), warmup = Number(args.warmup ?? 0);
 if (!port) throw new Error('--port is required');
 
 const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null };
@@ -42,36 +44,54 @@ const pct = (sorted, p) => sorted.length ? sorted[Math.max(0, Math.min(sorted.le
 const fmt = (v, d = 0) => v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
 const queue = new Queue('bench', { connection });
-for (let i = 0; i < jobs; i += 1000) {
-  const chunk = [];
-  for (let j = i; j < Math.min(jobs, i + 1000); j++) chunk.push({ name: 'noop', data: { tenant: `tenant-${j % 8}`, steps } });
-  await queue.addBulk(chunk);
+async function addJobs(n) {
+  for (let i = 0; i < n; i += 1000) {
+    const chunk = [];
+    for (let j = i; j < Math.min(n, i + 1000); j++) chunk.push({ name: 'noop', data: { tenant: `tenant-${j % 8}`, steps } });
+    await queue.addBulk(chunk);
+  }
 }
-
 const worker = new Worker('bench', async job => {
   for (let k = 1; k <= job.data.steps; k++) await job.updateData({ ...job.data, step: k });
   return { steps: job.data.steps };
 }, { connection, concurrency, autorun: false });
 await worker.waitUntilReady();
 
+let measuring = false, warmedUp = 0;
 const submitToDone = [], claimToDone = [];
 let lastFinished = 0, failed = 0;
-const drained = new Promise(resolve => {
-  const check = () => { if (submitToDone.length + failed >= jobs) resolve(); };
-  worker.on('completed', job => {
-    const finished = job.finishedOn ?? Date.now();
-    lastFinished = Math.max(lastFinished, finished);
-    submitToDone.push(finished - job.timestamp);
-    claimToDone.push(finished - job.processedOn);
-    check();
-  });
-  worker.on('failed', (job, err) => { failed++; console.error('job failed:', err?.message); check(); });
+let warm, drained;
+const warmDone = new Promise(resolve => { warm = resolve; });
+const drainDone = new Promise(resolve => { drained = resolve; });
+worker.on('completed', job => {
+  if (!measuring) {
+    if (++warmedUp >= warmup) warm();
+    return;
+  }
+  const finished = job.finishedOn ?? Date.now();
+  lastFinished = Math.max(lastFinished, finished);
+  submitToDone.push(finished - job.timestamp);
+  claimToDone.push(finished - job.processedOn);
+  if (submitToDone.length + failed >= jobs) drained();
+});
+worker.on('failed', (job, err) => {
+  failed++;
+  console.error('job failed:', err?.message);
+  if (measuring && submitToDone.length + failed >= jobs) drained();
 });
 
+if (warmup > 0) {
+  await addJobs(warmup);
+  worker.run();
+  await warmDone;
+  await worker.pause();          // waits for active jobs; the backlog is queued while paused
+}
+await addJobs(jobs);
+measuring = true;
 const before = await snapshot();
 const start = Date.now();
-worker.run();
-await drained;
+if (warmup > 0) worker.resume(); else worker.run();
+await drainDone;
 const after = await snapshot();
 if (failed) throw new Error(`${failed} job(s) failed`);
 

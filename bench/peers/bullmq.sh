@@ -3,18 +3,19 @@
 # Worker of the given concurrency drains them, each job checkpointing S times with
 # job.updateData), on its own redis-server with the same settings as Sentinel's benchmarks
 # (AOF on, appendfsync everysec, noeviction, free port, fresh temp dir).
-#   bench/peers/bullmq.sh --jobs 2000 --steps 5 --concurrency 64
+#   bench/peers/bullmq.sh --jobs 2000 --steps 5 --concurrency 64 [--warmup 400]
 # bullmq and ioredis are installed with npm into a temporary folder, removed on exit.
 # BULLMQ_VERSION=5.x pins a version (default: the newest).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-jobs=2000 steps=5 concurrency=64
+jobs=2000 steps=5 concurrency=64 warmup=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --jobs|--tasks) jobs="$2"; shift 2 ;;
     --steps) steps="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
-    *) echo "unknown option $1 (known: --jobs N --steps S --concurrency C)" >&2; exit 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    *) echo "unknown option $1 (known: --jobs N --steps S --concurrency C --warmup W)" >&2; exit 2 ;;
   esac
 done
 for tool in node npm redis-server redis-cli; do
@@ -46,4 +47,4 @@ done
 [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == "PONG" ]] || { echo "redis-server did not answer on port $port" >&2; exit 1; }
 echo "[bench] redis-server $(redis-server --version | grep -o 'v=[^ ]*') on port $port, AOF everysec; $jobs jobs x $steps steps, concurrency $concurrency" >&2
 
-(cd "$tmp" && node bullmq-bench.mjs --port "$port" --jobs "$jobs" --steps "$steps" --concurrency "$concurrency")
+(cd "$tmp" && node bullmq-bench.mjs --port "$port" --jobs "$jobs" --steps "$steps" --concurrency "$concurrency" --warmup "$warmup")
