@@ -59,6 +59,9 @@ public final class RedisServerProcess implements AutoCloseable {
 
   public long pid() { return process.pid(); }
 
+  /** Its working directory (AOF, redis.log); benchmarks delete it after a run. */
+  public Path dir() { return dir; }
+
   public boolean isAlive() { return process != null && process.isAlive(); }
 
   /** SIGKILL: no shutdown, no final fsync; what survives is what the AOF already had. */

@@ -1,0 +1,44 @@
+package dev.sentinel.bench;
+
+import dev.sentinel.bench.RedisProbe.RedisSnapshot;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What Redis did between two snapshots, without the benchmark's own commands.
+ * {@code commands} counts every command Redis executed, including those a script called
+ * (commandstats counts both; EVALSHA itself is one of them); {@code evalsha} is the script
+ * calls alone, i.e. the round trips that carry the orchestration work.
+ */
+public record RedisCost(long commands, long evalsha, double cpuSeconds, double seconds, Map<String, Long> byCommand) {
+
+  public static RedisCost between(RedisSnapshot before, RedisSnapshot after) {
+    Map<String, Long> delta = new TreeMap<>();
+    for (Map.Entry<String, Long> e : after.calls().entrySet()) {
+      long n = e.getValue() - before.calls().getOrDefault(e.getKey(), 0L)
+          - (after.own().getOrDefault(e.getKey(), 0L) - before.own().getOrDefault(e.getKey(), 0L));
+      if (n > 0) delta.put(e.getKey(), n);
+    }
+    // INFO itself: the one of `before` shows up in `after`; scripts never send INFO
+    delta.remove("info");
+    long total = delta.values().stream().mapToLong(Long::longValue).sum();
+    return new RedisCost(total, delta.getOrDefault("evalsha", 0L) + delta.getOrDefault("eval", 0L),
+        after.cpuSeconds() - before.cpuSeconds(), (after.nanos() - before.nanos()) / 1e9, delta);
+  }
+
+  public double commandsPer(long units) { return commands / (double) units; }
+
+  public double evalshaPer(long units) { return evalsha / (double) units; }
+
+  public double cpuMicrosPer(long units) { return cpuSeconds * 1e6 / units; }
+
+  /** The commands that make up most of the cost, per unit, for the notes under a table. */
+  public String topCommandsPer(long units, int top) {
+    StringBuilder s = new StringBuilder();
+    byCommand.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+        .forEach(e -> s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+            .append(String.format("%.2f", e.getValue() / (double) units)));
+    return s.toString();
+  }
+}
