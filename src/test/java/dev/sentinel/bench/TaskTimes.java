@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * When each task was submitted, claimed and completed, all on the Redis clock (the clock the
  * scripts stamp with), so no client clock or polling interval enters a latency. created_at and
- * completed_at are fields of task:{id}:meta; the claim time is the id (ms) of the task's first
- * `claimed` event in task:{id}:events.
+ * completed_at are fields of task:{id}:meta; the claim time is the `at` (ms) of the task's first
+ * `claimed` record in its audit list task:{id}:events.
  */
 public record TaskTimes(List<Long> submitToDone, List<Long> claimToDone, long firstCreated, long lastCompleted) {
 
@@ -25,7 +25,7 @@ public record TaskTimes(List<Long> submitToDone, List<Long> claimToDone, long fi
       List<Request> batch = new ArrayList<>();
       for (String id : ids.subList(from, Math.min(ids.size(), from + BATCH))) {
         batch.add(Request.cmd(Command.HMGET).arg("task:" + id + ":meta").arg("created_at").arg("completed_at"));
-        batch.add(Request.cmd(Command.XRANGE).arg("task:" + id + ":events").arg("-").arg("+").arg("COUNT").arg(4));
+        batch.add(Request.cmd(Command.LRANGE).arg("task:" + id + ":events").arg(0).arg(3));
       }
       List<Response> replies = probe.pipeline(batch);
       for (int i = 0; i < replies.size(); i += 2) {
@@ -44,16 +44,11 @@ public record TaskTimes(List<Long> submitToDone, List<Long> claimToDone, long fi
     return new TaskTimes(submitToDone, claimToDone, first, last);
   }
 
-  /** ms part of the stream id of the first `claimed` entry, or 0. */
+  /** `at` of the first `claimed` record, or 0. */
   private static long claimedAt(Response events) {
     for (Response entry : events) {
-      Response fields = entry.get(1);
-      for (int f = 0; f + 1 < fields.size(); f += 2) {
-        if ("type".equals(fields.get(f).toString()) && "claimed".equals(fields.get(f + 1).toString())) {
-          String id = entry.get(0).toString();
-          return Long.parseLong(id.substring(0, id.indexOf('-')));
-        }
-      }
+      io.vertx.core.json.JsonObject record = new io.vertx.core.json.JsonObject(entry.toString());
+      if ("claimed".equals(record.getString("type"))) return record.getLong("at");
     }
     return 0;
   }
