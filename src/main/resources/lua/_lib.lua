@@ -111,10 +111,17 @@ local function ready_score(priority, seq)
   return -tonumber(priority) * PRIORITY_SPAN + tonumber(seq)
 end
 
+-- Returns true when the tenant's queue was empty before (only then can a worker be idle
+-- waiting for this tenant's work: with tasks already queued, every worker with a free slot
+-- is claiming them anyway).
 local function enqueue_ready(id, tenant, priority, seq)
   local q = ready_key(tenant)
   redis.call('ZADD', q, ready_score(priority, seq), id)
-  if redis.call('ZCARD', q) == 1 then redis.call('RPUSH', RING, tenant) end
+  if redis.call('ZCARD', q) == 1 then
+    redis.call('RPUSH', RING, tenant)
+    return true
+  end
+  return false
 end
 
 local function dequeue_ready(id, tenant)

@@ -53,8 +53,9 @@ redis.call('HSET', meta,
 if status == 'scheduled' then
   redis.call('ZADD', DELAYED, run_at, id)
 else
-  enqueue_ready(id, tenant, ARGV[8], seq)
-  redis.call('PUBLISH', SIGNAL_READY, tenant)
+  -- wake-up only when the queue was empty: a burst of N submits costs one PUBLISH, not N
+  -- fan-outs to every worker node
+  if enqueue_ready(id, tenant, ARGV[8], seq) then redis.call('PUBLISH', SIGNAL_READY, tenant) end
 end
 redis.call('ZADD', ALL, now, id)
 redis.call('ZADD', tenant_index_key(tenant), now, id)
