@@ -67,25 +67,30 @@ public final class LlmNodeHandler implements NodeHandler {
       BudgetGuard.Allowed reservation = (BudgetGuard.Allowed) verdict;
       long estimatedTokens = Usage.estimateTokens(request.promptChars()) + maxTokens;
       return reserve(ctx, limiter, model, estimatedTokens, System.nanoTime())
-          .compose(v -> call(ctx, request, callId, reservation))
-          .onFailure(e -> ctx.services().budget().release(ctx.tenantId(), reservation))   // no answer, no spend
-          .compose(out -> limiter.settle(model, estimatedTokens, out.getJsonObject("usage").getLong("input_tokens")
-              + out.getJsonObject("usage").getLong("output_tokens")).otherwiseEmpty().map(out));
+          .compose(granted -> call(ctx, request, callId, reservation)
+              .onFailure(e -> ctx.services().budget().release(ctx.tenantId(), reservation))   // no answer, no spend
+              .compose(out -> limiter.settle(granted, out.getJsonObject("usage").getLong("input_tokens")
+                  + out.getJsonObject("usage").getLong("output_tokens")).otherwiseEmpty().map(out)));
     });
   }
 
   /**
-   * Takes room for the call from the model's cluster-wide limits. A short wait happens in
-   * place; a longer one gives the worker slot back (the task is rescheduled for when room is
-   * expected) rather than blocking a worker.
+   * Takes room for the call from the model's cluster-wide limits and the tenant's LLM limits.
+   * A short wait happens in place; a longer one gives the worker slot back (the task is
+   * rescheduled for when room is expected) rather than blocking a worker.
    */
-  private Future<Void> reserve(NodeContext ctx, ModelRateLimiter limiter, String model, long tokens, long since) {
-    return limiter.reserve(model, tokens).compose(waitMs -> {
-      if (waitMs == 0) return Future.succeededFuture();
+  private Future<ModelRateLimiter.Granted> reserve(NodeContext ctx, ModelRateLimiter limiter, String model, long tokens, long since) {
+    return limiter.reserve(model, ctx.tenantId(), tokens).compose(decision -> {
+      if (decision instanceof ModelRateLimiter.Granted g) return Future.succeededFuture(g);
+      ModelRateLimiter.Wait w = (ModelRateLimiter.Wait) decision;   // the interface is sealed: Granted or Wait
       long waited = (System.nanoTime() - since) / 1_000_000;
-      if (waited + waitMs > limiter.maxWaitInPlaceMs()) return Future.failedFuture(new RateLimitWaitException(model, waitMs));
-      if (ctx.cancellation().isCancelled()) return Future.failedFuture(new dev.sentinel.agent.NodeCancelledException(ctx.cancellation().reason()));
-      return Future.<Void>future(p -> ctx.vertx().setTimer(waitMs, t -> p.complete()))
+      if (waited + w.ms() > limiter.maxWaitInPlaceMs()) {
+        return Future.failedFuture(new RateLimitWaitException(model, ctx.tenantId(), w.scope(), w.ms()));
+      }
+      if (ctx.cancellation().isCancelled()) {
+        return Future.failedFuture(new dev.sentinel.agent.NodeCancelledException(ctx.cancellation().reason()));
+      }
+      return Future.<Void>future(p -> ctx.vertx().setTimer(w.ms(), t -> p.complete()))
           .compose(v -> reserve(ctx, limiter, model, tokens, since));
     });
   }
