@@ -124,6 +124,28 @@ class SubmissionLimitsTest {
     assertThat(maxFree).as("the other tenant used the free slots").isGreaterThan(2);
   }
 
+  @Test void aTenantsLlmRpmAndTpmAreSetReadAndValidatedThroughTheApi() {
+    assertThat(api.get("/tenants/acme/limits").json().getValue("llm_rpm")).as("default 0: none").isNull();
+    Http.Reply set = api.send("PUT", "/tenants/acme/limits", "{\"llm_rpm\": 600, \"llm_tpm\": 200000}", Map.of());
+    assertThat(set.status()).as(set.body()).isEqualTo(200);
+    assertThat(set.json().getLong("llm_rpm")).isEqualTo(600);
+    assertThat(set.json().getLong("llm_tpm")).isEqualTo(200000);
+    assertThat(set.json().getJsonArray("own").getList()).contains("llm_rpm", "llm_tpm");
+    assertThat(raw.cmd(Command.HGET, raw.keys.tenantLimits("acme"), "llm_tpm").toString()).isEqualTo("200000");
+    for (String bad : List.of("{\"llm_rpm\": -1}", "{\"llm_tpm\": 1.5}", "{\"llm_rpm\": \"many\"}")) {
+      Http.Reply r = api.send("PUT", "/tenants/acme/limits", bad, Map.of());
+      assertThat(r.status()).as(bad).isEqualTo(422);
+      assertThat(r.header("content-type")).startsWith("application/problem+json");
+      String field = bad.contains("llm_rpm") ? "llm_rpm" : "llm_tpm";
+      assertThat(r.json().getJsonArray("errors").encode()).as(bad).contains(field);
+    }
+    assertThat(api.get("/tenants/acme/limits").json().getLong("llm_rpm")).as("unchanged by refused updates").isEqualTo(600);
+    Http.Reply reset = api.send("PUT", "/tenants/acme/limits", "{\"llm_rpm\": null, \"llm_tpm\": 0}", Map.of());
+    assertThat(reset.json().getValue("llm_rpm")).isNull();
+    assertThat(reset.json().getValue("llm_tpm")).as("0: none").isNull();
+    assertThat(reset.json().getJsonArray("own").getList()).doesNotContain("llm_rpm").contains("llm_tpm");
+  }
+
   @Test void aSmallTenantIsNotStarvedByAnotherTenantsBacklog() {
     List<String> big = new ArrayList<>(), small = new ArrayList<>();
     for (int i = 0; i < 1000; i++) big.add(raw.submit(raw.task("big", 3, 0, new JsonObject().put("steps", 1).put("step_ms", 5))));
