@@ -67,10 +67,11 @@ public final class LlmNodeHandler implements NodeHandler {
       BudgetGuard.Allowed reservation = (BudgetGuard.Allowed) verdict;
       long estimatedTokens = Usage.estimateTokens(request.promptChars()) + maxTokens;
       return reserve(ctx, limiter, model, estimatedTokens, System.nanoTime())
-          .compose(granted -> call(ctx, request, callId, reservation)
-              .onFailure(e -> ctx.services().budget().release(ctx.tenantId(), reservation))   // no answer, no spend
-              .compose(out -> limiter.settle(granted, out.getJsonObject("usage").getLong("input_tokens")
-                  + out.getJsonObject("usage").getLong("output_tokens")).otherwiseEmpty().map(out)));
+          .compose(granted -> call(ctx, request, callId, reservation).map(out -> new Answered(granted, out)))
+          // no answer (or no room: the step is rescheduled), no spend
+          .onFailure(e -> ctx.services().budget().release(ctx.tenantId(), reservation))
+          .compose(a -> limiter.settle(a.granted(), a.out().getJsonObject("usage").getLong("input_tokens")
+              + a.out().getJsonObject("usage").getLong("output_tokens")).otherwiseEmpty().map(a.out()));
     });
   }
 
@@ -94,6 +95,9 @@ public final class LlmNodeHandler implements NodeHandler {
           .compose(v -> reserve(ctx, limiter, model, tokens, since));
     });
   }
+
+  /** A call's answer and the rate-limit room it was made in (to settle to its real usage). */
+  private record Answered(ModelRateLimiter.Granted granted, JsonObject out) {}
 
   private CostLedger.Call callRecord(NodeContext ctx, String callId, String model, LlmResponse resp) {
     return new CostLedger.Call(callId, ctx.taskId(), ctx.tenantId(), model, ctx.step(), ctx.lease().epoch(), ctx.workerId(),
