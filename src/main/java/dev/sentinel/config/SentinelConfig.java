@@ -69,7 +69,11 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
   }
 
   /** Per-tenant limits that apply when a tenant has none of its own (0: unlimited). */
-  public record LimitDefaults(double submitRate, long submitBurst, long maxQueued, long maxRunning) {}
+  public record LimitDefaults(double submitRate, long submitBurst, long maxQueued, long maxRunning, long llmRpm, long llmTpm) {
+    public LimitDefaults(double submitRate, long submitBurst, long maxQueued, long maxRunning) {
+      this(submitRate, submitBurst, maxQueued, maxRunning, 0, 0);
+    }
+  }
 
   /** Agent definitions, tools, budgets and prices. */
   public record AgentSettings(String dir, List<String> httpAllowedHosts, long httpTimeoutMs, long tenantDailyBudgetMicros,
@@ -133,8 +137,12 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
   private static LimitDefaults limits(JsonObject l) {
     double rate = Double.parseDouble(String.valueOf(l.getValue("submit_rate", 0)));
     if (rate < 0) throw new IllegalArgumentException("configuration: limits.submit_rate must be >= 0");
+    long llmRpm = Long.parseLong(String.valueOf(l.getValue("llm_rpm", 0)));
+    long llmTpm = Long.parseLong(String.valueOf(l.getValue("llm_tpm", 0)));
+    if (llmRpm < 0 || llmTpm < 0) throw new IllegalArgumentException("configuration: limits.llm_rpm and limits.llm_tpm must be >= 0");
     return new LimitDefaults(rate, Long.parseLong(String.valueOf(l.getValue("submit_burst", 10))),
-        Long.parseLong(String.valueOf(l.getValue("max_queued", 0))), Long.parseLong(String.valueOf(l.getValue("max_running", 0))));
+        Long.parseLong(String.valueOf(l.getValue("max_queued", 0))), Long.parseLong(String.valueOf(l.getValue("max_running", 0))),
+        llmRpm, llmTpm);
   }
 
   private static AgentSettings agents(JsonObject j) {

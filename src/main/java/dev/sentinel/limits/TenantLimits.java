@@ -15,12 +15,14 @@ import java.util.List;
 /**
  * A tenant's own limits (hash limits:tenant:{id}), read by the scripts on every node at each
  * decision, so a change is effective cluster-wide at once: submission rate and burst, max
- * waiting and max running tasks, daily LLM budget. A field not set falls back to the
+ * waiting and max running tasks, daily LLM budget, LLM requests and tokens per minute across all
+ * the tenant's models (enforced by reserve_model.lua). A field not set falls back to the
  * configured default.
  */
 public final class TenantLimits {
 
-  private static final String[] FIELDS = {"submit_rate", "submit_burst", "max_queued", "max_running", "daily_budget_micros"};
+  private static final String[] FIELDS = {"submit_rate", "submit_burst", "max_queued", "max_running", "daily_budget_micros",
+      "llm_rpm", "llm_tpm"};
 
   private final Redis redis;
   private final Keys keys;
@@ -46,6 +48,8 @@ public final class TenantLimits {
       long maxQueued = v.get(2) == null ? defaults.maxQueued() : (long) num(v.get(2));
       long maxRunning = v.get(3) == null ? defaults.maxRunning() : (long) num(v.get(3));
       long budget = v.get(4) == null ? defaultDailyBudgetMicros : (long) num(v.get(4));
+      long llmRpm = v.get(5) == null ? defaults.llmRpm() : (long) num(v.get(5));
+      long llmTpm = v.get(6) == null ? defaults.llmTpm() : (long) num(v.get(6));
       List<String> ownFields = new ArrayList<>();
       for (int i = 0; i < FIELDS.length; i++) if (v.get(i) != null) ownFields.add(FIELDS[i].replace("_micros", "_usd"));
       return new JsonObject().put("tenant_id", tenant)
@@ -55,6 +59,8 @@ public final class TenantLimits {
           .put("max_running", maxRunning > 0 ? maxRunning : null)
           .put("daily_budget_usd", budget > 0 ? budget / 1_000_000.0 : null)
           .put("daily_budget_source", v.get(4) != null ? "tenant" : "default")
+          .put("llm_rpm", llmRpm > 0 ? llmRpm : null)
+          .put("llm_tpm", llmTpm > 0 ? llmTpm : null)
           .put("own", new io.vertx.core.json.JsonArray(ownFields));
     });
   }
@@ -65,7 +71,8 @@ public final class TenantLimits {
    */
   public Future<Void> update(String tenant, JsonObject update) {
     List<Request> writes = new ArrayList<>();
-    for (String field : new String[] {"submit_rate", "submit_burst", "max_queued", "max_running", "daily_budget_usd"}) {
+    for (String field : new String[] {"submit_rate", "submit_burst", "max_queued", "max_running", "daily_budget_usd",
+        "llm_rpm", "llm_tpm"}) {
       if (!update.containsKey(field)) continue;
       String stored = field.equals("daily_budget_usd") ? "daily_budget_micros" : field;
       Object v = update.getValue(field);
@@ -80,6 +87,12 @@ public final class TenantLimits {
     }
     if (update.containsKey("submit_rate") || update.containsKey("submit_burst")) {
       writes.add(Request.cmd(Command.DEL).arg(keys.submitRateState(tenant)));   // a new rate starts full
+    }
+    // a new LLM rate starts full too (a TAT left by the old rate would mean another wait)
+    if (update.containsKey("llm_rpm")) writes.add(Request.cmd(Command.DEL).arg(keys.tenantLlmRate(tenant, "rpm")));
+    if (update.containsKey("llm_tpm")) {
+      String tpm = keys.tenantLlmRate(tenant, "tpm");
+      writes.add(Request.cmd(Command.DEL).arg(tpm).arg(keys.refunds(tpm)));
     }
     return writes.isEmpty() ? Future.succeededFuture() : redis.batch(writes).mapEmpty();
   }

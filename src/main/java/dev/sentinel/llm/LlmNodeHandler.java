@@ -67,28 +67,37 @@ public final class LlmNodeHandler implements NodeHandler {
       BudgetGuard.Allowed reservation = (BudgetGuard.Allowed) verdict;
       long estimatedTokens = Usage.estimateTokens(request.promptChars()) + maxTokens;
       return reserve(ctx, limiter, model, estimatedTokens, System.nanoTime())
-          .compose(v -> call(ctx, request, callId, reservation))
-          .onFailure(e -> ctx.services().budget().release(ctx.tenantId(), reservation))   // no answer, no spend
-          .compose(out -> limiter.settle(model, estimatedTokens, out.getJsonObject("usage").getLong("input_tokens")
-              + out.getJsonObject("usage").getLong("output_tokens")).otherwiseEmpty().map(out));
+          .compose(granted -> call(ctx, request, callId, reservation).map(out -> new Answered(granted, out)))
+          // no answer (or no room: the step is rescheduled), no spend
+          .onFailure(e -> ctx.services().budget().release(ctx.tenantId(), reservation))
+          .compose(a -> limiter.settle(a.granted(), a.out().getJsonObject("usage").getLong("input_tokens")
+              + a.out().getJsonObject("usage").getLong("output_tokens")).otherwiseEmpty().map(a.out()));
     });
   }
 
   /**
-   * Takes room for the call from the model's cluster-wide limits. A short wait happens in
-   * place; a longer one gives the worker slot back (the task is rescheduled for when room is
-   * expected) rather than blocking a worker.
+   * Takes room for the call from the model's cluster-wide limits and the tenant's LLM limits.
+   * A short wait happens in place; a longer one gives the worker slot back (the task is
+   * rescheduled for when room is expected) rather than blocking a worker.
    */
-  private Future<Void> reserve(NodeContext ctx, ModelRateLimiter limiter, String model, long tokens, long since) {
-    return limiter.reserve(model, tokens).compose(waitMs -> {
-      if (waitMs == 0) return Future.succeededFuture();
+  private Future<ModelRateLimiter.Granted> reserve(NodeContext ctx, ModelRateLimiter limiter, String model, long tokens, long since) {
+    return limiter.reserve(model, ctx.tenantId(), tokens).compose(decision -> {
+      if (decision instanceof ModelRateLimiter.Granted g) return Future.succeededFuture(g);
+      ModelRateLimiter.Wait w = (ModelRateLimiter.Wait) decision;   // the interface is sealed: Granted or Wait
       long waited = (System.nanoTime() - since) / 1_000_000;
-      if (waited + waitMs > limiter.maxWaitInPlaceMs()) return Future.failedFuture(new RateLimitWaitException(model, waitMs));
-      if (ctx.cancellation().isCancelled()) return Future.failedFuture(new dev.sentinel.agent.NodeCancelledException(ctx.cancellation().reason()));
-      return Future.<Void>future(p -> ctx.vertx().setTimer(waitMs, t -> p.complete()))
+      if (waited + w.ms() > limiter.maxWaitInPlaceMs()) {
+        return Future.failedFuture(new RateLimitWaitException(model, ctx.tenantId(), w.scope(), w.ms()));
+      }
+      if (ctx.cancellation().isCancelled()) {
+        return Future.failedFuture(new dev.sentinel.agent.NodeCancelledException(ctx.cancellation().reason()));
+      }
+      return Future.<Void>future(p -> ctx.vertx().setTimer(w.ms(), t -> p.complete()))
           .compose(v -> reserve(ctx, limiter, model, tokens, since));
     });
   }
+
+  /** A call's answer and the rate-limit room it was made in (to settle to its real usage). */
+  private record Answered(ModelRateLimiter.Granted granted, JsonObject out) {}
 
   private CostLedger.Call callRecord(NodeContext ctx, String callId, String model, LlmResponse resp) {
     return new CostLedger.Call(callId, ctx.taskId(), ctx.tenantId(), model, ctx.step(), ctx.lease().epoch(), ctx.workerId(),

@@ -1,41 +1,91 @@
 package dev.sentinel.llm;
 
+import dev.sentinel.config.SentinelConfig.LimitDefaults;
 import dev.sentinel.config.SentinelConfig.LlmSettings;
 import dev.sentinel.config.SentinelConfig.ModelLimits;
 import dev.sentinel.store.TaskStore;
 import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
 
 /**
- * A model's RPM and TPM, shared by every worker of the cluster (reserve_model.lua and
- * settle_model.lua: GCRA on the Redis clock). Before a call: one request and the estimated
- * tokens, both or neither; after it: the tokens settled to the real usage. A provider's 429
- * holds the model cluster-wide for its Retry-After.
+ * A model's RPM and TPM, shared by every worker of the cluster, and the calling tenant's own
+ * LLM RPM and TPM across all its models (reserve_model.lua and settle_model.lua: GCRA on the
+ * Redis clock). Before a call: one request and the estimated tokens from every limited bucket,
+ * all or none; after it: the tokens settled to the real usage. A provider's 429 holds the model
+ * cluster-wide for its Retry-After.
  */
 public final class ModelRateLimiter {
 
+  /** Which limit made a call wait: a provider's 429 hold, the model's limits, or the tenant's. */
+  public enum Scope {
+    HOLD, MODEL, TENANT;
+
+    static Scope parse(String s) {
+      return switch (s) {
+        case "hold" -> HOLD;
+        case "model" -> MODEL;
+        case "tenant" -> TENANT;
+        default -> throw new IllegalStateException("reserve_model.lua: unknown scope " + s);
+      };
+    }
+  }
+
+  /** A TPM bucket as the reservation left it: what settling needs to bound its refund. */
+  public record TpmSlot(long tpm, String slotEnd, String refunds) {
+    static final TpmSlot NONE = new TpmSlot(0, "0", "0");
+  }
+
+  /** What reserve decided. */
+  public sealed interface Reservation permits Granted, Wait {}
+
+  /** Room was taken; settle it after the call. */
+  public record Granted(String model, String tenant, long estimatedTokens, TpmSlot modelTpm, TpmSlot tenantTpm)
+      implements Reservation {}
+
+  /** Nothing was taken; room is expected in {@code ms}. */
+  public record Wait(long ms, Scope scope) implements Reservation {}
+
   private final TaskStore store;
   private final LlmSettings settings;
+  private final LimitDefaults tenantDefaults;
 
-  public ModelRateLimiter(TaskStore store, LlmSettings settings) {
+  public ModelRateLimiter(TaskStore store, LlmSettings settings, LimitDefaults tenantDefaults) {
     this.store = store;
     this.settings = settings;
+    this.tenantDefaults = tenantDefaults;
   }
 
-  /** @return 0 when reserved, else the ms until room is expected (nothing was taken) */
-  public Future<Long> reserve(String model, long estimatedTokens) {
+  /** Without tenant defaults (a tenant's own llm_rpm / llm_tpm still apply). */
+  public ModelRateLimiter(TaskStore store, LlmSettings settings) {
+    this(store, settings, new LimitDefaults(0, 1, 0, 0, 0, 0));
+  }
+
+  /** @param tenant the calling tenant, or null for the model's limits only */
+  public Future<Reservation> reserve(String model, String tenant, long estimatedTokens) {
     ModelLimits l = settings.limits(model);
     return store.scripts().run(store.scriptSet().reserveModel(), model, l.rpm(), l.rpmBurst(), l.tpm(), l.tpmBurst(),
-        estimatedTokens).map(r -> "OK".equals(r.get(0).toString()) ? 0L : Math.max(1, r.get(1).toLong()));
+        estimatedTokens, tenant == null ? "" : tenant, tenantDefaults.llmRpm(), tenantDefaults.llmTpm())
+        .map(r -> parse(r, model, tenant, estimatedTokens, l));
   }
 
-  public Future<Void> settle(String model, long estimatedTokens, long realTokens) {
-    ModelLimits l = settings.limits(model);
-    if (l.tpm() <= 0) return Future.succeededFuture();
-    return store.scripts().run(store.scriptSet().settleModel(), model, l.tpm(), estimatedTokens, realTokens, 0).mapEmpty();
+  private static Reservation parse(Response r, String model, String tenant, long estimatedTokens, ModelLimits l) {
+    if (!"OK".equals(r.get(0).toString())) return new Wait(Math.max(1, r.get(1).toLong()), Scope.parse(r.get(2).toString()));
+    TpmSlot m = l.tpm() > 0 ? new TpmSlot(l.tpm(), r.get(1).toString(), r.get(2).toString()) : TpmSlot.NONE;
+    long tenantTpm = Long.parseLong(r.get(3).toString());
+    TpmSlot t = tenantTpm > 0 ? new TpmSlot(tenantTpm, r.get(4).toString(), r.get(5).toString()) : TpmSlot.NONE;
+    return new Granted(model, tenant, estimatedTokens, m, t);
+  }
+
+  /** Corrects the reserved tokens to the real usage, in the model's and the tenant's buckets. */
+  public Future<Void> settle(Granted g, long realTokens) {
+    if (g.modelTpm().tpm() <= 0 && g.tenantTpm().tpm() <= 0) return Future.succeededFuture();
+    return store.scripts().run(store.scriptSet().settleModel(), g.model(), g.modelTpm().tpm(), g.estimatedTokens(), realTokens, 0,
+        g.modelTpm().slotEnd(), g.modelTpm().refunds(), g.tenant() == null ? "" : g.tenant(), g.tenantTpm().tpm(),
+        g.tenantTpm().slotEnd(), g.tenantTpm().refunds()).mapEmpty();
   }
 
   public Future<Void> hold(String model, long ms) {
-    return store.scripts().run(store.scriptSet().settleModel(), model, 0, 0, 0, Math.max(1, ms)).mapEmpty();
+    return store.scripts().run(store.scriptSet().settleModel(), model, 0, 0, 0, Math.max(1, ms), 0, 0, "", 0, 0, 0).mapEmpty();
   }
 
   /** How long a step may wait for room in place before it gives its worker slot back. */

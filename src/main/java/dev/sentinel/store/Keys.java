@@ -28,6 +28,8 @@ package dev.sentinel.store;
  * limits:tenant:{id}      HASH   a tenant's own limits (rate, burst, quotas, daily budget)
  * rate:submit:{tenant}    STRING GCRA state of the tenant's submission rate
  * rate:model:{m}:rpm|tpm  STRING GCRA state of a model's cluster-wide limits; hold:model:{m} after a 429
+ * rate:tenant:{t}:llm_rpm|llm_tpm STRING GCRA state of a tenant's LLM limits (across all its models)
+ * rate:...:tpm:refunds    STRING refunds (ms) given back to a TPM bucket so far (caps later refunds)
  * auth:keys, auth:key_ids HASH   API key digest -> record; key id -> digest
  * index:all               ZSET   task id -> created_at
  * index:finished          ZSET   task id -> finished_at (retention)
@@ -61,6 +63,12 @@ public record Keys(String prefix) {
   public String tenantLimits(String tenant) { return prefix + "limits:tenant:" + tenant; }
   public String rateLimitSettings(String tenant) { return tenantLimits(tenant); }
   public String submitRateState(String tenant) { return prefix + "rate:submit:" + tenant; }
+  public String modelRate(String model, String rpmOrTpm) { return prefix + "rate:model:" + model + ":" + rpmOrTpm; }
+  public String modelHold(String model) { return prefix + "hold:model:" + model; }
+  /** A tenant's LLM requests or tokens per minute across all its models ({@code rpmOrTpm}: rpm | tpm). */
+  public String tenantLlmRate(String tenant, String rpmOrTpm) { return prefix + "rate:tenant:" + tenant + ":llm_" + rpmOrTpm; }
+  /** The refunds counter of a TPM bucket (see settle_model.lua). */
+  public String refunds(String rateKey) { return rateKey + ":refunds"; }
   public String tenantCostDay(String tenant, String day) { return prefix + "cost:tenant:" + tenant + ":" + day; }
   public String tenantCostDays(String tenant) { return prefix + "cost:tenant:" + tenant + ":days"; }
   public String apiKeys() { return prefix + "auth:keys"; }

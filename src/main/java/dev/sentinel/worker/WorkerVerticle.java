@@ -76,7 +76,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     commits = new CommitBatcher(store, context, workerId, settings.maxStepRecords());
     services = new NodeContext.Services(new CostLedger(redis, keys, store),
         new BudgetGuard(store, config.agents().tenantDailyBudgetMicros()),
-        new dev.sentinel.llm.ModelRateLimiter(store, config.llm()));
+        new dev.sentinel.llm.ModelRateLimiter(store, config.llm(), config.limits()));
     vertx.eventBus().<String>localConsumer(Signals.TASK_READY, m -> wake());
     vertx.eventBus().<String>localConsumer(Signals.TASK_CANCEL, m -> {
       TaskRun run = running.get(m.body());

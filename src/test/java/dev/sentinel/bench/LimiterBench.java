@@ -36,14 +36,14 @@ public final class LimiterBench {
       LlmSettings settings = new LlmSettings("openai", "http://x", "", 1000, 0,
           Map.of("m", new ModelLimits(100_000_000, 1_000_000, 1_000_000_000, 100_000_000)), 2000);   // never binding
       ModelRateLimiter limiter = new ModelRateLimiter(new TaskStore(redis, new Keys(""), Scripts.load()), settings);
-      limiter.reserve("m", 1).await();
+      limiter.reserve("m", null, 1).await();
       // latency, one at a time
       List<Long> reserve = new ArrayList<>(), settle = new ArrayList<>();
       for (int i = 0; i < 5000; i++) {
         long t = System.nanoTime();
-        limiter.reserve("m", 700).await();
+        ModelRateLimiter.Reservation granted = limiter.reserve("m", null, 700).await();
         long r = System.nanoTime();
-        limiter.settle("m", 700, 512).await();
+        limiter.settle((ModelRateLimiter.Granted) granted, 512).await();
         settle.add(System.nanoTime() - r);
         reserve.add(r - t);
       }
@@ -54,8 +54,8 @@ public final class LimiterBench {
       long decisions = 0;
       long t0 = System.nanoTime();
       while (System.nanoTime() < end) {
-        List<Future<Long>> batch = new ArrayList<>();
-        for (int i = 0; i < inFlight; i++) batch.add(limiter.reserve("m", 700));
+        List<Future<ModelRateLimiter.Reservation>> batch = new ArrayList<>();
+        for (int i = 0; i < inFlight; i++) batch.add(limiter.reserve("m", null, 700));
         Future.join(batch).await();
         decisions += inFlight;
       }

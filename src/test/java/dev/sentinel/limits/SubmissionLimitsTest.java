@@ -124,6 +124,41 @@ class SubmissionLimitsTest {
     assertThat(maxFree).as("the other tenant used the free slots").isGreaterThan(2);
   }
 
+  @Test void aTenantsLlmRpmAndTpmAreSetReadAndValidatedThroughTheApi() {
+    assertThat(api.get("/tenants/acme/limits").json().getValue("llm_rpm")).as("default 0: none").isNull();
+    Http.Reply set = api.send("PUT", "/tenants/acme/limits", "{\"llm_rpm\": 600, \"llm_tpm\": 200000}", Map.of());
+    assertThat(set.status()).as(set.body()).isEqualTo(200);
+    assertThat(set.json().getLong("llm_rpm")).isEqualTo(600);
+    assertThat(set.json().getLong("llm_tpm")).isEqualTo(200000);
+    assertThat(set.json().getJsonArray("own").getList()).contains("llm_rpm", "llm_tpm");
+    assertThat(raw.cmd(Command.HGET, raw.keys.tenantLimits("acme"), "llm_tpm").toString()).isEqualTo("200000");
+    for (String bad : List.of("{\"llm_rpm\": -1}", "{\"llm_tpm\": 1.5}", "{\"llm_rpm\": \"many\"}")) {
+      Http.Reply r = api.send("PUT", "/tenants/acme/limits", bad, Map.of());
+      assertThat(r.status()).as(bad).isEqualTo(422);
+      assertThat(r.header("content-type")).startsWith("application/problem+json");
+      String field = bad.contains("llm_rpm") ? "llm_rpm" : "llm_tpm";
+      assertThat(r.json().getJsonArray("errors").encode()).as(bad).contains(field);
+    }
+    assertThat(api.get("/tenants/acme/limits").json().getLong("llm_rpm")).as("unchanged by refused updates").isEqualTo(600);
+    Http.Reply reset = api.send("PUT", "/tenants/acme/limits", "{\"llm_rpm\": null, \"llm_tpm\": 0}", Map.of());
+    assertThat(reset.json().getValue("llm_rpm")).isNull();
+    assertThat(reset.json().getValue("llm_tpm")).as("0: none").isNull();
+    assertThat(reset.json().getJsonArray("own").getList()).doesNotContain("llm_rpm").contains("llm_tpm");
+  }
+
+  /** Redis ms of the task's first claim (0 if never claimed). */
+  private long firstClaimedMs(String id) {
+    for (Response e : raw.cmd(Command.XRANGE, raw.keys.taskEvents(id), "-", "+")) {
+      Response fields = e.get(1);
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        if ("type".equals(fields.get(i).toString()) && "claimed".equals(fields.get(i + 1).toString())) {
+          return Long.parseLong(e.get(0).toString().split("-")[0]);
+        }
+      }
+    }
+    return 0;
+  }
+
   @Test void aSmallTenantIsNotStarvedByAnotherTenantsBacklog() {
     List<String> big = new ArrayList<>(), small = new ArrayList<>();
     for (int i = 0; i < 1000; i++) big.add(raw.submit(raw.task("big", 3, 0, new JsonObject().put("steps", 1).put("step_ms", 5))));
@@ -137,9 +172,21 @@ class SubmissionLimitsTest {
       String done = raw.meta(id).get("completed_at");
       return done != null && !done.isEmpty() && Long.parseLong(done) <= smallLast;
     }).count();
-    System.out.println("fairness: the small tenant's 10 tasks (submitted after 1000 of the big tenant's) all completed"
-        + " when " + bigBefore + " of the big tenant's tasks had");
-    // claims alternate between tenants, so the small tenant's tasks are among the first claims
+    // and when they started: a task's first 'claimed' event, whose stream id is the Redis-clock ms of the claim
+    long smallLastStart = small.stream().mapToLong(this::firstClaimedMs).max().orElseThrow();
+    long bigStartedBefore = big.stream().filter(id -> {
+      long at = firstClaimedMs(id);
+      return at > 0 && at <= smallLastStart;
+    }).count();
+    String figure = "fairness: tenant A holds 1000 queued tasks, tenant B submits 10 afterwards: B's last task started when "
+        + bigStartedBefore + " of A's 1000 had started, and completed when " + bigBefore + " of A's had completed";
+    System.out.println(figure);
+    try {
+      java.nio.file.Files.writeString(java.nio.file.Path.of("target", "fairness.txt"), figure + "\n");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(bigStartedBefore).as("A's tasks started before B's last one started").isLessThan(60);
     assertThat(bigBefore).as("big tasks done before the small tenant's last").isLessThan(60);
   }
 }

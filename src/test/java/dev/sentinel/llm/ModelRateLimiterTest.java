@@ -56,6 +56,16 @@ class ModelRateLimiterTest {
     }
   }
 
+  /** 0 when granted, else the wait (ms). */
+  private static long reserve(ModelRateLimiter l, String model, String tenant, long tokens) {
+    ModelRateLimiter.Reservation r = l.reserve(model, tenant, tokens).await();
+    return r instanceof ModelRateLimiter.Wait w ? w.ms() : 0;
+  }
+
+  private static ModelRateLimiter limiter(StoreFixture f, LlmSettings settings) {
+    return new ModelRateLimiter(new dev.sentinel.store.TaskStore(f.redis, f.keys, dev.sentinel.store.Scripts.load()), settings);
+  }
+
   @Test void requestsAndTokensGrantedAcrossThreeWorkersStayWithinRateTimesWindowPlusBurst() {
     // three "workers", each with its own Redis client, hammer one model for ~3 s
     LlmSettings settings = new LlmSettings("openai", "http://x", "", 1000, 0,
@@ -73,12 +83,12 @@ class ModelRateLimiterTest {
     long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
     int refused = 0;
     while (System.nanoTime() < end) {
-      List<Future<Long>> round = new ArrayList<>();
-      for (ModelRateLimiter l : limiters) round.add(l.reserve("m", 150));
+      List<Future<ModelRateLimiter.Reservation>> round = new ArrayList<>();
+      for (ModelRateLimiter l : limiters) round.add(l.reserve("m", null, 150));
       Future.join(round).await();
       long at = now(clock);
-      for (Future<Long> r : round) {
-        if (r.result() == 0) grants.add(new long[] {at, 150});
+      for (Future<ModelRateLimiter.Reservation> r : round) {
+        if (r.result() instanceof ModelRateLimiter.Granted) grants.add(new long[] {at, 150});
         else refused++;
       }
       StoreFixture.sleep(5);
@@ -96,11 +106,119 @@ class ModelRateLimiterTest {
     StoreFixture f = new StoreFixture(vertx, redis.url());
     LlmSettings settings = new LlmSettings("openai", "http://x", "", 1000, 0, Map.of("t", new ModelLimits(0, 1, 600, 10)), 2000);
     ModelRateLimiter l = new ModelRateLimiter(new dev.sentinel.store.TaskStore(f.redis, f.keys, dev.sentinel.store.Scripts.load()), settings);
-    assertThat(l.reserve("t", 10).await()).isZero();          // 10 tokens/s, burst 10: all used
-    assertThat(l.reserve("t", 10).await()).isPositive();      // no room now
-    l.settle("t", 10, 1).await();                             // the call used 1 token: 9 come back
-    assertThat(l.reserve("t", 5).await()).isZero();
+    ModelRateLimiter.Granted g = (ModelRateLimiter.Granted) l.reserve("t", null, 10).await();   // 10 tokens/s, burst 10: all used
+    assertThat(reserve(l, "t", null, 10)).isPositive();       // no room now
+    l.settle(g, 1).await();                                   // the call used 1 token: 9 come back
+    assertThat(reserve(l, "t", null, 5)).isZero();
     f.close();
+  }
+
+  @Test void aTenantsLlmRpmBindsAcrossAllItsModelsAndOtherTenantsAreUnaffected() {
+    StoreFixture f = new StoreFixture(vertx, redis.url());
+    f.cmd(Command.HSET, f.keys.tenantLimits("acme"), "llm_rpm", "60");     // 1 per second, burst 6
+    ModelRateLimiter l = limiter(f, new LlmSettings("openai", "http://x", "", 1000, 0, Map.of(), 2000));
+    int granted = 0;
+    for (int i = 0; i < 6; i++) granted += reserve(l, i % 2 == 0 ? "a" : "b", "acme", 100) == 0 ? 1 : 0;
+    assertThat(granted).as("the burst, over two models").isEqualTo(6);
+    ModelRateLimiter.Reservation r = l.reserve("c", "acme", 100).await();
+    assertThat(r).isInstanceOf(ModelRateLimiter.Wait.class);
+    assertThat(((ModelRateLimiter.Wait) r).scope()).isEqualTo(ModelRateLimiter.Scope.TENANT);
+    assertThat(((ModelRateLimiter.Wait) r).ms()).isBetween(1L, 1000L);
+    assertThat(reserve(l, "a", "globex", 100)).as("another tenant, no limits of its own").isZero();
+    f.close();
+  }
+
+  @Test void aCallTheTenantRefusesTakesNothingFromTheModel() {
+    StoreFixture f = new StoreFixture(vertx, redis.url());
+    f.cmd(Command.HSET, f.keys.tenantLimits("small"), "llm_rpm", "6");     // burst 1, then one per 10 s
+    ModelRateLimiter l = limiter(f, new LlmSettings("openai", "http://x", "", 1000, 0,
+        Map.of("m", new ModelLimits(6, 5, 0, 1)), 2000));                  // the model: 5 at once, then one per 10 s
+    assertThat(reserve(l, "m", "small", 10)).isZero();
+    for (int i = 0; i < 20; i++) {
+      ModelRateLimiter.Reservation r = l.reserve("m", "small", 10).await();
+      assertThat(((ModelRateLimiter.Wait) r).scope()).as("refusal %d", i).isEqualTo(ModelRateLimiter.Scope.TENANT);
+    }
+    // the 20 refusals held nothing: the model's other 4 requests are all still there for others
+    for (int i = 0; i < 4; i++) assertThat(reserve(l, "m", "big", 10)).as("grant %d", i).isZero();
+    ModelRateLimiter.Reservation r = l.reserve("m", "big", 10).await();
+    assertThat(((ModelRateLimiter.Wait) r).scope()).isEqualTo(ModelRateLimiter.Scope.MODEL);
+    f.close();
+  }
+
+  @Test void aTenantsTokensAreSettledToTheRealUsageWithTheDefaultLimit() {
+    StoreFixture f = new StoreFixture(vertx, redis.url());
+    // no limits of its own: the configured default llm_tpm applies (600/min = 10/s, burst 60)
+    ModelRateLimiter l = new ModelRateLimiter(new dev.sentinel.store.TaskStore(f.redis, f.keys, dev.sentinel.store.Scripts.load()),
+        new LlmSettings("openai", "http://x", "", 1000, 0, Map.of(), 2000),
+        new dev.sentinel.config.SentinelConfig.LimitDefaults(0, 1, 0, 0, 0, 600));
+    ModelRateLimiter.Granted g = (ModelRateLimiter.Granted) l.reserve("x", "t1", 60).await();
+    ModelRateLimiter.Reservation r = l.reserve("y", "t1", 30).await();
+    assertThat(((ModelRateLimiter.Wait) r).scope()).isEqualTo(ModelRateLimiter.Scope.TENANT);
+    l.settle(g, 5).await();                                    // used 5 of 60: 55 come back
+    assertThat(reserve(l, "y", "t1", 30)).isZero();
+    // the tenant's own 0 means "none", whatever the default
+    f.cmd(Command.HSET, f.keys.tenantLimits("t2"), "llm_tpm", "0");
+    for (int i = 0; i < 5; i++) assertThat(reserve(l, "x", "t2", 1000)).isZero();
+    f.close();
+  }
+
+  @Test void aRefundNeverGivesBackRoomThatTimeAlreadyUsedUp() {
+    StoreFixture f = new StoreFixture(vertx, redis.url());
+    // 60000 tokens/min = 1 token per ms, burst 100
+    ModelRateLimiter l = limiter(f, new LlmSettings("openai", "http://x", "", 1000, 0, Map.of("m", new ModelLimits(0, 1, 60_000, 100)), 2000));
+    ModelRateLimiter.Granted slow = (ModelRateLimiter.Granted) l.reserve("m", null, 100).await();   // a long call
+    StoreFixture.sleep(250);                                   // its 100 tokens' worth of time passes: the bucket is full again
+    assertThat(reserve(l, "m", null, 100)).as("a fresh burst").isZero();
+    l.settle(slow, 0).await();                                 // the long call used nothing, but its room is long gone
+    // refunding 100 here would grant 100 more at once: 200 tokens in ~1 ms against a bound of 100 + 1/ms
+    assertThat(reserve(l, "m", null, 100)).as("no room resurrected").isPositive();
+    f.close();
+  }
+
+  @Test void realTokensOfSettledCallsStayWithinTheBoundForTheModelAndTheTenant() {
+    // three workers; calls reserve 150, use a random 0..150, and settle a little later
+    LlmSettings settings = new LlmSettings("openai", "http://x", "", 1000, 0, Map.of("m", new ModelLimits(0, 1, 60_000, 1_000)), 2000);
+    List<StoreFixture> workers = new ArrayList<>();
+    List<ModelRateLimiter> limiters = new ArrayList<>();
+    for (int w = 0; w < 3; w++) {
+      StoreFixture f = w == 0 ? new StoreFixture(vertx, redis.url()) : new StoreFixture(vertx, redis.url(), workers.get(0).keys.prefix());
+      workers.add(f);
+      limiters.add(limiter(f, settings));
+    }
+    StoreFixture clock = workers.get(0);
+    clock.cmd(Command.HSET, clock.keys.tenantLimits("t"), "llm_tpm", "30000");   // 500/s, burst 3000: the tenant binds
+    java.util.Random random = new java.util.Random(7);
+    List<long[]> used = new CopyOnWriteArrayList<>();          // {redis ms, real tokens}
+    List<Future<Void>> settles = new ArrayList<>();
+    int refused = 0;
+    long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (System.nanoTime() < end) {
+      List<Future<ModelRateLimiter.Reservation>> round = new ArrayList<>();
+      for (ModelRateLimiter l : limiters) round.add(l.reserve("m", "t", 150));
+      Future.join(round).await();
+      long at = now(clock);
+      for (int i = 0; i < round.size(); i++) {
+        if (round.get(i).result() instanceof ModelRateLimiter.Granted g) {
+          long real = random.nextInt(151);
+          used.add(new long[] {at, real});
+          ModelRateLimiter l = limiters.get(i);
+          settles.add(Future.<Void>future(p -> vertx.setTimer(1 + random.nextInt(200), t -> p.complete()))
+              .compose(v -> l.settle(g, real)));
+        } else {
+          refused++;
+        }
+      }
+      StoreFixture.sleep(2);
+    }
+    Future.join(settles).await();
+    assertThat(refused).as("the limit was reached (else this proves nothing)").isPositive();
+    long total = used.stream().mapToLong(u -> u[1]).sum();
+    System.out.println("tenant llm_tpm: " + used.size() + " calls, " + total + " real tokens in ~3 s, " + refused + " refusals");
+    long spanMs = used.get(used.size() - 1)[0] - used.get(0)[0];
+    assertThat((double) used.size()).as("refunds let more calls through than their estimates alone would")
+        .isGreaterThan((3000 + 0.5 * spanMs) / 150);
+    for (long w : new long[] {100, 500, 1000}) assertWithinBound(used, 500 / 1000.0, 3000, w);
+    workers.forEach(StoreFixture::close);
   }
 
   @Test void aProviderThrottleHoldsTheModelForEveryWorkerThenLetsWorkResume() {
@@ -108,11 +226,11 @@ class ModelRateLimiterTest {
     LlmSettings settings = new LlmSettings("openai", "http://x", "", 1000, 0, Map.of(), 2000);
     ModelRateLimiter first = new ModelRateLimiter(new dev.sentinel.store.TaskStore(a.redis, a.keys, dev.sentinel.store.Scripts.load()), settings);
     ModelRateLimiter second = new ModelRateLimiter(new dev.sentinel.store.TaskStore(b.redis, b.keys, dev.sentinel.store.Scripts.load()), settings);
-    assertThat(second.reserve("gpt", 100).await()).isZero();
+    assertThat(reserve(second, "gpt", null, 100)).isZero();
     first.hold("gpt", 2000).await();                          // worker 1 saw 429 with Retry-After: 2
-    long wait = second.reserve("gpt", 100).await();
+    long wait = reserve(second, "gpt", null, 100);
     assertThat(wait).as("worker 2 waits too, at most the Retry-After").isBetween(1L, 2000L);
-    await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100)).until(() -> second.reserve("gpt", 100).await() == 0);
+    await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100)).until(() -> reserve(second, "gpt", null, 100) == 0);
     a.close();
     b.close();
   }

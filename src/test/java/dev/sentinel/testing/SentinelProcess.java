@@ -25,12 +25,18 @@ public final class SentinelProcess implements AutoCloseable {
   }
 
   public static SentinelProcess start(String name, String roles, Map<String, String> env) {
+    return start(name, roles, env, null);
+  }
+
+  /** @param conf a YAML file merged over the packed defaults (--conf), or null */
+  public static SentinelProcess start(String name, String roles, Map<String, String> env, Path conf) {
     String jar = System.getProperty("sentinel.jar", "target/sentinel.jar");
     if (!Files.isRegularFile(Path.of(jar))) throw new IllegalStateException("no jar at " + jar + ": run `mvn verify`");
     try {
       Path logs = Files.createDirectories(Path.of("target", "it-logs"));
       Path log = logs.resolve(name + ".log");
       List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar, "--roles", roles));
+      if (conf != null) cmd.addAll(List.of("--conf", conf.toAbsolutePath().toString()));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.environment().keySet().removeIf(k -> k.startsWith("SENTINEL_"));
