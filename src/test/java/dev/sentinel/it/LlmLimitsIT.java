@@ -171,7 +171,7 @@ class LlmLimitsIT {
 
   /** The task's audit trail, read directly (SSE follows a live task until it ends). */
   private static String events(String id) {
-    return f.cmd(Command.XRANGE, f.keys.taskEvents(id), "-", "+").toString();
+    return f.cmd(Command.LRANGE, f.keys.taskEvents(id), "0", "-1").toString();
   }
 
   private static String modelOf(OpenAiStub.Received r) {

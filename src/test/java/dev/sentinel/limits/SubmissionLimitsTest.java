@@ -148,13 +148,9 @@ class SubmissionLimitsTest {
 
   /** Redis ms of the task's first claim (0 if never claimed). */
   private long firstClaimedMs(String id) {
-    for (Response e : raw.cmd(Command.XRANGE, raw.keys.taskEvents(id), "-", "+")) {
-      Response fields = e.get(1);
-      for (int i = 0; i + 1 < fields.size(); i += 2) {
-        if ("type".equals(fields.get(i).toString()) && "claimed".equals(fields.get(i + 1).toString())) {
-          return Long.parseLong(e.get(0).toString().split("-")[0]);
-        }
-      }
+    for (Response e : raw.cmd(Command.LRANGE, raw.keys.taskEvents(id), "0", "-1")) {
+      JsonObject event = new JsonObject(e.toString());
+      if ("claimed".equals(event.getString("type"))) return event.getLong("at");
     }
     return 0;
   }
