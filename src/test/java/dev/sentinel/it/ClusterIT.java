@@ -168,7 +168,15 @@ class ClusterIT {
     for (String id : ids) {
       assertThat(Long.parseLong(f.meta(id).get("epoch"))).as("epoch of " + id).isGreaterThanOrEqualTo(3);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> zombie.log().contains(": STALE"));
+    // the zombie's first write after waking (a renew or a commit, whichever timer fires first)
+    // was refused, in Redis (audit:refused, written by the refusing script) and in its own log
+    await().atMost(Duration.ofSeconds(10)).until(() -> zombie.log().contains("STALE"));
+    List<String> refusedClaims = new ArrayList<>();
+    for (Response e : f.cmd(Command.XRANGE, f.keys.auditRefused(), "-", "+")) {
+      Response kv = e.get(1);
+      for (int i = 0; i + 1 < kv.size(); i += 2) if ("claim".equals(kv.get(i).toString())) refusedClaims.add(kv.get(i + 1).toString());
+    }
+    assertThat(refusedClaims).isNotEmpty().allMatch(c -> c.startsWith("zombie-"));
   }
 
   @Test void sigtermHandsTasksBackWithoutCountingAnAttemptAndExits() {
