@@ -21,7 +21,7 @@ import java.util.Map;
  */
 final class ChaosCluster implements AutoCloseable {
 
-  private static final long STUB_DELAY_MS = 100;   // calls are in flight long enough to be hit by a fault
+  private static final long STUB_DELAY_MS = 250;   // calls are in flight long enough to be hit by a fault
   private static final int WORKER_CONCURRENCY = 8;
 
   final ChaosSettings settings;

@@ -284,12 +284,12 @@ final class InvariantChecker {
         violation(Invariant.COST_LEDGER, "key " + e.getKey(), recorded + " call records but the stub billed " + calls.size());
       } else if (missing > 0) {
         // which answers were never recorded is unknowable (records carry a random call_id): excuse
-        // the latest ones only if a kill of a worker holding the task came after they were sent
+        // the latest ones only if a worker holding the task was killed after they were sent
         List<OpenAiStub.Call> unrecorded = calls.subList(calls.size() - missing, calls.size());
         for (OpenAiStub.Call c : unrecorded) {
           long sent = receivedNanos.getOrDefault(c.seq, Long.MAX_VALUE);
           boolean killedHolding = run.faults().stream().anyMatch(f -> f.kind() == FaultKind.KILL_WORKER
-              && f.atNanos() >= sent && orphans(redis, f).containsKey(t.id()));
+              && f.hitNanos() >= sent && orphans(redis, f).containsKey(t.id()));
           if (killedHolding) {
             excused++;
             excusedMicros.merge(tenant, c.micros, Long::sum);

@@ -48,47 +48,47 @@ final class Nemesis {
         int held = heldBy(w);
         String prefix = w.workerIdPrefix();
         long at = redis.nowMs();
-        long nanos = System.nanoTime();
-        w.kill9();
+        w.kill9();   // returns once the process is gone
+        long dead = System.nanoTime();
         RedisReader.sleep(p.downMs());
         w.start();
-        yield new Fault(seq, p.kind(), w.name(), prefix, at, redis.nowMs(), nanos, p.downMs(), held);
+        yield new Fault(seq, p.kind(), w.name(), prefix, at, redis.nowMs(), dead, p.downMs(), held);
       }
       case PAUSE_WORKER -> {
         ProcessSlot w = workerHoldingTasks();
         int held = heldBy(w);
         String prefix = w.workerIdPrefix();
         long at = redis.nowMs();
-        long nanos = System.nanoTime();
         w.pause();
+        long stopped = System.nanoTime();
         RedisReader.sleep(p.downMs());
         w.resume();
-        yield new Fault(seq, p.kind(), w.name(), prefix, at, redis.nowMs(), nanos, p.downMs(), held);
+        yield new Fault(seq, p.kind(), w.name(), prefix, at, redis.nowMs(), stopped, p.downMs(), held);
       }
       case KILL_WATCHER -> {
         ProcessSlot w = pick(cluster.watchers);
         long at = redis.nowMs();
-        long nanos = System.nanoTime();
         w.kill9();
+        long dead = System.nanoTime();
         RedisReader.sleep(p.downMs());
         w.start();
-        yield new Fault(seq, p.kind(), w.name(), "", at, redis.nowMs(), nanos, p.downMs(), -1);
+        yield new Fault(seq, p.kind(), w.name(), "", at, redis.nowMs(), dead, p.downMs(), -1);
       }
       case KILL_REDIS -> {
         long at = redis.nowMs();
-        long nanos = System.nanoTime();
         cluster.redis.kill9();
+        long dead = System.nanoTime();
         RedisReader.sleep(p.downMs());
         cluster.redis.restart();   // returns once it answers PING, i.e. the AOF is loaded
-        yield new Fault(seq, p.kind(), "redis", "", at, redis.nowMs(), nanos, p.downMs(), -1);
+        yield new Fault(seq, p.kind(), "redis", "", at, redis.nowMs(), dead, p.downMs(), -1);
       }
       case PAUSE_REDIS -> {
         long at = redis.nowMs();
-        long nanos = System.nanoTime();
         cluster.redis.pause();
+        long stopped = System.nanoTime();
         RedisReader.sleep(p.downMs());
         cluster.redis.resume();
-        yield new Fault(seq, p.kind(), "redis", "", at, redis.nowMs(), nanos, p.downMs(), -1);
+        yield new Fault(seq, p.kind(), "redis", "", at, redis.nowMs(), stopped, p.downMs(), -1);
       }
     };
   }
