@@ -41,7 +41,9 @@ final class ChaosCluster implements AutoCloseable {
     this.vertx = vertx;
     this.reader = new RedisReader(vertx, redis.url());
     this.http = new Http(apiPort);
-    this.api = new ProcessSlot("api", "api", env(Map.of("SENTINEL_HTTP_PORT", String.valueOf(apiPort))), List.of());
+    // no watcher process of its own: the API node runs the watcher (the negative control's smaller cluster)
+    String apiRoles = settings.watchers() == 0 ? "api,watcher" : "api";
+    this.api = new ProcessSlot("api", apiRoles, env(Map.of("SENTINEL_HTTP_PORT", String.valueOf(apiPort))), List.of());
   }
 
   static ChaosCluster start(ChaosSettings settings) throws Exception {

@@ -26,7 +26,7 @@ class ChaosIT {
 
   @Test @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void shortRunWithEveryKindOfFaultKeepsEveryInvariant() throws Exception {
-    Duration phase = Duration.ofSeconds(Long.getLong("chaos.seconds", 45));
+    Duration phase = Duration.ofSeconds(Long.getLong("chaos.seconds", 40));
     ChaosRun.Outcome run = ChaosRun.run(ChaosSettings.full(ChaosSettings.seedFromProperty(), phase));
 
     assertThat(run.report().violations()).as(run.summary()).isEmpty();
@@ -43,7 +43,7 @@ class ChaosIT {
     List<String> caught = new ArrayList<>();
     List<String> missed = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      ChaosRun.Outcome run = ChaosRun.run(ChaosSettings.fencingOff(base + i, Duration.ofSeconds(Long.getLong("chaos.control.seconds", 12))));
+      ChaosRun.Outcome run = ChaosRun.run(ChaosSettings.fencingOff(base + i, Duration.ofSeconds(Long.getLong("chaos.control.seconds", 10))));
       InvariantChecker.Report r = run.report();
       String line = "seed " + (base + i) + ": " + r.count(Violation.Invariant.FENCED) + " stale writes accepted (3), "
           + r.count(Violation.Invariant.EXACTLY_ONCE) + " exactly-once violations (2), " + run.faults().size() + " pauses";
