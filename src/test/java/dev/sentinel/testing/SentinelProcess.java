@@ -25,24 +25,50 @@ public final class SentinelProcess implements AutoCloseable {
   }
 
   public static SentinelProcess start(String name, String roles, Map<String, String> env) {
-    return start(name, roles, env, null);
+    return start(name, roles, env, null, List.of());
   }
 
   /** @param conf a YAML file merged over the packed defaults (--conf), or null */
   public static SentinelProcess start(String name, String roles, Map<String, String> env, Path conf) {
+    return start(name, roles, env, conf, List.of());
+  }
+
+  public static SentinelProcess start(String name, String roles, Map<String, String> env, List<Path> classpathFirst) {
+    return start(name, roles, env, null, classpathFirst);
+  }
+
+  /**
+   * @param conf           a YAML file merged over the packed defaults (--conf), or null
+   * @param classpathFirst directories put on the classpath before the jar, so their resources
+   *                       win over the jar's (the chaos test's negative control swaps a Lua
+   *                       fragment this way; production code has no switch for it)
+   */
+  public static SentinelProcess start(String name, String roles, Map<String, String> env, Path conf,
+                                      List<Path> classpathFirst) {
     String jar = System.getProperty("sentinel.jar", "target/sentinel.jar");
     if (!Files.isRegularFile(Path.of(jar))) throw new IllegalStateException("no jar at " + jar + ": run `mvn verify`");
     try {
       Path logs = Files.createDirectories(Path.of("target", "it-logs"));
       Path log = logs.resolve(name + ".log");
-      List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar, "--roles", roles));
+      List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m"));
+      if (classpathFirst.isEmpty()) {
+        cmd.addAll(List.of("-jar", jar));
+      } else {
+        List<String> cp = new ArrayList<>(classpathFirst.stream().map(p -> p.toAbsolutePath().toString()).toList());
+        cp.add(jar);
+        cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, cp), "dev.sentinel.Main"));
+      }
+      cmd.addAll(List.of("--roles", roles));
       if (conf != null) cmd.addAll(List.of("--conf", conf.toAbsolutePath().toString()));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.environment().keySet().removeIf(k -> k.startsWith("SENTINEL_"));
       pb.environment().put("HOSTNAME", name);
       pb.environment().putAll(env);
-      return new SentinelProcess(name, pb.start(), log);
+      Process process = pb.start();
+      // a test JVM that dies before close() must not leave its processes behind
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, name + "-reaper"));
+      return new SentinelProcess(name, process, log);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

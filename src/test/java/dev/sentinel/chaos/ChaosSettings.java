@@ -1,0 +1,48 @@
+package dev.sentinel.chaos;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * One chaos run's shape. The lease and watcher interval are small so that every fault resolves
+ * within seconds; the time bound of invariant 4 (lease + watcher interval + 1 s) follows from them.
+ *
+ * @param seed           drives the fault schedule, the targets and the task inputs
+ * @param faultPhase     how long faults are injected (tasks are submitted meanwhile)
+ * @param fencingOff     the negative control: workers run a _lib.lua whose fence never refuses
+ */
+record ChaosSettings(long seed, Duration faultPhase, int workers, int watchers, long leaseMs, long watcherIntervalMs,
+                     long submitEveryMs, Set<FaultKind> faults, boolean fencingOff) {
+
+  ChaosSettings {
+    if (faults.contains(FaultKind.KILL_WATCHER) && watchers < 2) {
+      throw new IllegalArgumentException("killing a watcher needs a second one to keep requeueing");
+    }
+  }
+
+  static final long LEASE_MS = 2000;
+  static final long WATCHER_INTERVAL_MS = 250;
+
+  /** Every fault kind, fencing on: the run that must keep every invariant. */
+  static ChaosSettings full(long seed, Duration faultPhase) {
+    return new ChaosSettings(seed, faultPhase, 3, 2, LEASE_MS, WATCHER_INTERVAL_MS, 120, EnumSet.allOf(FaultKind.class), false);
+  }
+
+  /**
+   * Only zombie pauses, fencing off: the run the checker must catch. A smaller cluster (two
+   * workers, the watcher inside the API process) because it starts three times per CI run.
+   */
+  static ChaosSettings fencingOff(long seed, Duration faultPhase) {
+    return new ChaosSettings(seed, faultPhase, 2, 0, LEASE_MS, WATCHER_INTERVAL_MS, 120, EnumSet.of(FaultKind.PAUSE_WORKER), true);
+  }
+
+  /** Invariant 4: a dead or paused worker's tasks are claimed again within this (Redis clock). */
+  long reclaimBoundMs() { return leaseMs + watcherIntervalMs + 1000; }
+
+  /** -Dchaos.seed, else a fresh one (printed, so any run can be repeated). */
+  static long seedFromProperty() {
+    String s = System.getProperty("chaos.seed");
+    return s == null || s.isBlank() ? new java.util.Random().nextLong() : Long.parseLong(s.trim());
+  }
+}

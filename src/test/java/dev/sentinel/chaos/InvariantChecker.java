@@ -1,0 +1,326 @@
+package dev.sentinel.chaos;
+
+import dev.sentinel.chaos.Violation.Invariant;
+import dev.sentinel.testing.OpenAiStub;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Reads what a chaos run left in Redis (plus the run's own history: acknowledged submissions,
+ * injected faults, the stub's ledger) and lists every violated invariant. It never stops at the
+ * first: a list with details is what makes a failed run debuggable.
+ */
+final class InvariantChecker {
+
+  /**
+   * A write sent just before a kill or SIGSTOP landed may still be executed by Redis a moment
+   * after the fault's recorded time (it was already in the socket): such a finish by the faulted
+   * claim itself is not an orphaned task.
+   */
+  static final long IN_FLIGHT_GRACE_MS = 200;
+
+  /** What the run itself recorded, besides Redis. */
+  record RunHistory(List<LoadGenerator.Submission> acknowledged, List<Fault> faults, List<OpenAiStub.Call> stubBilled,
+                    List<OpenAiStub.Received> stubReceived) {}
+
+  /** The verdict and the figures a report needs. */
+  record Report(List<Violation> violations, Map<String, Long> figures) {
+    boolean violated(Invariant i) { return violations.stream().anyMatch(v -> v.invariant() == i); }
+
+    long count(Invariant i) { return violations.stream().filter(v -> v.invariant() == i).count(); }
+  }
+
+  private final ChaosSettings settings;
+  private final List<Violation> violations = new ArrayList<>();
+  private final Map<String, Long> figures = new LinkedHashMap<>();
+
+  private InvariantChecker(ChaosSettings settings) { this.settings = settings; }
+
+  static Report check(ChaosSettings settings, RedisSnapshot redis, RunHistory run) {
+    InvariantChecker c = new InvariantChecker(settings);
+    c.everyAcknowledgedTaskIsFinal(redis, run);
+    for (TaskRecord t : redis.tasks().values()) {
+      c.eachStepCommittedOnceWithTheExpectedResult(t);
+      c.everyWriteCarriesTheCurrentClaim(t);
+    }
+    c.everyZombieHadAWriteRefused(redis, run);
+    c.orphanedTasksAreClaimedAgainInTime(redis, run);
+    c.costsAgreeWithTheProvidersLedger(redis, run);
+    c.figures.put("tasks_in_redis", (long) redis.tasks().size());
+    c.figures.put("acknowledged", (long) run.acknowledged().size());
+    c.figures.put("refused_writes", (long) redis.refused().size());
+    c.figures.put("faults", (long) run.faults().size());
+    for (FaultKind k : FaultKind.values()) {
+      c.figures.put("faults_" + k.name().toLowerCase(), run.faults().stream().filter(f -> f.kind() == k).count());
+    }
+    c.figures.put("claims", redis.tasks().values().stream().mapToLong(t -> t.eventsOf("claimed").size()).sum());
+    c.figures.put("expiries", redis.tasks().values().stream().mapToLong(t -> t.eventsOf("expired").size()).sum());
+    return new Report(List.copyOf(c.violations), c.figures);
+  }
+
+  private void violation(Invariant i, String subject, String detail) { violations.add(new Violation(i, subject, detail)); }
+
+  // ---- 1 ----------------------------------------------------------------------------------
+
+  private void everyAcknowledgedTaskIsFinal(RedisSnapshot redis, RunHistory run) {
+    long completed = 0;
+    for (LoadGenerator.Submission s : run.acknowledged()) {
+      TaskRecord t = redis.tasks().get(s.taskId());
+      if (t == null) {
+        violation(Invariant.FINAL, "task " + s.taskId(), "acknowledged with 201 but not in Redis (lost)");
+      } else if (!"completed".equals(t.status())) {
+        violation(Invariant.FINAL, "task " + s.taskId(), "status " + t.status() + " (step " + t.meta().get("step")
+            + ", attempts " + t.meta().get("attempts") + ", error '" + t.meta().getOrDefault("error", "") + "')");
+      } else {
+        completed++;
+      }
+    }
+    figures.put("acknowledged_completed", completed);
+  }
+
+  // ---- 2 ----------------------------------------------------------------------------------
+
+  private void eachStepCommittedOnceWithTheExpectedResult(TaskRecord t) {
+    String subject = "task " + t.id();
+    List<StreamEntry> stepEvents = t.eventsOf("step");
+    List<Integer> eventSteps = stepEvents.stream().map(e -> Integer.parseInt(e.get("step"))).toList();
+    List<Integer> recordSteps = t.steps().stream().map(s -> s.getInteger("step")).toList();
+    int n = eventSteps.size();
+    for (int i = 0; i < n; i++) {
+      if (eventSteps.get(i) != i + 1) {
+        violation(Invariant.EXACTLY_ONCE, subject, "step events are " + eventSteps + ", not 1.." + n + " each once");
+        break;
+      }
+    }
+    if (!recordSteps.equals(eventSteps)) {
+      violation(Invariant.EXACTLY_ONCE, subject, "steps list " + recordSteps + " differs from the step events " + eventSteps);
+    }
+    for (int i = 0; i < Math.min(n, t.steps().size()); i++) {
+      StreamEntry e = stepEvents.get(i);
+      JsonObject rec = t.steps().get(i);
+      String expectedNode = i < ChainAgentModel.STEPS ? ChainAgentModel.NODES.get(i) : "(none)";
+      if (!expectedNode.equals(e.get("node"))) {
+        violation(Invariant.EXACTLY_ONCE, subject, "step " + (i + 1) + " ran node " + e.get("node") + ", expected " + expectedNode);
+      }
+      if (!e.get("claim").equals(rec.getString("claim")) || !e.get("epoch").equals(String.valueOf(rec.getLong("epoch")))) {
+        violation(Invariant.EXACTLY_ONCE, subject, "step " + (i + 1) + " record " + rec.encode() + " and event " + e
+            + " are not the same commit");
+      }
+    }
+    if (!"completed".equals(t.status())) return;
+    if (n != ChainAgentModel.STEPS) {
+      violation(Invariant.EXACTLY_ONCE, subject, "completed with " + n + " step events, expected " + ChainAgentModel.STEPS);
+    }
+    int completions = t.eventsOf("completed").size();
+    if (completions != 1) violation(Invariant.EXACTLY_ONCE, subject, "completed " + completions + " times");
+    JsonObject expected = ChainAgentModel.expectedResult(t.seed());
+    JsonObject actual = new JsonObject(t.meta().getOrDefault("result", "{}"));
+    if (!expected.equals(actual)) {
+      violation(Invariant.EXACTLY_ONCE, subject, "result " + actual.encode() + " differs from the expected " + expected.encode());
+    }
+  }
+
+  // ---- 3 ----------------------------------------------------------------------------------
+
+  /**
+   * In the task's own stream (one order, written by the same scripts that accepted the writes):
+   * every step, completion and release carries the (epoch, claim) of the last claim before it,
+   * and no event ending that claim came in between; claim epochs only grow.
+   */
+  private void everyWriteCarriesTheCurrentClaim(TaskRecord t) {
+    StreamEntry.Holder current = null;
+    long lastEpoch = 0;
+    for (StreamEntry e : t.events()) {
+      switch (e.type()) {
+        case "claimed" -> {
+          long epoch = Long.parseLong(e.get("epoch"));
+          if (epoch <= lastEpoch) {
+            violation(Invariant.FENCED, "task " + t.id(), "claim " + e + " has epoch " + epoch + " after epoch " + lastEpoch);
+          }
+          lastEpoch = Math.max(lastEpoch, epoch);
+          current = e.holder();
+        }
+        case "step", "completed", "released" -> {
+          if (current == null || !current.sameClaim(e.holder())) {
+            violation(Invariant.FENCED, "task " + t.id(), "accepted " + e.type() + " " + e + " under " + e.holder()
+                + " while the current claim was " + (current == null ? "none (ended)" : current));
+          }
+        }
+        default -> { }
+      }
+      if (TaskRecord.CLAIM_ENDING.contains(e.type())) current = null;
+    }
+  }
+
+  /**
+   * Non-vacuity: a worker stopped for longer than its lease while it held tasks must have had at
+   * least one write refused (audit:refused) after waking; otherwise that pause tested nothing.
+   */
+  private void everyZombieHadAWriteRefused(RedisSnapshot redis, RunHistory run) {
+    long pauses = 0, proving = 0, vacuous = 0;
+    for (Fault f : run.faults()) {
+      if (f.kind() != FaultKind.PAUSE_WORKER || f.durationMs() <= settings.leaseMs()) continue;
+      pauses++;
+      List<String> held = orphans(redis, f).keySet().stream().toList();
+      long refused = redis.refused().stream()
+          .filter(r -> r.ms() >= f.atMs() && r.get("claim").startsWith(f.workerIdPrefix())).count();
+      if (held.isEmpty()) {
+        vacuous++;
+        System.out.println("chaos: pause " + f + " proved nothing: the worker held no task");
+      } else if (refused == 0) {
+        violation(Invariant.FENCING_ENGAGED, "fault " + f, "the paused worker held " + held + " but none of its writes was refused");
+      } else {
+        proving++;
+      }
+    }
+    if (pauses > 0 && proving == 0) {
+      violation(Invariant.FENCING_ENGAGED, "run", pauses + " worker pauses longer than a lease, none produced a refused write");
+    }
+    figures.put("pauses_with_refusal", proving);
+    figures.put("pauses_holding_nothing", vacuous);
+  }
+
+  // ---- 4 ----------------------------------------------------------------------------------
+
+  /**
+   * The tasks a faulted worker held at the fault (by the audit streams), mapped to the claim they
+   * were held under; a task its own claim finished right at the fault is not orphaned.
+   */
+  private static Map<String, StreamEntry.Holder> orphans(RedisSnapshot redis, Fault f) {
+    Map<String, StreamEntry.Holder> out = new TreeMap<>();
+    for (TaskRecord t : redis.tasks().values()) {
+      Optional<StreamEntry.Holder> h = t.holderAt(f.atMs());
+      if (h.isEmpty() || !h.get().workerId().startsWith(f.workerIdPrefix())) continue;
+      boolean finishedByItself = t.events().stream().anyMatch(e -> e.ms() <= f.atMs() + IN_FLIGHT_GRACE_MS
+          && e.ms() >= f.atMs() && ("completed".equals(e.type()) || "released".equals(e.type())) && h.get().sameClaim(e.holder()));
+      if (!finishedByItself) out.put(t.id(), h.get());
+    }
+    return out;
+  }
+
+  private void orphanedTasksAreClaimedAgainInTime(RedisSnapshot redis, RunHistory run) {
+    long bound = settings.reclaimBoundMs();
+    long measured = 0, worst = 0;
+    for (Fault f : run.faults()) {
+      if (!f.kind().hitsWorker()) continue;
+      for (Map.Entry<String, StreamEntry.Holder> o : orphans(redis, f).entrySet()) {
+        TaskRecord t = redis.tasks().get(o.getKey());
+        Optional<StreamEntry> next = t.events().stream()
+            .filter(e -> e.ms() >= f.atMs() && "claimed".equals(e.type()) && !o.getValue().sameClaim(e.holder())).findFirst();
+        if (next.isEmpty()) {
+          violation(Invariant.RECLAIMED_IN_TIME, "task " + t.id(), "held by " + o.getValue() + " at " + f + ", never claimed again");
+          continue;
+        }
+        long after = next.get().ms() - f.atMs();
+        measured++;
+        worst = Math.max(worst, after);
+        if (after > bound) {
+          violation(Invariant.RECLAIMED_IN_TIME, "task " + t.id(), "held by " + o.getValue() + " at " + f
+              + ", claimed again " + after + " ms later (bound " + bound + " ms): " + next.get());
+        }
+      }
+    }
+    figures.put("reclaims_measured", measured);
+    figures.put("reclaim_worst_ms", worst);
+  }
+
+  // ---- 5 ----------------------------------------------------------------------------------
+
+  /**
+   * Per tenant, to the micro-dollar: the total in Redis = the sum of the call records = what the
+   * stub billed, except answers a worker received and could not record because it was killed
+   * holding that task (the money is spent, and nothing is left alive to write it down).
+   */
+  private void costsAgreeWithTheProvidersLedger(RedisSnapshot redis, RunHistory run) {
+    Map<String, List<OpenAiStub.Call>> billedByKey = new TreeMap<>();
+    for (OpenAiStub.Call c : run.stubBilled()) billedByKey.computeIfAbsent(c.idempotencyKey, k -> new ArrayList<>()).add(c);
+    Map<Long, Long> receivedNanos = new HashMap<>();
+    for (OpenAiStub.Received r : run.stubReceived()) receivedNanos.put(r.seq, r.receivedNanos);
+
+    Map<String, Integer> recordsByKey = new HashMap<>();
+    Map<String, Long> recordedMicros = new TreeMap<>(), recordedCalls = new TreeMap<>();
+    for (TaskRecord t : redis.tasks().values()) {
+      long taskSum = 0;
+      for (JsonObject rec : t.calls()) {
+        String key = t.id() + ":" + rec.getInteger("step");
+        recordsByKey.merge(key, 1, Integer::sum);
+        List<OpenAiStub.Call> billed = billedByKey.getOrDefault(key, List.of());
+        if (billed.isEmpty()) {
+          violation(Invariant.COST_LEDGER, "call " + rec.getString("call_id"), "recorded but the stub billed no call for " + key);
+        } else if (rec.getLong("micro_usd") != billed.get(0).micros) {
+          violation(Invariant.COST_LEDGER, "call " + rec.getString("call_id"), "recorded at " + rec.getLong("micro_usd")
+              + " micro-USD, the stub billed " + billed.get(0).micros);
+        }
+        recordedMicros.merge(rec.getString("tenant_id"), rec.getLong("micro_usd"), Long::sum);
+        recordedCalls.merge(rec.getString("tenant_id"), 1L, Long::sum);
+        taskSum += rec.getLong("micro_usd");
+      }
+      long taskCost = Long.parseLong(t.meta().getOrDefault("cost", "0"));
+      if (taskCost != taskSum) violation(Invariant.COST_LEDGER, "task " + t.id(), "cost " + taskCost + " but its call records sum to " + taskSum);
+    }
+
+    Map<String, Long> stubMicros = new TreeMap<>(), excusedMicros = new TreeMap<>();
+    long duplicates = 0, excused = 0;
+    for (Map.Entry<String, List<OpenAiStub.Call>> e : billedByKey.entrySet()) {
+      List<OpenAiStub.Call> calls = e.getValue();
+      TaskRecord t = redis.tasks().get(calls.get(0).taskId());
+      if (t == null) {
+        violation(Invariant.COST_LEDGER, "key " + e.getKey(), "the stub billed calls for a task not in Redis");
+        continue;
+      }
+      String tenant = t.tenant();
+      for (OpenAiStub.Call c : calls) stubMicros.merge(tenant, c.micros, Long::sum);
+      duplicates += Math.max(0, calls.size() - 1);
+      int recorded = recordsByKey.getOrDefault(e.getKey(), 0);
+      int missing = calls.size() - recorded;
+      if (missing < 0) {
+        violation(Invariant.COST_LEDGER, "key " + e.getKey(), recorded + " call records but the stub billed " + calls.size());
+      } else if (missing > 0) {
+        // records carry a random call_id, so which answers went unrecorded is unknowable: count
+        // the answers sent before a worker holding the task was confirmed dead; at most that many
+        // may be missing (a re-run of the step by the next owner is recorded and not among them)
+        long excusable = calls.stream().filter(c -> {
+          long sent = receivedNanos.getOrDefault(c.seq, Long.MAX_VALUE);
+          return run.faults().stream().anyMatch(f -> f.kind() == FaultKind.KILL_WORKER && f.hitNanos() >= sent
+              && orphans(redis, f).containsKey(t.id()));
+        }).count();
+        long forgiven = Math.min(missing, excusable);
+        excused += forgiven;
+        excusedMicros.merge(tenant, forgiven * calls.get(0).micros, Long::sum);
+        if (missing > excusable) {
+          violation(Invariant.COST_LEDGER, "key " + e.getKey(), "the stub billed " + calls + " but Redis has only "
+              + recorded + " records; " + (missing - excusable) + " not explained by a worker killed while holding the task");
+        }
+      }
+    }
+
+    for (Map.Entry<String, Map<String, String>> e : redis.tenantTotals().entrySet()) {
+      String tenant = e.getKey();
+      long total = Long.parseLong(e.getValue().getOrDefault("micro_usd", "0"));
+      long calls = Long.parseLong(e.getValue().getOrDefault("calls", "0"));
+      long records = recordedMicros.getOrDefault(tenant, 0L);
+      long stub = stubMicros.getOrDefault(tenant, 0L) - excusedMicros.getOrDefault(tenant, 0L);
+      if (total != records || calls != recordedCalls.getOrDefault(tenant, 0L)) {
+        violation(Invariant.COST_LEDGER, "tenant " + tenant, "total " + total + " micro-USD over " + calls
+            + " calls, but its call records sum to " + records + " over " + recordedCalls.getOrDefault(tenant, 0L));
+      }
+      if (total != stub) {
+        violation(Invariant.COST_LEDGER, "tenant " + tenant, "total " + total + " micro-USD, the stub's ledger "
+            + stubMicros.getOrDefault(tenant, 0L) + " less " + excusedMicros.getOrDefault(tenant, 0L)
+            + " answered to killed workers = " + stub);
+      }
+    }
+    figures.put("llm_calls_billed", (long) run.stubBilled().size());
+    figures.put("llm_calls_repeated", duplicates);
+    figures.put("llm_answers_lost_with_killed_worker", excused);
+    figures.put("micro_usd_total", redis.tenantTotals().values().stream()
+        .mapToLong(m -> Long.parseLong(m.getOrDefault("micro_usd", "0"))).sum());
+  }
+}

@@ -1,0 +1,38 @@
+package dev.sentinel.chaos;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything Redis holds about one task, read after the run: meta, audit stream, step records, call records. */
+record TaskRecord(String id, Map<String, String> meta, List<StreamEntry> events, List<JsonObject> steps,
+                  List<JsonObject> calls) {
+
+  /** Events that end a holder's claim: after one, no write under that claim is legitimate. */
+  static final java.util.Set<String> CLAIM_ENDING = java.util.Set.of("expired", "released", "completed", "failed",
+      "retrying", "cancelled");
+
+  String status() { return meta.getOrDefault("status", ""); }
+
+  String tenant() { return meta.getOrDefault("tenant_id", ""); }
+
+  String seed() { return new JsonObject(meta.getOrDefault("task_params", "{}")).getString("seed", ""); }
+
+  List<StreamEntry> eventsOf(String type) { return events.stream().filter(e -> type.equals(e.type())).toList(); }
+
+  /**
+   * The claim that owned the task at Redis time {@code ms}: the last claim at or before it, unless
+   * an event ending it came after it (and at or before {@code ms}).
+   */
+  Optional<StreamEntry.Holder> holderAt(long ms) {
+    StreamEntry.Holder holder = null;
+    for (StreamEntry e : events) {
+      if (e.ms() > ms) break;
+      if ("claimed".equals(e.type())) holder = e.holder();
+      else if (CLAIM_ENDING.contains(e.type())) holder = null;
+    }
+    return Optional.ofNullable(holder);
+  }
+}

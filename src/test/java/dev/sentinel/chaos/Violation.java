@@ -1,0 +1,23 @@
+package dev.sentinel.chaos;
+
+/** One broken invariant, with what is needed to find it in Redis and the logs. */
+record Violation(Invariant invariant, String subject, String detail) {
+
+  /** The invariants of docs/reliability.md, numbered as there. */
+  enum Invariant {
+    /** 1: every acknowledged task reached a final status (completed). */
+    FINAL,
+    /** 2: each (task, step) committed exactly once, and the result is what the inputs determine. */
+    EXACTLY_ONCE,
+    /** 3: no write under a superseded (epoch, claim) was accepted. */
+    FENCED,
+    /** 3, non-vacuity: a worker paused past its lease while holding tasks had a write refused. */
+    FENCING_ENGAGED,
+    /** 4: a killed or paused worker's tasks were claimed again within lease + watcher interval + 1 s. */
+    RECLAIMED_IN_TIME,
+    /** 5: tenant totals = sum of call records = the provider's (stub's) ledger. */
+    COST_LEDGER
+  }
+
+  @Override public String toString() { return invariant + " " + subject + ": " + detail; }
+}
