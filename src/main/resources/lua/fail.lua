@@ -17,12 +17,13 @@ if attempts >= tonumber(m[3]) or ARGV[8] == '1' then
   redis.call('HSET', meta, 'status', 'failed', 'completed_at', now)
   redis.call('ZADD', FINISHED, now, id)
   move_status(id, m[4], m[1], 'failed', m[2])
-  lifecycle_event('failed', id, 'attempts', attempts, 'error', ARGV[5], 'worker_id', ARGV[7])
+  lifecycle_event('failed', id, 'attempts', attempts, 'error', ARGV[5], 'worker_id', ARGV[7], 'epoch', epoch, 'claim', claim)
   return {'FAILED', attempts}
 end
 local due = now + tonumber(ARGV[6])
 redis.call('HSET', meta, 'status', 'retrying')
 redis.call('ZADD', DELAYED, due, id)
 move_status(id, m[4], m[1], 'retrying', m[2])
-lifecycle_event('retrying', id, 'attempts', attempts, 'error', ARGV[5], 'due_at', due, 'worker_id', ARGV[7])
+lifecycle_event('retrying', id, 'attempts', attempts, 'error', ARGV[5], 'due_at', due, 'worker_id', ARGV[7],
+  'epoch', epoch, 'claim', claim)
 return {'RETRYING', attempts, due}

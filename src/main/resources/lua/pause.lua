@@ -16,5 +16,5 @@ redis.call('HSET', meta, 'status', status, 'owner', '', 'lease_expires', '', 'er
 redis.call('ZREM', LEASES, id)
 redis.call('ZADD', DELAYED, tonumber(ARGV[6]), id)
 move_status(id, m[3], m[1], status, m[2])
-lifecycle_event(status, id, 'reason', ARGV[5], 'resume_at', ARGV[6], 'worker_id', ARGV[7])
+lifecycle_event(status, id, 'reason', ARGV[5], 'resume_at', ARGV[6], 'worker_id', ARGV[7], 'epoch', epoch, 'claim', claim)
 return {'OK'}

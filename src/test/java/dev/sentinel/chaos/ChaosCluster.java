@@ -21,7 +21,6 @@ import java.util.Map;
  */
 final class ChaosCluster implements AutoCloseable {
 
-  private static final long STUB_DELAY_MS = 250;   // calls are in flight long enough to be hit by a fault
   private static final int WORKER_CONCURRENCY = 8;
 
   final ChaosSettings settings;
@@ -50,7 +49,7 @@ final class ChaosCluster implements AutoCloseable {
     RedisServerProcess redis = RedisServerProcess.start("always");
     ChaosCluster c = null;
     try {
-      c = new ChaosCluster(settings, redis, OpenAiStub.start().delayMs(STUB_DELAY_MS), Vertx.vertx(),
+      c = new ChaosCluster(settings, redis, OpenAiStub.start().delayMs(settings.stubDelayMs()), Vertx.vertx(),
           RedisServerProcess.freePort());
       List<Path> workerClasspath = settings.fencingOff()
           ? List.of(FencingDisabledLib.write(Path.of(System.getProperty("sentinel.jar", "target/sentinel.jar"))))

@@ -11,9 +11,10 @@ import java.util.Set;
  * @param seed           drives the fault schedule, the targets and the task inputs
  * @param faultPhase     how long faults are injected (tasks are submitted meanwhile)
  * @param fencingOff     the negative control: workers run a _lib.lua whose fence never refuses
+ * @param stubDelayMs    how long the OpenAI stub takes per answer
  */
 record ChaosSettings(long seed, Duration faultPhase, int workers, int watchers, long leaseMs, long watcherIntervalMs,
-                     long submitEveryMs, Set<FaultKind> faults, boolean fencingOff) {
+                     long submitEveryMs, Set<FaultKind> faults, boolean fencingOff, long stubDelayMs) {
 
   ChaosSettings {
     if (faults.contains(FaultKind.KILL_WATCHER) && watchers < 2) {
@@ -26,15 +27,20 @@ record ChaosSettings(long seed, Duration faultPhase, int workers, int watchers, 
 
   /** Every fault kind, fencing on: the run that must keep every invariant. */
   static ChaosSettings full(long seed, Duration faultPhase) {
-    return new ChaosSettings(seed, faultPhase, 3, 2, LEASE_MS, WATCHER_INTERVAL_MS, 120, EnumSet.allOf(FaultKind.class), false);
+    return new ChaosSettings(seed, faultPhase, 3, 2, LEASE_MS, WATCHER_INTERVAL_MS, 120, EnumSet.allOf(FaultKind.class), false, 250);
   }
 
   /**
    * Only zombie pauses, fencing off: the run the checker must catch. A smaller cluster (two
    * workers, the watcher inside the API process) because it starts three times per CI run.
+   * LLM answers take 1.5 s here: the zombie wakes while the new owner is still redoing the step
+   * it was paused in. With fast steps the heir is already past it, and the zombie's late commits
+   * only answer DUP (the step-order check is a second line of defence, which then hides whether
+   * fencing works at all).
    */
   static ChaosSettings fencingOff(long seed, Duration faultPhase) {
-    return new ChaosSettings(seed, faultPhase, 2, 0, LEASE_MS, WATCHER_INTERVAL_MS, 120, EnumSet.of(FaultKind.PAUSE_WORKER), true);
+    return new ChaosSettings(seed, faultPhase, 2, 0, LEASE_MS, WATCHER_INTERVAL_MS, 120, EnumSet.of(FaultKind.PAUSE_WORKER), true,
+        1500);
   }
 
   /** Invariant 4: a dead or paused worker's tasks are claimed again within this (Redis clock). */

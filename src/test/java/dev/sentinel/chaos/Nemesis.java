@@ -28,12 +28,18 @@ final class Nemesis {
 
   List<Fault> history() { return List.copyOf(history); }
 
-  /** Faults until {@code deadlineNanos}; the last one is always healed, even if it runs past it. */
+  /**
+   * Faults until {@code deadlineNanos}, and in any case until every enabled kind was injected
+   * once (a slow machine must not turn a short run into one that proves less); the last fault
+   * is always healed, even if it runs past the deadline.
+   */
   void runUntil(long deadlineNanos) {
-    while (System.nanoTime() < deadlineNanos) {
+    java.util.Set<FaultKind> pending = java.util.EnumSet.copyOf(cluster.settings.faults());
+    while (System.nanoTime() < deadlineNanos || !pending.isEmpty()) {
       FaultSchedule.Planned p = schedule.next();
       Fault f = inject(p);
       history.add(f);
+      pending.remove(f.kind());
       System.out.println("chaos: " + f);
       RedisReader.sleep(Math.min(p.quietAfterMs(), Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000)));
     }
