@@ -131,7 +131,7 @@ final class InvariantChecker {
 
   /**
    * In the task's own stream (one order, written by the same scripts that accepted the writes):
-   * every step, completion and release carries the (epoch, claim) of the last claim before it,
+   * every step, completion, release, failure, retry and park carries the (epoch, claim) of the last claim before it,
    * and no event ending that claim came in between; claim epochs only grow.
    */
   private void everyWriteCarriesTheCurrentClaim(TaskRecord t) {
@@ -147,8 +147,11 @@ final class InvariantChecker {
           lastEpoch = Math.max(lastEpoch, epoch);
           current = e.holder();
         }
-        case "step", "completed", "released" -> {
-          if (current == null || !current.sameClaim(e.holder())) {
+        // every record a worker's fenced write leaves; `failed` also comes from the watcher
+        // (attempts used up at expiry), which writes no claim: only a worker's is checked
+        case "step", "completed", "released", "retrying", "paused", "scheduled", "failed" -> {
+          boolean byTheWatcher = "failed".equals(e.type()) && e.get("claim").isEmpty();
+          if (!byTheWatcher && (current == null || !current.sameClaim(e.holder()))) {
             violation(Invariant.FENCED, "task " + t.id(), "accepted " + e.type() + " " + e + " under " + e.holder()
                 + " while the current claim was " + (current == null ? "none (ended)" : current));
           }

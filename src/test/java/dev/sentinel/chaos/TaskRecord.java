@@ -12,7 +12,7 @@ record TaskRecord(String id, Map<String, String> meta, List<StreamEntry> events,
 
   /** Events that end a holder's claim: after one, no write under that claim is legitimate. */
   static final java.util.Set<String> CLAIM_ENDING = java.util.Set.of("expired", "released", "completed", "failed",
-      "retrying", "cancelled");
+      "retrying", "cancelled", "paused", "scheduled");
 
   String status() { return meta.getOrDefault("status", ""); }
 
