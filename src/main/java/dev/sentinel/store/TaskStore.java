@@ -252,14 +252,16 @@ public final class TaskStore {
       List<JsonObject> out = new ArrayList<>();
       if (r == null) return out;
       for (Response x : r) {
+        // values are strings as the script writes them; records of the earlier layout held numbers
+        // and `committed_at` instead of `at`
         JsonObject s = new JsonObject(x.toString());
         out.add(new JsonObject()
-            .put("step", Integer.parseInt(s.getString("step")))
+            .put("step", Integer.parseInt(String.valueOf(s.getValue("step"))))
             .put("node", s.getString("node"))
-            .put("epoch", Long.parseLong(s.getString("epoch")))
+            .put("epoch", Long.parseLong(String.valueOf(s.getValue("epoch"))))
             .put("claim", s.getString("claim"))
             .put("worker_id", s.getString("worker_id"))
-            .put("committed_at", s.getLong("at")));
+            .put("committed_at", s.getLong("at", s.getLong("committed_at"))));
       }
       return out;
     });
