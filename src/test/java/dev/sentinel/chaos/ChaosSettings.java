@@ -51,4 +51,14 @@ record ChaosSettings(long seed, Duration faultPhase, int workers, int watchers, 
     String s = System.getProperty("chaos.seed");
     return s == null || s.isBlank() ? new java.util.Random().nextLong() : Long.parseLong(s.trim());
   }
+
+  /**
+   * -Dchaos.seed, else {@code ciDefault}: CI runs a fixed schedule, so a red build names a
+   * change, not a lucky draw (process timing still varies from run to run); the long run and
+   * any -Dchaos.seed explore new ones.
+   */
+  static long seedFromProperty(long ciDefault) {
+    String s = System.getProperty("chaos.seed");
+    return s == null || s.isBlank() ? ciDefault : Long.parseLong(s.trim());
+  }
 }
