@@ -5,19 +5,21 @@
 -- Per commit, all or nothing: the write is fenced by (epoch, claim); step k is accepted only
 -- right after step k-1 (a replay answers DUP, a gap answers OUT_OF_ORDER, so each step is
 -- committed exactly once); the checkpoint, the step record (task:{id}:steps, and the same JSON
--- in the task's audit list) and the task's position land together. A commit that carries a result is the graph's last node: the same call
+-- in the task's audit list), the task's position and a renewed lease land together (a task
+-- that makes progress keeps its lease even when the periodic renew is late). A commit that carries a result is the graph's last node: the same call
 -- also completes the task (no second round trip to finish).
--- Leases are not extended here: the worker's periodic renew does that for all its tasks at once.
--- ARGV: [1] prefix, [2] worker id, [3] step records kept per task (0 = all), then 8 per commit:
+-- ARGV: [1] prefix, [2] worker id, [3] lease ms, [4] step records kept per task (0 = all),
+--       then 8 per commit:
 --       task id, epoch, claim, step (1-based), node name, next node ('' when the graph ends),
 --       checkpoint JSON, result JSON ('' unless this step ends the task)
 -- Reply: 2 entries per commit, in order: code, committed step count
 --   code: OK | DUP (already committed; for a final step also: already completed by this claim)
 --         | OUT_OF_ORDER | STALE | CANCELLED | NOT_FOUND
-local worker, keep = ARGV[2], tonumber(ARGV[3])
+local worker, keep = ARGV[2], tonumber(ARGV[4])
 local now = now_ms()
+local lease = now + tonumber(ARGV[3])
 local out = {}
-for i = 4, #ARGV, 8 do
+for i = 5, #ARGV, 8 do
   local id, epoch, claim, step = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local node, next_node, checkpoint, result = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7]
   local meta = meta_key(id)
@@ -42,7 +44,9 @@ for i = 4, #ARGV, 8 do
     if keep > 0 and length > keep then redis.call('LTRIM', steps, -keep, -1) end
     append_event(id, record)
     if result == '' then
-      redis.call('HSET', meta, 'step', step, 'current_node', next_node, 'status', 'in_progress', 'updated_at', now)
+      redis.call('HSET', meta, 'step', step, 'current_node', next_node, 'status', 'in_progress',
+        'lease_expires', lease, 'updated_at', now)
+      redis.call('ZADD', LEASES, lease, id)
       if m[1] ~= 'in_progress' then move_status(id, m[6], m[1], 'in_progress', m[5]) end
     else
       redis.call('HSET', meta, 'step', step, 'current_node', '', 'status', 'completed', 'result', result,

@@ -71,10 +71,30 @@ public final class MainVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * How long a starting node waits for Redis (down, restarting, still loading its AOF) before it
+   * gives up. A node restarted by a supervisor while Redis is briefly away must come up once
+   * Redis does, not fail; one that never sees Redis must exit (non-zero), not idle.
+   */
+  static final long STARTUP_REDIS_WAIT_MS = 60_000;
+
   private Future<Void> loadScripts(SentinelConfig cfg) {
     Redis redis = RedisClients.create(vertx, cfg.redis(), "sentinel-setup");
-    return new TaskStore(redis, new Keys(cfg.keyPrefix()), Scripts.load()).loadScripts()
-        .eventually(redis::close);
+    TaskStore store = new TaskStore(redis, new Keys(cfg.keyPrefix()), Scripts.load());
+    return untilRedisAnswers(store::loadScripts, System.nanoTime(), 0).eventually(redis::close);
+  }
+
+  private Future<Void> untilRedisAnswers(java.util.function.Supplier<Future<Void>> action, long since, int tries) {
+    return action.get().recover(e -> {
+      if (System.nanoTime() - since > STARTUP_REDIS_WAIT_MS * 1_000_000L) {
+        return Future.failedFuture(new IllegalStateException("Redis did not answer within "
+            + STARTUP_REDIS_WAIT_MS / 1000 + " s: " + e.getMessage(), e));
+      }
+      if (tries % 10 == 0) LOG.log(System.Logger.Level.WARNING, "waiting for Redis (" + e.getMessage() + ")");
+      long delay = Math.min(2_000, 100L << Math.min(tries, 5));
+      return Future.<Void>future(p -> vertx.setTimer(delay, t -> p.complete()))
+          .compose(v -> untilRedisAnswers(action, since, tries + 1));
+    });
   }
 
   private Future<Void> deployRoles(SentinelConfig cfg, AgentRegistry agents) {

@@ -22,6 +22,17 @@ final class SentinelApplication extends VertxApplication implements VertxApplica
     super(args);
   }
 
+  /**
+   * The launcher logs a failed deployment and keeps the JVM running with nothing deployed: a
+   * node that looks alive to its supervisor but does no work. Exit non-zero instead, from a
+   * thread of our own (System.exit runs the shutdown hooks, which need the event loops).
+   */
+  @Override public void afterFailureToDeployVerticle(io.vertx.launcher.application.HookContext context, Throwable t) {
+    Thread exit = new Thread(() -> System.exit(1), "sentinel-exit");
+    exit.setDaemon(false);
+    exit.start();
+  }
+
   /** Called by {@link Main} once logging is set up. */
   static void run(String[] args) {
     JsonObject cli = new JsonObject();

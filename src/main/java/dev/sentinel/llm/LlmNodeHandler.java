@@ -24,7 +24,14 @@ import java.util.UUID;
 public final class LlmNodeHandler implements NodeHandler {
 
   public static final int DEFAULT_MAX_TOKENS = 512;
-  private static final int RECORD_TRIES = 5;
+  private static final System.Logger LOG = System.getLogger(LlmNodeHandler.class.getName());
+  /**
+   * How long a spent call's record is retried while Redis is away. Far longer than any lease:
+   * the record is idempotent (call_id) and deliberately unfenced, so it may land after the task
+   * moved to another worker; giving up early would lose money that was really spent.
+   */
+  private static final long RECORD_RETRY_FOR_MS = 10 * 60_000;
+  private static final long RECORD_BACKOFF_MAX_MS = 5_000;
 
   private final LlmClient client;
   private final PriceTable prices;
@@ -121,10 +128,22 @@ public final class LlmNodeHandler implements NodeHandler {
   }
 
   private Future<Void> record(NodeContext ctx, CostLedger.Call call, BudgetGuard.Allowed reservation, int tries) {
+    return record(ctx, call, reservation, tries, System.nanoTime());
+  }
+
+  private Future<Void> record(NodeContext ctx, CostLedger.Call call, BudgetGuard.Allowed reservation, int tries, long since) {
     return ctx.services().ledger().record(call, reservation).<Void>mapEmpty().recover(e -> {
-      if (tries + 1 >= RECORD_TRIES) return Future.failedFuture(e);
-      return io.vertx.core.Future.<Void>future(p -> ctx.vertx().setTimer(200L << tries, t -> p.complete()))
-          .compose(v -> record(ctx, call, reservation, tries + 1));
+      if (System.nanoTime() - since > RECORD_RETRY_FOR_MS * 1_000_000L) {
+        // the one place spend can go unrecorded: say everything needed to reconcile it by hand
+        LOG.log(System.Logger.Level.ERROR, "LLM call record lost after " + RECORD_RETRY_FOR_MS / 1000
+            + " s of retries (" + e.getMessage() + "): " + call);
+        return Future.failedFuture(e);
+      }
+      if (tries == 0) LOG.log(System.Logger.Level.WARNING, "LLM call record of task " + call.taskId()
+          + " not written yet (" + e.getMessage() + "); retrying while Redis is away");
+      long delay = Math.min(RECORD_BACKOFF_MAX_MS, 200L << Math.min(tries, 5));
+      return Future.<Void>future(p -> ctx.vertx().setTimer(delay, t -> p.complete()))
+          .compose(v -> record(ctx, call, reservation, tries + 1, since));
     });
   }
 

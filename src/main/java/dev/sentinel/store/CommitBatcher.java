@@ -34,15 +34,17 @@ public final class CommitBatcher {
   private final TaskStore store;
   private final Context context;
   private final String workerId;
+  private final long leaseMs;
   private final int maxStepRecords;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
   private boolean flushScheduled;
 
-  public CommitBatcher(TaskStore store, Context context, String workerId, int maxStepRecords) {
+  public CommitBatcher(TaskStore store, Context context, String workerId, long leaseMs, int maxStepRecords) {
     this.store = store;
     this.context = context;
     this.workerId = workerId;
+    this.leaseMs = leaseMs;
     this.maxStepRecords = maxStepRecords;
   }
 
@@ -77,7 +79,7 @@ public final class CommitBatcher {
         batch.add(p);
       }
       inFlight++;
-      store.commitSteps(batch.stream().map(Pending::commit).toList(), workerId, maxStepRecords)
+      store.commitSteps(batch.stream().map(Pending::commit).toList(), workerId, leaseMs, maxStepRecords)
           .onComplete(ar -> onContext(() -> {
             inFlight--;
             if (ar.succeeded()) {

@@ -138,16 +138,20 @@ public final class TaskStore {
   private static final int COMMIT_FIELDS = 8;
 
   /** Commits one step alone; workers batch theirs through {@link CommitBatcher}. */
-  public Future<Committed> commitStep(StepCommit c, String workerId, int maxStepRecords) {
-    return commitSteps(List.of(c), workerId, maxStepRecords).map(r -> r.get(0));
+  public Future<Committed> commitStep(StepCommit c, String workerId, long leaseMs, int maxStepRecords) {
+    return commitSteps(List.of(c), workerId, leaseMs, maxStepRecords).map(r -> r.get(0));
   }
 
-  /** Commits many tasks' steps in one script call; one answer per commit, in order. */
-  public Future<List<Committed>> commitSteps(List<StepCommit> commits, String workerId, int maxStepRecords) {
-    Object[] args = new Object[2 + commits.size() * COMMIT_FIELDS];
+  /**
+   * Commits many tasks' steps in one script call; one answer per commit, in order. Each
+   * accepted commit that is not the task's last also renews its lease to now + leaseMs.
+   */
+  public Future<List<Committed>> commitSteps(List<StepCommit> commits, String workerId, long leaseMs, int maxStepRecords) {
+    Object[] args = new Object[3 + commits.size() * COMMIT_FIELDS];
     args[0] = workerId;
-    args[1] = maxStepRecords;
-    int i = 2;
+    args[1] = leaseMs;
+    args[2] = maxStepRecords;
+    int i = 3;
     for (StepCommit c : commits) {
       args[i++] = c.taskId();
       args[i++] = c.lease().epoch();

@@ -137,11 +137,13 @@ final class TaskRun {
       boolean last = nextNode == null || nextNode.isEmpty();
       StepCommit commit = new StepCommit(task.id(), task.lease(), stepNo, node.name(), nextNode, checkpoint,
           last ? graph.result(newState) : null);
+      long sent = System.nanoTime();
       withRetry("commit step " + stepNo, () -> worker.commits().commit(commit))
           .onSuccess(c -> {
             // a switch expression, so the compiler makes us decide for every reply there is
             Runnable then = switch (c.reply()) {
               case OK, DUP -> () -> {   // DUP: our own earlier try landed and its reply was lost
+                leaseConfirmed(sent);   // an accepted commit renewed the lease
                 state = newState;
                 step = stepNo;
                 nodeName = nextNode;

@@ -73,7 +73,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     redis = dev.sentinel.store.RedisClients.create(vertx, config.redis(), "sentinel-worker");
     Keys keys = new Keys(config.keyPrefix());
     store = new TaskStore(redis, keys, Scripts.load());
-    commits = new CommitBatcher(store, context, workerId, settings.maxStepRecords());
+    commits = new CommitBatcher(store, context, workerId, settings.leaseMs(), settings.maxStepRecords());
     services = new NodeContext.Services(new CostLedger(redis, keys, store),
         new BudgetGuard(store, config.agents().tenantDailyBudgetMicros()),
         new dev.sentinel.llm.ModelRateLimiter(store, config.llm(), config.limits()));

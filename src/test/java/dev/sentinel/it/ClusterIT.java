@@ -190,6 +190,25 @@ class ClusterIT {
     }
   }
 
+  @Test void aNodeStartedWhileRedisIsDownComesUpOnceRedisIsBack() {
+    redis.kill9();
+    SentinelProcess late = start("late", "worker", Map.of());
+    await().atMost(Duration.ofSeconds(30)).until(() -> late.log().contains("waiting for Redis"));
+    assertThat(late.isAlive()).isTrue();
+    redis.restart();
+    startApi();                               // api and watcher only: the late node does the work
+    List<String> ids = submit(3, 2, 10);
+    awaitAllCompleted(ids, Duration.ofSeconds(30));
+    assertThat(f.store.steps(ids.get(0)).await()).extracting(s -> s.getString("worker_id")).allMatch(w -> w.startsWith("late-"));
+  }
+
+  @Test void aNodeThatCannotStartExitsNonZeroInsteadOfIdling() {
+    SentinelProcess broken = start("broken", "worker", Map.of("SENTINEL_WORKER_CONCURRENCY", "0"));
+    assertThat(broken.waitFor(30)).as("the process exits by itself").isTrue();
+    assertThat(broken.exitCode()).isEqualTo(1);
+    assertThat(broken.log()).contains("worker.concurrency must be at least 1");
+  }
+
   @Test void jarWithNoRedisConfiguredStartsTheEmbeddedRedisAndRunsATask() throws Exception {
     Path data = Files.createTempDirectory("sentinel-embedded-");
     int port = RedisServerProcess.freePort();

@@ -53,7 +53,7 @@ class GroupCommitTest {
 
   @Test void eachCommitInOneCallIsJudgedOnItsOwn() {
     for (int i = 0; i < 4; i++) f.submit("acme");
-    List<ClaimedTask> t = f.claim("w1", 60_000, 4);
+    List<ClaimedTask> t = f.claim("w1", 5_000, 4);
     assertThat(t).hasSize(4);
     Lease forged = new Lease(t.get(2).lease().epoch(), "someone-else");
     JsonObject result = new JsonObject().put("answer", 42);
@@ -64,12 +64,16 @@ class GroupCommitTest {
         step(t.get(2).id(), forged, 1, null),                 // not the holder: STALE
         step(t.get(3).id(), t.get(3).lease(), 1, result),     // last node: committed and completed
         step(t.get(0).id(), t.get(0).lease(), 2, null)),      // same task again, later in the call: OK
-        "w1", 0).await();
+        "w1", 60_000, 0).await();
 
     assertThat(replies).extracting(Committed::reply)
         .containsExactly(Reply.OK, Reply.OUT_OF_ORDER, Reply.STALE, Reply.OK, Reply.OK);
     assertThat(replies).extracting(Committed::committed).containsExactly(1L, 0L, 0L, 1L, 2L);
     assertThat(f.meta(t.get(0).id())).containsEntry("step", "2").containsEntry("status", "in_progress");
+    assertThat(f.cmd(Command.ZSCORE, f.keys.leases(), t.get(0).id()).toLong()).as("an accepted commit renews the lease")
+        .isGreaterThan(t.get(0).leaseExpires() + 50_000);
+    assertThat(f.cmd(Command.ZSCORE, f.keys.leases(), t.get(1).id()).toLong()).as("a refused one does not")
+        .isEqualTo(t.get(1).leaseExpires());
     assertThat(f.meta(t.get(1).id())).containsEntry("step", "0").containsEntry("status", "leased");
     assertThat(f.meta(t.get(2).id())).containsEntry("step", "0").containsEntry("status", "leased");
     Map<String, String> done = f.meta(t.get(3).id());
@@ -80,7 +84,7 @@ class GroupCommitTest {
     assertThat(f.cmd(Command.XLEN, f.keys.auditRefused()).toLong()).isEqualTo(1);
 
     // a retry of the last commit whose reply was lost: DUP, nothing written twice
-    Committed again = f.store.commitStep(step(t.get(3).id(), t.get(3).lease(), 1, result), "w1", 0).await();
+    Committed again = f.store.commitStep(step(t.get(3).id(), t.get(3).lease(), 1, result), "w1", 60_000, 0).await();
     assertThat(again.reply()).isEqualTo(Reply.DUP);
     assertThat(f.store.steps(t.get(3).id()).await()).hasSize(1);
     assertThat(f.cmd(Command.ZCARD, f.keys.statusIndex("completed")).toLong()).isEqualTo(1);
@@ -90,7 +94,7 @@ class GroupCommitTest {
     for (int i = 0; i < 20; i++) f.submit("acme");
     List<ClaimedTask> t = f.claim("w1", 60_000, 20);
     Context context = vertx.getOrCreateContext();
-    CommitBatcher batcher = new CommitBatcher(f.store, context, "w1", 0);
+    CommitBatcher batcher = new CommitBatcher(f.store, context, "w1", 60_000, 0);
     long before = evalshaCalls();
 
     Promise<List<Committed>> all = Promise.promise();
@@ -113,7 +117,7 @@ class GroupCommitTest {
     for (int from = 1; from <= steps; from += 100) {   // 100 consecutive steps of one task per call
       List<StepCommit> batch = new ArrayList<>();
       for (int s = from; s < from + 100; s++) batch.add(step(id, t.lease(), s, null));
-      assertThat(f.store.commitSteps(batch, "w1", 1000).await()).extracting(Committed::reply).containsOnly(Reply.OK);
+      assertThat(f.store.commitSteps(batch, "w1", 60_000, 1000).await()).extracting(Committed::reply).containsOnly(Reply.OK);
     }
     long last = 2L + steps;   // submitted, claimed, then one record per step
     TaskQueries queries = new TaskQueries(f.store);

@@ -50,7 +50,7 @@ class LeaseProtocolTest {
   }
 
   private Reply commit(ClaimedTask t, int step, String worker) {
-    return f.store.commitStep(step(t, step), worker, 0).await().reply();
+    return f.store.commitStep(step(t, step), worker, 10_000, 0).await().reply();
   }
 
   @Test void claimRaceGrantsOneTaskToExactlyOneWorker() {
@@ -99,7 +99,7 @@ class LeaseProtocolTest {
     String id = f.submit("acme");
     ClaimedTask zombie = f.claimOne("zombie", 300);
     assertThat(commit(zombie, 1, "zombie")).isEqualTo(Reply.OK);
-    assertThat(f.store.commitStep(step(zombie, 2), "zombie", 0).await().reply()).isEqualTo(Reply.OK);
+    assertThat(f.store.commitStep(step(zombie, 2), "zombie", 300, 0).await().reply()).isEqualTo(Reply.OK);
     sleep(450);   // the zombie is "paused" past its lease
     assertThat(f.store.expireLeases(100).await().requeued()).isEqualTo(1);
 
@@ -143,8 +143,8 @@ class LeaseProtocolTest {
   @Test void expiredTaskResumesFromItsLastCommittedStep() {
     String id = f.submit("acme");
     ClaimedTask crashed = f.claimOne("crashed", 200);
-    assertThat(f.store.commitStep(step(crashed, 1), "crashed", 0).await().reply()).isEqualTo(Reply.OK);
-    assertThat(f.store.commitStep(step(crashed, 2), "crashed", 0).await().reply()).isEqualTo(Reply.OK);
+    assertThat(f.store.commitStep(step(crashed, 1), "crashed", 200, 0).await().reply()).isEqualTo(Reply.OK);
+    assertThat(f.store.commitStep(step(crashed, 2), "crashed", 200, 0).await().reply()).isEqualTo(Reply.OK);
     sleep(350);
     Results.Expired expired = f.store.expireLeases(100).await();
     assertThat(expired.taskIds()).containsExactly(id);

@@ -45,13 +45,13 @@ class RedisRestartTest {
       String id = f.submit("acme");
       ClaimedTask t = f.claimOne("w1", 60_000);
       for (int s = 1; s <= 5; s++) {
-        assertThat(f.store.commitStep(step(t, s), "w1", 0).await().reply()).isEqualTo(Reply.OK);
+        assertThat(f.store.commitStep(step(t, s), "w1", 60_000, 0).await().reply()).isEqualTo(Reply.OK);
       }
       redis.kill9();
       redis.restart();
       // the pooled client reconnects by itself; the restarted server has an empty script cache
       await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-          .until(() -> f.store.commitStep(step(t, 6), "w1", 0).await().reply() == Reply.OK);
+          .until(() -> f.store.commitStep(step(t, 6), "w1", 60_000, 0).await().reply() == Reply.OK);
       List<JsonObject> steps = f.store.steps(id).await();
       assertThat(steps).extracting(s -> s.getInteger("step")).containsExactly(1, 2, 3, 4, 5, 6);
       assertThat(f.store.checkpoint(id).await().orElseThrow().getInteger("step")).isEqualTo(6);

@@ -125,7 +125,7 @@ class WorkerTest {
     ClaimedTask ghost = f.claimOne("ghost", 300);
     JsonObject cp = new JsonObject().put("schema_version", 1).put("step", 1).put("node", "step-1").put("next_node", "step-2")
         .put("state", new JsonObject().put("steps", 4).put("step", 1));
-    f.store.commitStep(new StepCommit(id, ghost.lease(), 1, "step-1", "step-2", cp), "ghost", 0).await();
+    f.store.commitStep(new StepCommit(id, ghost.lease(), 1, "step-1", "step-2", cp), "ghost", 300, 0).await();
     node.startWorkers("live");
     await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(f.meta(id).get("status")));
     assertEachStepCommittedOnce(id, 4);
