@@ -6,8 +6,9 @@
 -- right after step k-1 (a replay answers DUP, a gap answers OUT_OF_ORDER, so each step is
 -- committed exactly once); the checkpoint, the step record (task:{id}:steps, and the same JSON
 -- in the task's audit list), the task's position and a renewed lease land together (a task
--- that makes progress keeps its lease even when the periodic renew is late). A commit that carries a result is the graph's last node: the same call
--- also completes the task (no second round trip to finish).
+-- that makes progress keeps its lease even when the periodic renew is late). A commit that
+-- carries a result is the graph's last node: the same call also completes the task (no second
+-- round trip to finish).
 -- ARGV: [1] prefix, [2] worker id, [3] lease ms, [4] step records kept per task (0 = all),
 --       then 8 per commit:
 --       task id, epoch, claim, step (1-based), node name, next node ('' when the graph ends),
