@@ -43,6 +43,6 @@ echo "### Sentinel / BullMQ, backlog of $jobs tasks x $steps steps, $concurrency
 echo
 echo "| measure | Sentinel | BullMQ | Sentinel / BullMQ |"
 echo "|---|---|---|---|"
-for m in steps_per_s cpu_us_per_step cmds_per_step evalsha_per_step; do
+for m in steps_per_s cpu_us_per_step script_us_per_step cmds_per_step evalsha_per_step; do
   echo "| $m | $(value "$out/sentinel.txt" $m) | $(value "$out/bullmq.txt" $m) | $(ratio $m) |"
 done

@@ -1,10 +1,11 @@
 -- claim.lua: grant up to N ready tasks to one worker, round-robin across tenants.
 -- Each grant bumps `epoch` and sets a fresh `claim` id, so every earlier holder is fenced off;
 -- the lease ends at Redis-clock now + lease_ms and is indexed in `leases` for the watcher.
--- The tenant ring is rotated once per grant, so one tenant's backlog cannot starve another
--- tenant's single task; within a tenant the highest priority, then the oldest, goes first.
+-- The tenant ring is rotated once per grant while several tenants wait, so one tenant's
+-- backlog cannot starve another tenant's single task; within a tenant the highest priority, then the oldest, goes first.
 -- A tenant at its max_running cap (limits:tenant:{id}, else the default ARGV[6]) is skipped:
--- its surplus tasks stay queued while other tenants' tasks run.
+-- its surplus tasks stay queued while other tenants' tasks run. The index writes of all grants
+-- (leases, status indexes) go out at the end, one ZADD/ZREM per index key.
 -- ARGV: [1] prefix, [2] worker id, [3] lease_ms, [4] claim id base (random, per call), [5] max tasks,
 --       [6] default max running tasks per tenant (0 = none)
 -- Reply: flat list, 13 entries per granted task:
@@ -17,35 +18,44 @@ local out = {}
 local granted = 0
 local tenants = redis.call('LLEN', RING)
 local misses = 0
+local caps = {}   -- tenant -> max running (read once per call)
 while granted < want and tenants > 0 and misses < tenants do
   local tenant = redis.call('LMOVE', RING, RING, 'LEFT', 'RIGHT')
   local q = ready_key(tenant)
-  local cap = tonumber(redis.call('HGET', tenant_limits_key(tenant), 'max_running')) or tonumber(ARGV[6]) or 0
+  local cap = caps[tenant]
+  if cap == nil then
+    cap = tonumber(redis.call('HGET', tenant_limits_key(tenant), 'max_running')) or tonumber(ARGV[6]) or 0
+    caps[tenant] = cap
+  end
+  -- One task per tenant per turn keeps tenants fair; a tenant alone in the ring gets every
+  -- free slot at once (one ZPOPMIN instead of a turn per task).
+  local take = tenants == 1 and want - granted or 1
+  if cap > 0 then take = math.min(take, cap - tenant_running(tenant)) end
   local popped = {}
-  if cap <= 0 or tenant_running(tenant) < cap then
-    popped = redis.call('ZPOPMIN', q)
-    if redis.call('ZCARD', q) == 0 then
+  if take > 0 then
+    popped = redis.call('ZPOPMIN', q, take)
+    -- fewer than asked means the queue is now empty; as many as asked needs a look
+    if #popped < take * 2 or redis.call('ZCARD', q) == 0 then
       redis.call('LREM', RING, 0, tenant)
       tenants = tenants - 1
     end
   end
-  if #popped == 0 then
-    misses = misses + 1
-  else
-    local id = popped[1]
+  local found = false
+  for p = 1, #popped, 2 do
+    local id = popped[p]
     local meta = meta_key(id)
     -- one read for the status check and the reply; the checkpoint only exists after a commit
     local m = redis.call('HMGET', meta, 'status', 'created_at', 'epoch', 'tenant_id', 'agent_type', 'task_type',
       'task_params', 'step', 'current_node', 'attempts', 'max_attempts')
     if m[1] == 'queued' then
       granted = granted + 1
-      misses = 0
+      found = true
       local epoch = (tonumber(m[3]) or 0) + 1
       local claim = claim_base .. ':' .. granted
       redis.call('HSET', meta, 'status', 'leased', 'epoch', epoch, 'owner', worker, 'claim', claim,
         'lease_expires', lease, 'updated_at', now)
-      redis.call('ZADD', LEASES, lease, id)
-      move_status(id, tenant, 'queued', 'leased', m[2])
+      index_later(LEASES, id, lease)
+      move_status_later(id, tenant, 'queued', 'leased', m[2])
       event('claimed', id, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
       local n = #out
       out[n + 1] = id; out[n + 2] = epoch; out[n + 3] = claim; out[n + 4] = lease
@@ -54,5 +64,7 @@ while granted < want and tenants > 0 and misses < tenants do
     end
     -- anything else in a ready queue is a leftover of a removed task: dropping it is the repair
   end
+  if found then misses = 0 elseif #popped == 0 then misses = misses + 1 end
 end
+index_flush()
 return out

@@ -8,7 +8,8 @@
 -- in the task's audit list), the task's position and a renewed lease land together (a task
 -- that makes progress keeps its lease even when the periodic renew is late). A commit that
 -- carries a result is the graph's last node: the same call also completes the task (no second
--- round trip to finish).
+-- round trip to finish). The index writes of the whole batch (leases, status indexes, finished)
+-- go out at the end as one ZADD/ZREM per index key (index_later in _lib.lua).
 -- ARGV: [1] prefix, [2] worker id, [3] lease ms, [4] step records kept per task (0 = all),
 --       then 8 per commit:
 --       task id, epoch, claim, step (1-based), node name, next node ('' when the graph ends),
@@ -43,22 +44,24 @@ for i = 5, #ARGV, 8 do
     local steps = steps_key(id)
     local length = redis.call('RPUSH', steps, record)
     if keep > 0 and length > keep then redis.call('LTRIM', steps, -keep, -1) end
-    append_event(id, record)
     if result == '' then
+      append_event(id, record)
       redis.call('HSET', meta, 'step', step, 'current_node', next_node, 'status', 'in_progress',
         'lease_expires', lease, 'updated_at', now)
-      redis.call('ZADD', LEASES, lease, id)
-      if m[1] ~= 'in_progress' then move_status(id, m[6], m[1], 'in_progress', m[5]) end
+      index_later(LEASES, id, lease)
+      if m[1] ~= 'in_progress' then move_status_later(id, m[6], m[1], 'in_progress', m[5]) end
     else
+      append_event(id, record, event_record('completed', 'epoch', epoch, 'claim', claim, 'worker_id', worker))
       redis.call('HSET', meta, 'step', step, 'current_node', '', 'status', 'completed', 'result', result,
         'error', '', 'owner', '', 'lease_expires', '', 'completed_at', now, 'updated_at', now)
-      redis.call('ZREM', LEASES, id)
-      redis.call('ZADD', FINISHED, now, id)
-      move_status(id, m[6], m[1], 'completed', m[5])
-      lifecycle_event('completed', id, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
+      index_later(LEASES, id, false)
+      index_later(FINISHED, id, now)
+      move_status_later(id, m[6], m[1], 'completed', m[5])
+      stream_event('completed', id, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
     end
   end
   out[#out + 1] = code
   out[#out + 1] = committed
 end
+index_flush()
 return out

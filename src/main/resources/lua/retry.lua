@@ -1,7 +1,8 @@
 -- retry.lua (API): run a failed or cancelled task again, from its last checkpoint.
 -- Its attempts start over; its epoch is bumped so nothing of the earlier run can write.
 -- ARGV: [1] prefix, [2] task id
--- Reply: {'OK'} | {'NOT_FOUND'} | {'WRONG_STATUS', status}
+-- Reply: {'OK', task hash as a flat field/value list, as the retry left it} | {'NOT_FOUND'}
+--        | {'WRONG_STATUS', status}
 local id = ARGV[2]
 local meta = meta_key(id)
 local m = redis.call('HMGET', meta, 'status', 'created_at', 'tenant_id', 'priority', 'seq')
@@ -16,4 +17,4 @@ enqueue_ready(id, m[3], m[4], m[5])
 move_status(id, m[3], m[1], 'queued', m[2])
 lifecycle_event('retried', id, 'previous_status', m[1])
 redis.call('PUBLISH', SIGNAL_READY, m[3])
-return {'OK'}
+return {'OK', redis.call('HGETALL', meta)}

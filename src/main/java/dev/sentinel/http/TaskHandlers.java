@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 
 import static dev.sentinel.http.Access.caller;
 import static dev.sentinel.http.Access.json;
@@ -195,7 +196,7 @@ public final class TaskHandlers {
         .compose(r -> switch (r.reply()) {
           case OK -> {
             vertx.eventBus().publish(Signals.TASK_READY, "*");
-            yield within(store.get(id));
+            yield Future.succeededFuture(Optional.of(r.task()));
           }
           case NOT_FOUND -> Future.failedFuture(Problem.notFound("Task " + id).asException());
           case WRONG_STATUS -> Future.failedFuture(Problem.of(409, "Conflict", "task " + id + " is " + r.status()

@@ -1,6 +1,7 @@
 package dev.sentinel.store;
 
 import java.util.List;
+import java.util.Map;
 
 /** Typed answers of the scripts that return more than a {@link Reply}. */
 public final class Results {
@@ -18,7 +19,12 @@ public final class Results {
     public static final RateInfo NONE = new RateInfo(0, -1, 0, 0);
   }
 
-  public record Retried(Reply reply, String status) {}
+  /**
+   * @param status the task's status when the reply is WRONG_STATUS
+   * @param task the task hash as the retry left it (OK only): read in the same script, so a
+   *             worker that claims the task at once cannot change what the caller sees
+   */
+  public record Retried(Reply reply, String status, Map<String, String> task) {}
 
   /** {@code committed} is the task's committed step count as Redis holds it after this commit. */
   public record Committed(Reply reply, long committed) {}

@@ -80,8 +80,14 @@ public final class TaskStore {
   }
 
   public Future<Results.Retried> retry(String taskId) {
-    return runner.run(scripts.retry(), taskId).map(r ->
-        new Results.Retried(Reply.parse(r.get(0).toString()), r.size() > 1 ? r.get(1).toString() : null));
+    return runner.run(scripts.retry(), taskId).map(r -> {
+      Reply reply = Reply.parse(r.get(0).toString());
+      if (reply != Reply.OK) return new Results.Retried(reply, r.size() > 1 ? r.get(1).toString() : null, Map.of());
+      Map<String, String> task = new LinkedHashMap<>();
+      Response hash = r.get(1);
+      for (int i = 0; i + 1 < hash.size(); i += 2) task.put(hash.get(i).toString(), hash.get(i + 1).toString());
+      return new Results.Retried(reply, null, task);
+    });
   }
 
   /** One page of task ids, newest first (see list_tasks.lua). */

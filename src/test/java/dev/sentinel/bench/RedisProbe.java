@@ -63,6 +63,7 @@ public final class RedisProbe implements AutoCloseable {
     double cpu = 0;
     long usedMemory = 0;
     Map<String, Long> calls = new TreeMap<>();
+    Map<String, Long> usec = new TreeMap<>();
     for (String line : info.split("\r?\n")) {
       if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) cpu += Double.parseDouble(value(line));
       else if (line.startsWith("used_memory:")) usedMemory = Long.parseLong(value(line));
@@ -71,9 +72,11 @@ public final class RedisProbe implements AutoCloseable {
         String name = line.substring(8, line.indexOf(':')).replaceFirst("\\|.*", "");
         int at = line.indexOf("calls=") + 6;
         calls.merge(name, Long.parseLong(line.substring(at, line.indexOf(',', at))), Long::sum);
+        int u = line.indexOf("usec=") + 5;
+        usec.merge(name, Long.parseLong(line.substring(u, line.indexOf(',', u))), Long::sum);
       }
     }
-    return new RedisSnapshot(System.nanoTime(), cpu, usedMemory, calls, own);
+    return new RedisSnapshot(System.nanoTime(), cpu, usedMemory, calls, usec, own);
   }
 
   /** Full-table memory figure after the allocator settled (MEMORY PURGE is cheap and harmless). */
@@ -98,6 +101,11 @@ public final class RedisProbe implements AutoCloseable {
     vertx.close().await();
   }
 
-  /** One INFO reading plus how many commands the probe itself had sent before it. */
-  public record RedisSnapshot(long nanos, double cpuSeconds, long usedMemory, Map<String, Long> calls, Map<String, Long> own) {}
+  /**
+   * One INFO reading plus how many commands the probe itself had sent before it. {@code usec}
+   * is Redis' own timing per command (commandstats); a script's usec includes the commands it
+   * called, which are also timed under their own names.
+   */
+  public record RedisSnapshot(long nanos, double cpuSeconds, long usedMemory, Map<String, Long> calls,
+                              Map<String, Long> usec, Map<String, Long> own) {}
 }

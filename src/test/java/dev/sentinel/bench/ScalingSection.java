@@ -52,6 +52,12 @@ public final class ScalingSection {
         System.out.println("- " + r.mode() + " S=" + r.steps() + ": " + r.redis().topCommandsPer(r.totalSteps(), 10));
       }
       System.out.println();
+      System.out.println("Redis time per step by command (commandstats usec; a script's time includes its commands):");
+      System.out.println();
+      for (DrainRun.Result r : results) {
+        System.out.println("- " + r.mode() + " S=" + r.steps() + ": " + r.redis().topMicrosPer(r.totalSteps(), 14));
+      }
+      System.out.println();
       all.addAll(results);
     }
     return all;
@@ -60,20 +66,21 @@ public final class ScalingSection {
   /** One machine-readable line per run, for bench/compare.sh (and anyone scripting the suite). */
   public static void print(DrainRun.Result r) {
     System.out.printf("RESULT system=sentinel mode=%s processes=%s in_flight=%d steps=%d tasks=%d seconds=%.3f steps_per_s=%.1f "
-            + "tasks_per_s=%.1f cmds_per_step=%.3f evalsha_per_step=%.3f cpu_us_per_step=%.2f%n",
+            + "tasks_per_s=%.1f cmds_per_step=%.3f evalsha_per_step=%.3f cpu_us_per_step=%.2f script_us_per_step=%.2f%n",
         r.mode(), r.shape().replace(' ', '_'), r.inFlight(), r.steps(), r.tasks(), r.seconds(), r.stepsPerSecond(),
         r.tasksPerSecond(), r.redis().commandsPer(r.totalSteps()), r.redis().evalshaPer(r.totalSteps()),
-        r.redis().cpuMicrosPer(r.totalSteps()));
+        r.redis().cpuMicrosPer(r.totalSteps()), r.redis().scriptMicrosPer(r.totalSteps()));
   }
 
   public static MarkdownTable throughputTable(List<DrainRun.Result> results) {
     MarkdownTable t = new MarkdownTable("worker JVMs × (verticles × tasks)", "in flight", "mode", "S", "tasks", "tasks/s", "steps/s",
         "submit → completed p50 / p99", "claim → completed p50 / p99", "EVALSHA / step", "commands / step (incl. in scripts)",
-        "Redis CPU / step");
+        "Redis CPU / step", "of which inside scripts");
     for (DrainRun.Result r : results) {
       t.row(r.shape(), r.inFlight(), r.mode(), r.steps(), n(r.tasks()), n(r.tasksPerSecond()), n(r.stepsPerSecond()),
           r.times().submitToDoneP50P99(), r.times().claimToDoneP50P99(), n2(r.redis().evalshaPer(r.totalSteps())),
-          n1(r.redis().commandsPer(r.totalSteps())), n1(r.redis().cpuMicrosPer(r.totalSteps())) + " µs");
+          n1(r.redis().commandsPer(r.totalSteps())), n1(r.redis().cpuMicrosPer(r.totalSteps())) + " µs",
+          n1(r.redis().scriptMicrosPer(r.totalSteps())) + " µs");
     }
     return t;
   }

@@ -138,6 +138,55 @@ class GroupCommitTest {
     assertThat(queries.events(id, last, 10).await()).isEmpty();
   }
 
+  /**
+   * claim and commit_steps send their index writes at the end of the call, one ZADD/ZREM per
+   * index key (index_later in _lib.lua). Whatever one call does to many tasks, and even to one
+   * task twice, the indexes must end as if every write had gone out in order.
+   */
+  @Test void indexesAgreeWithEveryTaskAfterCallsThatMoveManyTasksAtOnce() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) ids.add(f.submit(i % 3 == 0 ? "beta" : "acme"));
+    List<ClaimedTask> t = f.claim("w1", 60_000, 10);   // both tenants, in one call
+    assertThat(t).hasSize(10);
+    assertIndexesAgree(ids);
+
+    JsonObject result = new JsonObject().put("ok", true);
+    List<Committed> replies = f.store.commitSteps(List.of(
+        step(t.get(0).id(), t.get(0).lease(), 1, null),       // leased -> in_progress
+        step(t.get(0).id(), t.get(0).lease(), 2, result),     // ... -> completed, in the same call
+        step(t.get(1).id(), t.get(1).lease(), 1, result),     // leased -> completed
+        step(t.get(2).id(), t.get(2).lease(), 1, null),       // leased -> in_progress
+        step(t.get(3).id(), new Lease(t.get(3).lease().epoch(), "forged"), 1, null)),   // refused: no move
+        "w1", 60_000, 0).await();
+    assertThat(replies).extracting(Committed::reply).containsExactly(Reply.OK, Reply.OK, Reply.OK, Reply.OK, Reply.STALE);
+    assertThat(f.meta(t.get(0).id())).containsEntry("status", "completed");
+    assertThat(f.meta(t.get(2).id())).containsEntry("status", "in_progress");
+    assertIndexesAgree(ids);
+
+    assertThat(f.claim("w2", 60_000, 10)).as("the two tasks still queued").hasSize(2);
+    assertIndexesAgree(ids);
+  }
+
+  /** Every task is in exactly the status indexes of its status; `leases` holds exactly the running ones. */
+  private void assertIndexesAgree(List<String> ids) {
+    List<String> statuses = List.of("queued", "leased", "in_progress", "completed");
+    for (String id : ids) {
+      Map<String, String> m = f.meta(id);
+      String status = m.get("status");
+      for (String s : statuses) {
+        boolean expected = s.equals(status);
+        assertThat(f.cmd(Command.ZSCORE, f.keys.statusIndex(s), id) != null).as(id + " in index:status:" + s).isEqualTo(expected);
+        assertThat(f.cmd(Command.ZSCORE, f.keys.tenantStatusIndex(m.get("tenant_id"), s), id) != null)
+            .as(id + " in its tenant's " + s + " index").isEqualTo(expected);
+      }
+      boolean running = status.equals("leased") || status.equals("in_progress");
+      var lease = f.cmd(Command.ZSCORE, f.keys.leases(), id);
+      assertThat(lease != null).as(id + " in leases while " + status).isEqualTo(running);
+      if (running) assertThat(lease.toLong()).isEqualTo(Long.parseLong(m.get("lease_expires")));
+      assertThat(f.cmd(Command.ZSCORE, f.keys.finished(), id) != null).as(id + " in index:finished").isEqualTo(status.equals("completed"));
+    }
+  }
+
   private long evalshaCalls() {
     for (String line : f.cmd(Command.INFO, "commandstats").toString().split("\r?\n")) {
       if (line.startsWith("cmdstat_evalsha:")) return Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
