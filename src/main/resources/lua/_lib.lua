@@ -145,8 +145,8 @@ local function move_status_later(id, tenant, from, to, created_at)
     index_later(status_key(from), id, false)
     index_later(tenant_status_key(tenant, from), id, false)
   end
-  index_later(status_key(to), id, tonumber(created_at))
-  index_later(tenant_status_key(tenant, to), id, tonumber(created_at))
+  index_later(status_key(to), id, created_at)   -- as read from the hash: no number formatting
+  index_later(tenant_status_key(tenant, to), id, created_at)
 end
 
 local function tenant_waiting(tenant)

@@ -1,8 +1,8 @@
 -- claim.lua: grant up to N ready tasks to one worker, round-robin across tenants.
 -- Each grant bumps `epoch` and sets a fresh `claim` id, so every earlier holder is fenced off;
 -- the lease ends at Redis-clock now + lease_ms and is indexed in `leases` for the watcher.
--- The tenant ring is rotated once per grant while several tenants wait, so one tenant's
--- backlog cannot starve another tenant's single task; within a tenant the highest priority, then the oldest, goes first.
+-- The tenant ring is rotated once per turn, and a turn gives each tenant an equal share of the
+-- free slots, so one tenant's backlog cannot starve another tenant's single task; within a tenant the highest priority, then the oldest, goes first.
 -- A tenant at its max_running cap (limits:tenant:{id}, else the default ARGV[6]) is skipped:
 -- its surplus tasks stay queued while other tenants' tasks run. The index writes of all grants
 -- (leases, status indexes) go out at the end, one ZADD/ZREM per index key.
@@ -14,6 +14,7 @@
 local worker, lease_ms, claim_base, want = ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local now = now_ms()
 local lease = now + lease_ms
+local now_s, lease_s = tostring(now), tostring(lease)   -- formatted once, not per grant
 local out = {}
 local granted = 0
 local tenants = redis.call('LLEN', RING)
@@ -27,9 +28,9 @@ while granted < want and tenants > 0 and misses < tenants do
     cap = tonumber(redis.call('HGET', tenant_limits_key(tenant), 'max_running')) or tonumber(ARGV[6]) or 0
     caps[tenant] = cap
   end
-  -- One task per tenant per turn keeps tenants fair; a tenant alone in the ring gets every
-  -- free slot at once (one ZPOPMIN instead of a turn per task).
-  local take = tenants == 1 and want - granted or 1
+  -- Each tenant in the ring gets an equal share of the free slots per turn (one ZPOPMIN for its
+  -- share, not a turn per task); a tenant alone in the ring gets them all.
+  local take = math.ceil((want - granted) / tenants)
   if cap > 0 then take = math.min(take, cap - tenant_running(tenant)) end
   local popped = {}
   if take > 0 then
@@ -53,8 +54,8 @@ while granted < want and tenants > 0 and misses < tenants do
       local epoch = (tonumber(m[3]) or 0) + 1
       local claim = claim_base .. ':' .. granted
       redis.call('HSET', meta, 'status', 'leased', 'epoch', epoch, 'owner', worker, 'claim', claim,
-        'lease_expires', lease, 'updated_at', now)
-      index_later(LEASES, id, lease)
+        'lease_expires', lease_s, 'updated_at', now_s)
+      index_later(LEASES, id, lease_s)
       move_status_later(id, tenant, 'queued', 'leased', m[2])
       event('claimed', id, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
       local n = #out

@@ -19,10 +19,13 @@
 --         | OUT_OF_ORDER | STALE | CANCELLED | NOT_FOUND
 local worker, keep = ARGV[2], tonumber(ARGV[4])
 local now = now_ms()
-local lease = now + tonumber(ARGV[3])
+-- Times as strings once: Lua formats a number with sprintf each time redis.call sends it.
+local now_s = tostring(now)
+local lease_s = tostring(now + tonumber(ARGV[3]))
 local out = {}
 for i = 5, #ARGV, 8 do
-  local id, epoch, claim, step = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  local id, epoch, claim, step_s = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local step = tonumber(step_s)
   local node, next_node, checkpoint, result = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7]
   local meta = meta_key(id)
   local m = redis.call('HMGET', meta, 'status', 'epoch', 'claim', 'step', 'created_at', 'tenant_id')
@@ -40,22 +43,22 @@ for i = 5, #ARGV, 8 do
   if code == 'OK' then
     committed = step
     redis.call('SET', checkpoint_key(id), checkpoint)
-    local record = event_record('step', 'step', step, 'node', node, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
+    local record = event_record('step', 'step', step_s, 'node', node, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
     local steps = steps_key(id)
     local length = redis.call('RPUSH', steps, record)
     if keep > 0 and length > keep then redis.call('LTRIM', steps, -keep, -1) end
     if result == '' then
       append_event(id, record)
-      redis.call('HSET', meta, 'step', step, 'current_node', next_node, 'status', 'in_progress',
-        'lease_expires', lease, 'updated_at', now)
-      index_later(LEASES, id, lease)
+      redis.call('HSET', meta, 'step', step_s, 'current_node', next_node, 'status', 'in_progress',
+        'lease_expires', lease_s, 'updated_at', now_s)
+      index_later(LEASES, id, lease_s)
       if m[1] ~= 'in_progress' then move_status_later(id, m[6], m[1], 'in_progress', m[5]) end
     else
       append_event(id, record, event_record('completed', 'epoch', epoch, 'claim', claim, 'worker_id', worker))
-      redis.call('HSET', meta, 'step', step, 'current_node', '', 'status', 'completed', 'result', result,
-        'error', '', 'owner', '', 'lease_expires', '', 'completed_at', now, 'updated_at', now)
+      redis.call('HSET', meta, 'step', step_s, 'current_node', '', 'status', 'completed', 'result', result,
+        'error', '', 'owner', '', 'lease_expires', '', 'completed_at', now_s, 'updated_at', now_s)
       index_later(LEASES, id, false)
-      index_later(FINISHED, id, now)
+      index_later(FINISHED, id, now_s)
       move_status_later(id, m[6], m[1], 'completed', m[5])
       stream_event('completed', id, 'epoch', epoch, 'claim', claim, 'worker_id', worker)
     end
