@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The built-in {@code noop} agent, for benchmarks and failure tests: {@code task_params.steps}
@@ -24,10 +25,28 @@ public final class NoopAgent implements Agent {
     if (p.containsKey("fail_at_step")) whole(p, "fail_at_step", 0, 1, steps);
   }
 
+  /** The graph of one parameter set; there are few in practice (a benchmark uses one). */
+  private record Shape(int steps, long stepMs, int failAt) {}
+
+  /** Past this many shapes, graphs are built per task rather than kept. */
+  private static final int MAX_CACHED = 256;
+
+  /**
+   * Graphs are immutable, so tasks with the same parameters share one: building and checking a
+   * graph per claimed task cost more than running a noop step.
+   */
+  private final Map<Shape, AgentGraph> graphs = new ConcurrentHashMap<>();
+
   @Override public AgentGraph graph(JsonObject p) {
-    int steps = p.getInteger("steps", 1);
-    long stepMs = p.getLong("step_ms", 0L);
-    int failAt = p.getInteger("fail_at_step", 0);
+    Shape shape = new Shape(p.getInteger("steps", 1), p.getLong("step_ms", 0L), p.getInteger("fail_at_step", 0));
+    AgentGraph cached = graphs.get(shape);
+    if (cached != null) return cached;
+    AgentGraph built = build(shape.steps(), shape.stepMs(), shape.failAt());
+    if (graphs.size() < MAX_CACHED) graphs.putIfAbsent(shape, built);
+    return built;
+  }
+
+  private AgentGraph build(int steps, long stepMs, int failAt) {
     Map<String, GraphNode> nodes = new LinkedHashMap<>();
     List<Edge> edges = new ArrayList<>();
     for (int i = 1; i <= steps; i++) {

@@ -50,8 +50,7 @@ public final class CommitBatcher {
 
   public Future<Committed> commit(StepCommit c) {
     Promise<Committed> p = Promise.promise();
-    int chars = c.checkpoint().encode().length() + (c.result() == null ? 0 : c.result().encode().length());
-    queue.add(new Pending(c, p, chars));
+    queue.add(new Pending(c, p, c.chars()));
     scheduleFlush();
     return p.future();
   }

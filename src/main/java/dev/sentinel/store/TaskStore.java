@@ -115,9 +115,9 @@ public final class TaskStore {
         Response checkpoint = r.get(i + 12);
         out.add(new ClaimedTask(r.get(i).toString(), new Lease(r.get(i + 1).toLong(), r.get(i + 2).toString()),
             r.get(i + 3).toLong(), str(r.get(i + 4)), str(r.get(i + 5)), str(r.get(i + 6)),
-            new JsonObject(str(r.get(i + 7))), r.get(i + 8).toInteger(), str(r.get(i + 9)),
+            JsonText.decode(str(r.get(i + 7))), r.get(i + 8).toInteger(), str(r.get(i + 9)),
             r.get(i + 10).toInteger(), r.get(i + 11).toInteger(),
-            checkpoint == null ? null : new JsonObject(checkpoint.toString())));
+            checkpoint == null ? null : JsonText.decode(checkpoint.toString())));
       }
       return out;
     });
@@ -165,8 +165,8 @@ public final class TaskStore {
       args[i++] = c.step();
       args[i++] = c.node();
       args[i++] = c.nextNode();
-      args[i++] = c.checkpoint().encode();
-      args[i++] = c.result() == null ? "" : c.result().encode();
+      args[i++] = c.checkpointJson();
+      args[i++] = c.resultJson() == null ? "" : c.resultJson();
     }
     return runner.run(scripts.commitSteps(), args).map(r -> {
       List<Committed> out = new ArrayList<>(commits.size());

@@ -176,18 +176,13 @@ final class TaskRun {
     Cancellation current = cancellation;
     NodeContext ctx = new NodeContext(worker.vertx(), task.id(), task.tenantId(), worker.workerId(), stepNo, node, state,
         task.lease(), current, worker.services());
+    if (node.timeoutMs() <= 0 && node.maxAttempts() <= 1) return invoke(node, ctx);   // nothing to time out or retry
     Promise<JsonObject> result = Promise.promise();
     long timer = node.timeoutMs() > 0 ? worker.vertx().setTimer(node.timeoutMs(), t -> {
       result.tryFail(new IllegalStateException("timed out after " + node.timeoutMs() + " ms"));
       current.cancel(TIMEOUT);
     }) : -1;
-    Future<JsonObject> run;
-    try {
-      run = kinds.get(node.kind()).run(ctx);
-    } catch (RuntimeException e) {
-      run = Future.failedFuture(e);
-    }
-    run.onComplete(ar -> {
+    invoke(node, ctx).onComplete(ar -> {
       if (timer >= 0) worker.vertx().cancelTimer(timer);
       if (ar.succeeded()) result.tryComplete(ar.result());
       else result.tryFail(ar.cause());
@@ -200,6 +195,14 @@ final class TaskRun {
       worker.vertx().setTimer(Math.max(1, node.retryBackoffMs() << Math.min(attempt - 1, 10)), t -> wait.complete());
       return wait.future().compose(v -> stopped ? Future.failedFuture(e) : runNode(node, stepNo, attempt + 1));
     });
+  }
+
+  private Future<JsonObject> invoke(GraphNode node, NodeContext ctx) {
+    try {
+      return kinds.get(node.kind()).run(ctx);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** The run was told to stop (lost lease, cancel, shutdown), as opposed to the node timing out. */

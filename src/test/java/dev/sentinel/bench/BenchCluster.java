@@ -90,6 +90,11 @@ public final class BenchCluster implements AutoCloseable {
     return workers.size() + " x (" + instances + " x " + concurrency + ")";
   }
 
+  /** The worker processes' pids, to read their CPU time during a run. */
+  public List<Long> workerPids() {
+    return workers.stream().map(SentinelProcess::pid).toList();
+  }
+
   public void pauseWorkers() { workers.forEach(SentinelProcess::pause); }
 
   public void resumeWorkers() { workers.forEach(SentinelProcess::resume); }

@@ -41,9 +41,16 @@ public final class DrainRun {
     List<String> ids = TaskLoader.queue(redisUrl, tasks, steps);
     long start = probe.timeMs();
     RedisProbe.RedisSnapshot before = probe.snapshot();
+    long cpuBefore = cpuTicks(cluster.workerPids()), jitBefore = jitTicks(cluster.workerPids());
     cluster.resumeWorkers();
     awaitCompleted(probe, done + tasks);
+    long cpuAfter = cpuTicks(cluster.workerPids()), jitAfter = jitTicks(cluster.workerPids());
     RedisProbe.RedisSnapshot after = probe.snapshot();
+    // the workers' CPU time over the drain (they are stopped before the resume, so nothing else
+    // counts), and the part the JIT compiler threads took: after a short warm-up it dominates
+    long totalSteps = (long) tasks * steps;
+    System.err.printf("[bench] worker JVM CPU: %.1f us/step, of which JIT compiler threads %.1f us/step (%d ticks over %d steps)%n",
+        (cpuAfter - cpuBefore) * 10_000.0 / totalSteps, (jitAfter - jitBefore) * 10_000.0 / totalSteps, cpuAfter - cpuBefore, totalSteps);
     List<JvmFootprint> jvms = cluster.footprints();
     TaskTimes times = TaskTimes.read(probe, ids);
     return new Result("backlog", cluster.shape(), cluster.inFlight(), steps, tasks, (times.lastCompleted() - start) / 1000.0,
@@ -60,6 +67,42 @@ public final class DrainRun {
     TaskTimes times = TaskTimes.read(probe, ids);
     return new Result("overlap", cluster.shape(), cluster.inFlight(), steps, tasks,
         (times.lastCompleted() - times.firstCreated()) / 1000.0, times, RedisCost.between(before, after), jvms);
+  }
+
+  /** utime + stime of the processes in clock ticks (USER_HZ, 100 per second on Linux), from /proc/PID/stat. */
+  static long cpuTicks(List<Long> pids) {
+    long sum = 0;
+    for (long pid : pids) {
+      try {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);   // fields 14 and 15 of stat(5)
+      } catch (java.io.IOException | RuntimeException e) {
+        return -1;   // not Linux, or the process is gone
+      }
+    }
+    return sum;
+  }
+
+  /** CPU ticks of the processes' JIT compiler threads (named "C1 CompilerThre..." and "C2 CompilerThre..."). */
+  static long jitTicks(List<Long> pids) {
+    long sum = 0;
+    for (long pid : pids) {
+      java.io.File[] threads = new java.io.File("/proc/" + pid + "/task").listFiles();
+      if (threads == null) return -1;
+      for (java.io.File t : threads) {
+        try {
+          String comm = java.nio.file.Files.readString(t.toPath().resolve("comm")).trim();
+          if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) continue;
+          String stat = java.nio.file.Files.readString(t.toPath().resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (java.io.IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return sum;
   }
 
   private static long completed(RedisProbe probe) {
