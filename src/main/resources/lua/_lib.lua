@@ -6,7 +6,9 @@
 --   * a tenant is in the ring `queue:tenants` exactly when its `queue:ready:<tenant>` ZSET is
 --     non-empty, so claim never misses a tenant and never spins on an empty one;
 --   * a task id is in `index:status:<s>` for exactly its current status s;
---   * `leases` holds exactly the tasks in a running status (leased, in_progress).
+--   * `leases` holds exactly the tasks in a running status (leased, in_progress), each with a
+--     score at or before the `lease_expires` in its hash (the hash decides; a step commit
+--     renews the hash only, so the index may lag, but never runs ahead).
 local P = ARGV[1]
 local EVENTS_MAXLEN = 100000     -- stream:events is trimmed approximately (MAXLEN ~)
 local TASK_EVENTS_MAX = 2000     -- task:{id}:events keeps about this many newest records

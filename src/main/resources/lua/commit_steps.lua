@@ -5,10 +5,10 @@
 -- Per commit, all or nothing: the write is fenced by (epoch, claim); step k is accepted only
 -- right after step k-1 (a replay answers DUP, a gap answers OUT_OF_ORDER, so each step is
 -- committed exactly once); the checkpoint, the step record (task:{id}:steps, and the same JSON
--- in the task's audit list), the task's position and a renewed lease land together (a task
--- that makes progress keeps its lease even when the periodic renew is late). A commit that
+-- in the task's audit list), the task's position and a renewed lease (in the task hash) land
+-- together (a task that makes progress keeps its lease even when the periodic renew is late). A commit that
 -- carries a result is the graph's last node: the same call also completes the task (no second
--- round trip to finish). The index writes of the whole batch (leases, status indexes, finished)
+-- round trip to finish). The index writes of the whole batch (status indexes, leases, finished)
 -- go out at the end as one ZADD/ZREM per index key (index_later in _lib.lua).
 -- ARGV: [1] prefix, [2] worker id, [3] lease ms, [4] step records kept per task (0 = all),
 --       then 8 per commit:
@@ -49,9 +49,13 @@ for i = 5, #ARGV, 8 do
     if keep > 0 and length > keep then redis.call('LTRIM', steps, -keep, -1) end
     if result == '' then
       append_event(id, record)
+      -- The renewed lease goes into the hash, which decides. The `leases` index keeps the
+      -- claim's or last renew's time: it may lag behind the hash, never run ahead of it, so the
+      -- watcher visits a task no later than its real expiry and re-checks it against the hash
+      -- (expire_leases.lua moves a lagging entry up). The periodic renew updates both; sparing
+      -- the index a write per step saves a skiplist update per step.
       redis.call('HSET', meta, 'step', step_s, 'current_node', next_node, 'status', 'in_progress',
         'lease_expires', lease_s, 'updated_at', now_s)
-      index_later(LEASES, id, lease_s)
       if m[1] ~= 'in_progress' then move_status_later(id, m[6], m[1], 'in_progress', m[5]) end
     else
       append_event(id, record, event_record('completed', 'epoch', epoch, 'claim', claim, 'worker_id', worker))

@@ -70,9 +70,9 @@ class GroupCommitTest {
         .containsExactly(Reply.OK, Reply.OUT_OF_ORDER, Reply.STALE, Reply.OK, Reply.OK);
     assertThat(replies).extracting(Committed::committed).containsExactly(1L, 0L, 0L, 1L, 2L);
     assertThat(f.meta(t.get(0).id())).containsEntry("step", "2").containsEntry("status", "in_progress");
-    assertThat(f.cmd(Command.ZSCORE, f.keys.leases(), t.get(0).id()).toLong()).as("an accepted commit renews the lease")
+    assertThat(Long.parseLong(f.meta(t.get(0).id()).get("lease_expires"))).as("an accepted commit renews the lease")
         .isGreaterThan(t.get(0).leaseExpires() + 50_000);
-    assertThat(f.cmd(Command.ZSCORE, f.keys.leases(), t.get(1).id()).toLong()).as("a refused one does not")
+    assertThat(Long.parseLong(f.meta(t.get(1).id()).get("lease_expires"))).as("a refused one does not")
         .isEqualTo(t.get(1).leaseExpires());
     assertThat(f.meta(t.get(1).id())).containsEntry("step", "0").containsEntry("status", "leased");
     assertThat(f.meta(t.get(2).id())).containsEntry("step", "0").containsEntry("status", "leased");
@@ -182,7 +182,8 @@ class GroupCommitTest {
       boolean running = status.equals("leased") || status.equals("in_progress");
       var lease = f.cmd(Command.ZSCORE, f.keys.leases(), id);
       assertThat(lease != null).as(id + " in leases while " + status).isEqualTo(running);
-      if (running) assertThat(lease.toLong()).isEqualTo(Long.parseLong(m.get("lease_expires")));
+      // the hash decides; the index may lag behind it (a step commit renews the hash only), never run ahead
+      if (running) assertThat(lease.toLong()).isLessThanOrEqualTo(Long.parseLong(m.get("lease_expires")));
       assertThat(f.cmd(Command.ZSCORE, f.keys.finished(), id) != null).as(id + " in index:finished").isEqualTo(status.equals("completed"));
     }
   }

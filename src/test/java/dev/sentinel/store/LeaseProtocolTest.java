@@ -169,6 +169,31 @@ class LeaseProtocolTest {
     assertThat(f.cmd(Command.GET, f.keys.heartbeat("w1"))).isNotNull();
   }
 
+  /**
+   * A step commit renews the lease in the task hash only; the `leases` index keeps the claim's
+   * time. The watcher must trust the hash: it moves the index entry up and takes nothing back.
+   */
+  @Test void aCommitKeepsTheLeaseAliveThoughTheIndexStillHoldsTheClaimTime() {
+    String id = f.submit("acme");
+    ClaimedTask t = f.claimOne("w1", 300);
+    assertThat(f.store.commitStep(new StepCommit(id, t.lease(), 1, "step-1", "step-2", new JsonObject().put("step", 1)),
+        "w1", 60_000, 0).await().reply()).isEqualTo(Reply.OK);
+    assertThat(f.cmd(Command.ZSCORE, f.keys.leases(), id).toLong()).as("index still at the claim's lease").isEqualTo(t.leaseExpires());
+    sleep(450);   // past the claim's lease, well within the commit's
+
+    assertThat(f.store.expireLeases(100).await().taskIds()).isEmpty();
+    Map<String, String> m = f.meta(id);
+    assertThat(m).containsEntry("status", "in_progress").containsEntry("attempts", "0").containsEntry("epoch", String.valueOf(t.lease().epoch()));
+    assertThat(f.cmd(Command.ZSCORE, f.keys.leases(), id).toLong()).as("the watcher moved the index up to the hash")
+        .isEqualTo(Long.parseLong(m.get("lease_expires")));
+
+    // without the commit, the same wait takes the task back
+    String other = f.submit("acme");
+    f.claimOne("w2", 300);
+    sleep(450);
+    assertThat(f.store.expireLeases(100).await().taskIds()).containsExactly(other);
+  }
+
   @Test void poisonTaskFailsForGoodAfterMaxAttempts() {
     String id = f.submit(f.task("acme", 3, 0, new JsonObject()));
     for (int attempt = 1; attempt <= 3; attempt++) {
