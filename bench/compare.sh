@@ -5,7 +5,7 @@
 # "Concurrency" is the same for both: tasks in flight at once. For Sentinel that is
 # worker.instances x worker.concurrency in its single worker process (default 1 x C, one event
 # loop, as BullMQ's Worker runs on Node's one event loop); for BullMQ, the Worker's concurrency.
-#   bench/compare.sh --steps 5 --concurrency 64 --jobs 5000 [--warmup 1000] [--sentinel-instances 1]
+#   bench/compare.sh --steps 5 --concurrency 64 --jobs 5000 [--warmup 20000] [--sentinel-instances 1]
 # Prints both tables and the ratios Sentinel / BullMQ (below 1 is better for Sentinel in
 # Redis CPU and commands per step; above 1 is better for Sentinel in steps/s).
 set -euo pipefail
@@ -22,7 +22,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 (( concurrency % instances == 0 )) || { echo "--concurrency must be a multiple of --sentinel-instances" >&2; exit 2; }
-warmup="${warmup:-$(( jobs / 5 ))}"
+warmup="${warmup:-20000}"   # long enough for the JIT to finish with the hot path (see bench/README.md)
 out="$(mktemp -d -t sentinel-compare-XXXXXX)"
 trap 'rm -rf "$out"' EXIT
 

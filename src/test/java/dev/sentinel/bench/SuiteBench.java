@@ -15,7 +15,7 @@ import java.util.Set;
  *
  * <pre>java -cp target/sentinel.jar:target/test-classes dev.sentinel.bench.SuiteBench [--quick]
  *      [--sections scaling,idle,memory] [--workers 1,2,4] [--steps 1,5,20] [--tasks 20000,20000,5000]
- *      [--instances 2] [--concurrency 64] [--warmup 2000] [--overlap-steps 5] [--submitters 32]
+ *      [--instances 2] [--concurrency 64] [--warmup 20000] [--overlap-steps 5] [--submitters 32]
  *      [--idle-workers 4] [--idle-seconds 20] [--memory-tasks 100000] [--memory-steps 5]</pre>
  */
 public final class SuiteBench {
@@ -23,7 +23,7 @@ public final class SuiteBench {
   private static final Map<String, String> FULL = Map.ofEntries(
       Map.entry("sections", "scaling,idle,memory"), Map.entry("workers", "1,2,4"), Map.entry("steps", "1,5,20"),
       Map.entry("tasks", "20000,20000,5000"), Map.entry("instances", "2"), Map.entry("concurrency", "64"),
-      Map.entry("warmup", "2000"), Map.entry("overlap-steps", "5"), Map.entry("submitters", "32"),
+      Map.entry("warmup", "20000"), Map.entry("overlap-steps", "5"), Map.entry("submitters", "32"),
       Map.entry("idle-workers", "4"), Map.entry("idle-seconds", "20"), Map.entry("memory-tasks", "100000"),
       Map.entry("memory-steps", "5"));
 
