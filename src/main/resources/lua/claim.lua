@@ -2,7 +2,8 @@
 -- Each grant bumps `epoch` and sets a fresh `claim` id, so every earlier holder is fenced off;
 -- the lease ends at Redis-clock now + lease_ms and is indexed in `leases` for the watcher.
 -- The tenant ring is rotated once per turn, and a turn gives each tenant an equal share of the
--- free slots, so one tenant's backlog cannot starve another tenant's single task; within a tenant the highest priority, then the oldest, goes first.
+-- free slots, so one tenant's backlog cannot starve another tenant's single task; within a
+-- tenant the highest priority, then the oldest, goes first.
 -- A tenant at its max_running cap (limits:tenant:{id}, else the default ARGV[6]) is skipped:
 -- its surplus tasks stay queued while other tenants' tasks run. The index writes of all grants
 -- (leases, status indexes) go out at the end, one ZADD/ZREM per index key.
