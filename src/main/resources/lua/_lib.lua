@@ -102,8 +102,8 @@ end
 -- command's own work (argument objects, checks, the reply parsed back into Lua, propagation to
 -- the AOF), so a call that moves 30 tasks through five indexes saves ~140 of them.
 -- Only the net effect per (key, member) is kept: the last write wins, exactly as if every write
--- had been applied in order. A script that defers must call index_flush() before it returns and
--- before it reads an index (tenant_running and tenant_waiting flush first).
+-- had been applied in order. A script that defers runs its body through with_index_flush() and
+-- must flush before it reads an index (tenant_running and tenant_waiting flush first).
 local PENDING = {}       -- key -> {member -> score, or false for a removal}
 local PENDING_KEYS = {}  -- keys in first-use order
 local function index_later(key, member, score)
@@ -139,6 +139,16 @@ local function index_flush()
     if #adds > 0 then index_send('ZADD', key, adds) end
   end
   PENDING, PENDING_KEYS = {}, {}
+end
+
+-- Runs a script's body and sends its deferred index writes even when the body fails half-way:
+-- Redis keeps the writes a failed script already made, so without this the task hashes of the
+-- commits before the failure would be ahead of their indexes. The error is raised again.
+local function with_index_flush(body)
+  local ok, result = pcall(body)
+  index_flush()
+  if not ok then error(result, 0) end
+  return result
 end
 
 -- move_status, deferred to index_flush().

@@ -58,20 +58,16 @@ public record RedisCost(long commands, long evalsha, double cpuSeconds, double s
    * Redis' own timing by command, per unit, largest first (commandstats usec). Script calls
    * are listed too; their time includes the commands they called.
    */
-  public String topMicrosPer(long units, int top) {
-    StringBuilder s = new StringBuilder();
-    microsByCommand.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
-        .forEach(e -> s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
-            .append(String.format("%.2f µs", e.getValue() / (double) units)));
-    return s.toString();
-  }
+  public String topMicrosPer(long units, int top) { return largest(microsByCommand, units, top, "%.2f µs"); }
 
   /** The commands that make up most of the cost, per unit, for the notes under a table. */
-  public String topCommandsPer(long units, int top) {
+  public String topCommandsPer(long units, int top) { return largest(byCommand, units, top, "%.2f"); }
+
+  private static String largest(Map<String, Long> byName, long units, int top, String format) {
     StringBuilder s = new StringBuilder();
-    byCommand.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+    byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
         .forEach(e -> s.append(s.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
-            .append(String.format("%.2f", e.getValue() / (double) units)));
+            .append(String.format(format, e.getValue() / (double) units)));
     return s.toString();
   }
 }

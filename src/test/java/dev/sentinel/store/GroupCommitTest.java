@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Group commit against a real Redis: many tasks' steps in one commit_steps call, each judged on
@@ -164,6 +165,24 @@ class GroupCommitTest {
     assertIndexesAgree(ids);
 
     assertThat(f.claim("w2", 60_000, 10)).as("the two tasks still queued").hasSize(2);
+    assertIndexesAgree(ids);
+  }
+
+  /**
+   * Redis keeps the writes a script made before it failed. A commit_steps call that fails
+   * half-way must still send the index writes of the commits it already made, or those tasks'
+   * hashes would be ahead of their indexes.
+   */
+  @Test void aCallThatFailsHalfWayStillLeavesIndexesThatAgree() {
+    List<String> ids = List.of(f.submit("acme"), f.submit("acme"));
+    List<ClaimedTask> t = f.claim("w1", 60_000, 2);
+    // the second commit's step is not a number: the script fails on it, after the first commit
+    Object[] call = {Command.EVALSHA, Scripts.load().commitSteps().sha(), 0, f.keys.prefix(), "w1", 60_000, 0,
+        t.get(0).id(), t.get(0).lease().epoch(), t.get(0).lease().claim(), 1, "node-1", "node-2", "{}", "",
+        t.get(1).id(), t.get(1).lease().epoch(), t.get(1).lease().claim(), "one", "node-1", "node-2", "{}", ""};
+    assertThatThrownBy(() -> f.cmd((Command) call[0], java.util.Arrays.copyOfRange(call, 1, call.length)))
+        .hasMessageContaining("compare");
+    assertThat(f.meta(t.get(0).id())).as("the first commit was made").containsEntry("status", "in_progress");
     assertIndexesAgree(ids);
   }
 
