@@ -9,6 +9,7 @@ import dev.sentinel.signal.RedisSignalBridge;
 import dev.sentinel.store.EmbeddedRedis;
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.RedisClients;
+import dev.sentinel.store.RetryUntil;
 import dev.sentinel.store.Scripts;
 import dev.sentinel.store.TaskStore;
 import dev.sentinel.watcher.WatcherVerticle;
@@ -81,20 +82,12 @@ public final class MainVerticle extends VerticleBase {
   private Future<Void> loadScripts(SentinelConfig cfg) {
     Redis redis = RedisClients.create(vertx, cfg.redis(), "sentinel-setup");
     TaskStore store = new TaskStore(redis, new Keys(cfg.keyPrefix()), Scripts.load());
-    return untilRedisAnswers(store::loadScripts, System.nanoTime(), 0).eventually(redis::close);
-  }
-
-  private Future<Void> untilRedisAnswers(java.util.function.Supplier<Future<Void>> action, long since, int tries) {
-    return action.get().recover(e -> {
-      if (System.nanoTime() - since > STARTUP_REDIS_WAIT_MS * 1_000_000L) {
-        return Future.failedFuture(new IllegalStateException("Redis did not answer within "
-            + STARTUP_REDIS_WAIT_MS / 1000 + " s: " + e.getMessage(), e));
-      }
-      if (tries % 10 == 0) LOG.log(System.Logger.Level.WARNING, "waiting for Redis (" + e.getMessage() + ")");
-      long delay = Math.min(2_000, 100L << Math.min(tries, 5));
-      return Future.<Void>future(p -> vertx.setTimer(delay, t -> p.complete()))
-          .compose(v -> untilRedisAnswers(action, since, tries + 1));
-    });
+    return new RetryUntil(vertx, STARTUP_REDIS_WAIT_MS, 100, 2_000).<Void>run(store::loadScripts, (failed, e) -> {
+          if (failed % 10 == 0) LOG.log(System.Logger.Level.WARNING, "waiting for Redis (" + e.getMessage() + ")");
+        })
+        .recover(e -> Future.failedFuture(new IllegalStateException("Redis did not answer within "
+            + STARTUP_REDIS_WAIT_MS / 1000 + " s: " + e.getMessage(), e)))
+        .eventually(redis::close);
   }
 
   private Future<Void> deployRoles(SentinelConfig cfg, AgentRegistry agents) {

@@ -8,6 +8,7 @@ import dev.sentinel.cost.BudgetGuard;
 import dev.sentinel.cost.CostLedger;
 import dev.sentinel.cost.PriceTable;
 import dev.sentinel.cost.TenantBudgetPausedException;
+import dev.sentinel.store.RetryUntil;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -59,7 +60,7 @@ public final class LlmNodeHandler implements NodeHandler {
         ms -> limiter.hold(model, ms),
         // the task was cancelled or lost while the call was in flight: the money was still spent
         // (its budget reservation was given back when the call failed, so none is passed here)
-        late -> record(ctx, callRecord(ctx, callId, model, late), BudgetGuard.Allowed.NOTHING_RESERVED, 0));
+        late -> record(ctx, callRecord(ctx, callId, model, late), BudgetGuard.Allowed.NOTHING_RESERVED));
     long estimate = prices.micros(model, new Usage(Usage.estimateTokens(request.promptChars()), maxTokens, 0, 0));
 
     return ctx.services().budget().check(ctx.taskId(), ctx.tenantId(), estimate).compose(verdict -> {
@@ -116,7 +117,7 @@ public final class LlmNodeHandler implements NodeHandler {
       CostLedger.Call call = callRecord(ctx, callId, request.model(), resp);
       long micros = call.micros();
       // the money is spent: record it even if the task was cancelled meanwhile, retrying while Redis is away
-      return record(ctx, call, reservation, 0).map(v -> new JsonObject()
+      return record(ctx, call, reservation).map(v -> new JsonObject()
           .put("text", resp.text())
           .put("model", resp.model())
           .put("finish_reason", resp.finishReason())
@@ -127,24 +128,16 @@ public final class LlmNodeHandler implements NodeHandler {
     });
   }
 
-  private Future<Void> record(NodeContext ctx, CostLedger.Call call, BudgetGuard.Allowed reservation, int tries) {
-    return record(ctx, call, reservation, tries, System.nanoTime());
-  }
-
-  private Future<Void> record(NodeContext ctx, CostLedger.Call call, BudgetGuard.Allowed reservation, int tries, long since) {
-    return ctx.services().ledger().record(call, reservation).<Void>mapEmpty().recover(e -> {
-      if (System.nanoTime() - since > RECORD_RETRY_FOR_MS * 1_000_000L) {
-        // the one place spend can go unrecorded: say everything needed to reconcile it by hand
-        LOG.log(System.Logger.Level.ERROR, "LLM call record lost after " + RECORD_RETRY_FOR_MS / 1000
-            + " s of retries (" + e.getMessage() + "): " + call);
-        return Future.failedFuture(e);
-      }
-      if (tries == 0) LOG.log(System.Logger.Level.WARNING, "LLM call record of task " + call.taskId()
-          + " not written yet (" + e.getMessage() + "); retrying while Redis is away");
-      long delay = Math.min(RECORD_BACKOFF_MAX_MS, 200L << Math.min(tries, 5));
-      return Future.<Void>future(p -> ctx.vertx().setTimer(delay, t -> p.complete()))
-          .compose(v -> record(ctx, call, reservation, tries + 1, since));
-    });
+  private Future<Void> record(NodeContext ctx, CostLedger.Call call, BudgetGuard.Allowed reservation) {
+    return new RetryUntil(ctx.vertx(), RECORD_RETRY_FOR_MS, 200, RECORD_BACKOFF_MAX_MS)
+        .<Void>run(() -> ctx.services().ledger().record(call, reservation).mapEmpty(), (failed, e) -> {
+          if (failed == 0) LOG.log(System.Logger.Level.WARNING, "LLM call record of task " + call.taskId()
+              + " not written yet (" + e.getMessage() + "); retrying while Redis is away");
+        })
+        .onFailure(e ->
+            // the one place spend can go unrecorded: say everything needed to reconcile it by hand
+            LOG.log(System.Logger.Level.ERROR, "LLM call record lost after " + RECORD_RETRY_FOR_MS / 1000
+                + " s of retries (" + e.getMessage() + "): " + call));
   }
 
   private static String usd(long micros) {
