@@ -1,19 +1,40 @@
--- _lib.lua: shared fragment, included (not pasted) at the top of every script by LuaScripts.
--- Every script is called with ARGV[1] = the key prefix; its own arguments start at ARGV[2].
--- Key names here must match dev.sentinel.store.Keys.
+-- _lib.lua: shared fragment, included (not pasted) at the top of every script by LuaScript.
+-- Key names here must match dev.sentinel.store.Keys; the layout and the guarantee each key buys
+-- are in docs/architecture.md ("Data in Redis").
 --
--- Invariants the fragments keep (every script relies on them):
---   * a tenant is in the ring `queue:tenants` exactly when its `queue:ready:<tenant>` ZSET is
---     non-empty, so claim never misses a tenant and never spins on an empty one;
---   * a task id is in `index:status:<s>` for exactly its current status s;
---   * `leases` holds exactly the tasks in a running status (leased, in_progress), each with a
---     score at or before the `lease_expires` in its hash (the hash decides; a step commit
---     renews the hash only, so the index may lag, but never runs ahead).
-local P = ARGV[1]
-local EVENTS_MAXLEN = 100000     -- stream:events is trimmed approximately (MAXLEN ~)
-local TASK_EVENTS_MAX = 2000     -- task:{id}:events keeps about this many newest records
-local TASK_EVENTS_TRIM = 200     -- ... trimmed in chunks, so LTRIM runs at most once per 200 events
+-- KEYS, the same for every script (ScriptRunner passes them):
+--   [1] the key prefix. Per-task and per-tenant keys are built from it; it carries the shard's
+--       hash tag when there is one, so every key a call touches lands in one slot
+--   [2] leases   [3] delayed   [4] finished   [5] counts   [6] ready:tenants (the claim ring)
+--   [7] audit:refused
+-- ARGV: each script's own arguments, from ARGV[1].
+--
+-- Invariants every script keeps:
+--   * a tenant is in the ring exactly when its ready:<tenant> ZSET is non-empty, so claim never
+--     misses a tenant and never spins on an empty one;
+--   * `leases` holds exactly the running tasks (leased, in_progress), each with a score at or
+--     before the lease_expires in its hash (the hash decides; a step commit renews the hash only,
+--     so the index may lag, never run ahead);
+--   * `delayed` holds exactly the tasks waiting for a time (scheduled, retrying, paused);
+--     `finished` exactly the final ones (completed, failed, cancelled); ready:<t> exactly t's queued ones;
+--   * counts and counts:<tenant> hold, per status, exactly the number of tasks in it (and `total`).
+local P = KEYS[1]
+local LEASES, DELAYED, FINISHED, COUNTS, RING, AUDIT_REFUSED = KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local AUDIT_REFUSED_MAXLEN = 100000
 local PRIORITY_SPAN = 1000000000000  -- 1e12: FIFO sequence numbers stay below this
+local SIGNAL_READY = P .. 'signal:ready'
+local SIGNAL_CANCEL = P .. 'signal:cancel'
+
+-- The statuses (the API's names). Waiting for a time: SCHEDULED (run_at, rate-limit room),
+-- RETRYING (backoff after a failed node), PAUSED (tenant budget). Running: LEASED (claimed, no
+-- step committed under this claim yet), IN_PROGRESS. Final: COMPLETED, FAILED, CANCELLED.
+local QUEUED, SCHEDULED, RETRYING, PAUSED = 'queued', 'scheduled', 'retrying', 'paused'
+local LEASED, IN_PROGRESS = 'leased', 'in_progress'
+local COMPLETED, FAILED, CANCELLED = 'completed', 'failed', 'cancelled'
+
+local function is_running(status) return status == LEASED or status == IN_PROGRESS end
+local function is_final(status) return status == COMPLETED or status == FAILED or status == CANCELLED end
+local function is_delayed(status) return status == SCHEDULED or status == RETRYING or status == PAUSED end
 
 -- Redis-clock ms, read once per script call: every time a script stores is the same instant.
 local NOW = nil
@@ -26,26 +47,13 @@ local function now_ms()
 end
 
 local function meta_key(id) return P .. 'task:' .. id .. ':meta' end
-local function checkpoint_key(id) return P .. 'task:' .. id .. ':checkpoint' end
-local function steps_key(id) return P .. 'task:' .. id .. ':steps' end
+local function history_key(id) return P .. 'task:' .. id .. ':history' end
 local function calls_key(id) return P .. 'task:' .. id .. ':calls' end
-local function events_key(id) return P .. 'task:' .. id .. ':events' end
-local function agent_index_key(agent) return P .. 'index:agent:' .. agent end
-local function type_index_key(task_type) return P .. 'index:type:' .. task_type end
-local function ready_key(tenant) return P .. 'queue:ready:' .. tenant end
-local function status_key(status) return P .. 'index:status:' .. status end
-local function tenant_status_key(tenant, status) return P .. 'index:tenant:' .. tenant .. ':status:' .. status end
-local function tenant_index_key(tenant) return P .. 'index:tenant:' .. tenant end
-local RING = P .. 'queue:tenants'
-local DELAYED = P .. 'queue:delayed'
-local LEASES = P .. 'leases'
-local FINISHED = P .. 'index:finished'
-local ALL = P .. 'index:all'
-local EVENTS = P .. 'stream:events'
-local AUDIT_REFUSED = P .. 'audit:refused'
-local AUDIT_REFUSED_MAXLEN = 100000
-local SIGNAL_READY = P .. 'signal:ready'
-local SIGNAL_CANCEL = P .. 'signal:cancel'
+local function ready_key(tenant) return P .. 'ready:' .. tenant end
+local function tenant_tasks_key(tenant) return P .. 'tenant:' .. tenant .. ':tasks' end
+local function tenant_counts_key(tenant) return P .. 'counts:' .. tenant end
+local function tenant_limits_key(tenant) return P .. 'limits:tenant:' .. tenant end
+local function day_cost_key(tenant, day) return P .. 'cost:tenant:' .. tenant .. ':' .. day end
 
 -- The UTC date (YYYY-MM-DD) of a Redis-clock time, for per-day cost buckets (civil-from-days).
 local function utc_date(ms)
@@ -61,9 +69,6 @@ local function utc_date(ms)
   if m <= 2 then y = y + 1 end
   return string.format('%04d-%02d-%02d', y, m, d)
 end
-
-local function day_cost_key(tenant, day) return P .. 'cost:tenant:' .. tenant .. ':' .. day end
-local function tenant_limits_key(tenant) return P .. 'limits:tenant:' .. tenant end
 
 -- GCRA (generic cell rate algorithm) on the Redis clock: one key holding the theoretical
 -- arrival time (TAT), O(1) per decision, exact across every node. `rate` per second, `burst`
@@ -96,14 +101,13 @@ local function gcra(key, rate, burst, cost, now)
   return allowed, remaining, retry_after, reset
 end
 
--- Deferred index writes, for the scripts that handle many tasks per call (claim, commit_steps):
--- every ZSET index write is noted here and index_flush() sends one ZADD and one ZREM per index
--- key, however many tasks the call touched. Redis charges each redis.call 1-2 µs beyond the
--- command's own work (argument objects, checks, the reply parsed back into Lua, propagation to
--- the AOF), so a call that moves 30 tasks through five indexes saves ~140 of them.
--- Only the net effect per (key, member) is kept: the last write wins, exactly as if every write
--- had been applied in order. A script that defers runs its body through with_index_flush() and
--- must flush before it reads an index (tenant_running and tenant_waiting flush first).
+-- Deferred writes, for the scripts that move many tasks per call (claim, commit_steps, the
+-- sweeps): every ZSET index write is noted and index_flush() sends one ZADD and one ZREM per
+-- index key; every status change is noted as counter deltas and sent as one HINCRBY per
+-- (counter hash, status). Redis charges each redis.call 1-2 µs beyond the command's own work
+-- (argument objects, the reply parsed back into Lua, propagation to the AOF), so a call that
+-- moves 30 tasks saves ~100 of them. Only the net effect per (key, member) is kept: the last
+-- write wins, exactly as if every write had been applied in order.
 local PENDING = {}       -- key -> {member -> score, or false for a removal}
 local PENDING_KEYS = {}  -- keys in first-use order
 local function index_later(key, member, score)
@@ -114,6 +118,35 @@ local function index_later(key, member, score)
     PENDING_KEYS[#PENDING_KEYS + 1] = key
   end
   writes[member] = score or false
+end
+
+local DELTAS = {}        -- counter hash -> {status -> delta}
+local DELTA_KEYS = {}
+local function count_delta(key, status, delta)
+  local d = DELTAS[key]
+  if not d then
+    d = {}
+    DELTAS[key] = d
+    DELTA_KEYS[#DELTA_KEYS + 1] = key
+  end
+  d[status] = (d[status] or 0) + delta
+end
+
+-- A task moved from status `from` (nil: it is new) to `to` (nil: it is gone): counters of the
+-- cluster and of the tenant, deferred to index_flush().
+local function count_move(tenant, from, to)
+  if from == to then return end
+  local tk = tenant_counts_key(tenant)
+  if from then count_delta(COUNTS, from, -1); count_delta(tk, from, -1)
+  else count_delta(COUNTS, 'total', 1); count_delta(tk, 'total', 1) end
+  if to then count_delta(COUNTS, to, 1); count_delta(tk, to, 1)
+  else count_delta(COUNTS, 'total', -1); count_delta(tk, 'total', -1) end
+end
+
+-- The tenant's count of `status` as it will be once the pending deltas are sent.
+local function pending_count(tenant, counted, status)
+  local d = DELTAS[tenant_counts_key(tenant)]
+  return (tonumber(counted) or 0) + (d and d[status] or 0)
 end
 
 local INDEX_CHUNK = 500  -- members per command: keeps unpack() far below Lua's stack limit
@@ -138,12 +171,17 @@ local function index_flush()
     if #removes > 0 then index_send('ZREM', key, removes) end
     if #adds > 0 then index_send('ZADD', key, adds) end
   end
-  PENDING, PENDING_KEYS = {}, {}
+  for _, key in ipairs(DELTA_KEYS) do
+    for status, delta in pairs(DELTAS[key]) do
+      if delta ~= 0 then redis.call('HINCRBY', key, status, delta) end
+    end
+  end
+  PENDING, PENDING_KEYS, DELTAS, DELTA_KEYS = {}, {}, {}, {}
 end
 
--- Runs a script's body and sends its deferred index writes even when the body fails half-way:
--- Redis keeps the writes a failed script already made, so without this the task hashes of the
--- commits before the failure would be ahead of their indexes. The error is raised again.
+-- Runs a script's body and sends its deferred writes even when the body fails half-way: Redis
+-- keeps the writes a failed script already made, so without this the task hashes changed
+-- before the failure would disagree with their indexes and counters. The error is raised again.
 local function with_index_flush(body)
   local ok, result = pcall(body)
   index_flush()
@@ -151,38 +189,14 @@ local function with_index_flush(body)
   return result
 end
 
--- move_status, deferred to index_flush().
-local function move_status_later(id, tenant, from, to, created_at)
-  if from and from ~= to then
-    index_later(status_key(from), id, false)
-    index_later(tenant_status_key(tenant, from), id, false)
-  end
-  index_later(status_key(to), id, created_at)   -- as read from the hash: no number formatting
-  index_later(tenant_status_key(tenant, to), id, created_at)
-end
-
-local function tenant_waiting(tenant)
-  index_flush()
-  return redis.call('ZCARD', tenant_status_key(tenant, 'queued')) + redis.call('ZCARD', tenant_status_key(tenant, 'scheduled'))
-    + redis.call('ZCARD', tenant_status_key(tenant, 'retrying')) + redis.call('ZCARD', tenant_status_key(tenant, 'paused'))
-end
-
-local function tenant_running(tenant)
-  index_flush()
-  return redis.call('ZCARD', tenant_status_key(tenant, 'leased')) + redis.call('ZCARD', tenant_status_key(tenant, 'in_progress'))
-end
-
-local function is_running(status) return status == 'leased' or status == 'in_progress' end
-local function is_final(status) return status == 'completed' or status == 'failed' or status == 'cancelled' end
-
 -- Higher priority first, FIFO (by submission sequence) within one priority.
 local function ready_score(priority, seq)
   return -tonumber(priority) * PRIORITY_SPAN + tonumber(seq)
 end
 
--- Returns true when the tenant's queue was empty before (only then can a worker be idle
--- waiting for this tenant's work: with tasks already queued, every worker with a free slot
--- is claiming them anyway).
+-- Puts a task in its tenant's ready queue (written now: claim reads the queues). Returns true
+-- when the queue was empty before: only then can a worker be idle waiting for this tenant's
+-- work (with tasks already queued, every worker with a free slot is claiming them anyway).
 local function enqueue_ready(id, tenant, priority, seq)
   local q = ready_key(tenant)
   redis.call('ZADD', q, ready_score(priority, seq), id)
@@ -200,72 +214,60 @@ local function dequeue_ready(id, tenant)
   end
 end
 
--- Keeps the status indexes (cluster-wide and per tenant) in step with the task's status.
-local function move_status(id, tenant, from, to, created_at)
-  if from and from ~= to then
-    redis.call('ZREM', status_key(from), id)
-    redis.call('ZREM', tenant_status_key(tenant, from), id)
-  end
-  redis.call('ZADD', status_key(to), tonumber(created_at), id)
-  redis.call('ZADD', tenant_status_key(tenant, to), tonumber(created_at), id)
-end
-
--- Every accepted change leaves a record in the task's own audit list, written by the same
--- script (the audit trail, and what GET /tasks/{id}/events replays): a JSON object with
--- `type`, `at` (Redis ms) and the given field/value pairs (values as strings). A list, not a
--- stream: a new stream preallocates a ~4 KB node, which per task would dominate both Redis
--- memory and the cost of creating a task. An event's id is its position since the task began
--- (list index + `events_trimmed` in the meta hash), stable across trimming.
--- Changes of a task's life (submitted, completed, failed, ...) also go to the cluster-wide
--- stream:events. `record` may be passed pre-encoded (commit writes the same record twice).
-local function event_record(kind, ...)
+-- The history: one list per task, the audit trail, the step records and the checkpoint at
+-- once. A record is a JSON object whose first fields are `type` and `at` (Redis ms). Step
+-- records are encoded by the worker (dev.sentinel.store.HistoryRecords) and only prefixed here;
+-- the rarer records are encoded by this function: the given field/value pairs, values as strings.
+local function record(kind, ...)
   local r = {type = kind, at = now_ms()}
   local a = {...}
   for i = 1, #a - 1, 2 do r[a[i]] = tostring(a[i + 1]) end
   return cjson.encode(r)
 end
 
--- One or more records, in order, in one RPUSH.
-local function append_event(id, ...)
-  local key = events_key(id)
-  local n = redis.call('RPUSH', key, ...)
-  if n > TASK_EVENTS_MAX + TASK_EVENTS_TRIM then
-    redis.call('LTRIM', key, n - TASK_EVENTS_MAX, -1)
-    redis.call('HINCRBY', meta_key(id), 'events_trimmed', n - TASK_EVENTS_MAX)
-  end
-end
-
-local function event(kind, id, ...)
-  append_event(id, event_record(kind, ...))
-end
-
--- The cluster-wide half of a lifecycle event (the task's own record is written separately).
-local function stream_event(kind, id, ...)
-  redis.call('XADD', EVENTS, 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', kind, 'task_id', id, ...)
-end
-
-local function lifecycle_event(kind, id, ...)
-  event(kind, id, ...)
-  stream_event(kind, id, ...)
+local function append(id, ...)
+  redis.call('RPUSH', history_key(id), ...)
 end
 
 -- Fencing: a worker's write is accepted only while the task is running under the very
--- (epoch, claim) the worker was granted. `m` holds the task's status, epoch and claim (in
--- that order, from one HMGET, which may read more fields after them).
--- A refused (STALE) write is recorded in audit:refused by the same script, so a checker can
--- prove that fencing actually engaged (a zombie that wrote nothing proves nothing).
--- Returns OK, STALE, CANCELLED or NOT_FOUND.
+-- (epoch, claim) the worker was granted. `m` holds the task's status, epoch and claim (in that
+-- order, from one HMGET, which may read more fields after them).
+-- Every refusal is recorded in audit:refused by the same script, so a checker can prove that
+-- fencing engaged (a zombie that wrote nothing proves nothing), with the answer it got.
+-- A holder's own write that raced its own completion (a renew sent before the final commit
+-- landed) is not a refusal: it answers FINISHED and is not logged.
+-- Returns OK, STALE, CANCELLED, NOT_FOUND or FINISHED.
+local function refuse(id, op, epoch, claim, m, code)
+  redis.call('XADD', AUDIT_REFUSED, 'MAXLEN', '~', AUDIT_REFUSED_MAXLEN, '*', 'task_id', id, 'op', op,
+    'epoch', epoch, 'claim', claim, 'current_epoch', m[2] or '', 'status', m[1] or '', 'reply', code)
+  return code
+end
+
 local function fence_fields(m, epoch, claim, id, op)
-  if not m[1] then return 'NOT_FOUND' end
-  if m[1] == 'cancelled' then return 'CANCELLED' end
-  if m[2] ~= epoch or m[3] ~= claim or not is_running(m[1]) then
-    redis.call('XADD', AUDIT_REFUSED, 'MAXLEN', '~', AUDIT_REFUSED_MAXLEN, '*', 'task_id', id, 'op', op,
-      'epoch', epoch, 'claim', claim, 'current_epoch', m[2] or '', 'status', m[1])
-    return 'STALE'
+  if m[2] == epoch and m[3] == claim then
+    if is_running(m[1]) then return 'OK' end
+    if m[1] == COMPLETED then return 'FINISHED' end
   end
-  return 'OK'
+  if not m[1] then return refuse(id, op, epoch, claim, m, 'NOT_FOUND') end
+  if m[1] == CANCELLED then return refuse(id, op, epoch, claim, m, 'CANCELLED') end
+  return refuse(id, op, epoch, claim, m, 'STALE')
 end
 
 local function fence(id, epoch, claim, op)
   return fence_fields(redis.call('HMGET', meta_key(id), 'status', 'epoch', 'claim'), epoch, claim, id, op)
+end
+
+-- A running task stops running under its current holder: out of `leases`, owner and lease
+-- cleared, status `to`; counters deferred. Callers add the status-specific fields and index.
+local function end_run(id, tenant, from, to, now_s, ...)
+  redis.call('HSET', meta_key(id), 'status', to, 'owner', '', 'lease_expires', '', 'updated_at', now_s, ...)
+  index_later(LEASES, id, false)
+  count_move(tenant, from, to)
+end
+
+-- A task reaches a final status: `finished` (retention) and completed_at. Written once here
+-- for every way a task ends (commit of the last step, failure, expiry, cancel).
+local function finish(id, tenant, from, to, now_s, ...)
+  end_run(id, tenant, from, to, now_s, 'completed_at', now_s, ...)
+  index_later(FINISHED, id, now_s)
 end

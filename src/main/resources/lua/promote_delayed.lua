@@ -1,22 +1,27 @@
--- promote_delayed.lua (watcher): tasks whose backoff, run_at or budget pause is over become ready.
+-- promote_delayed.lua (watcher): scheduled|retrying|paused -> queued, when the task's time
+-- (run_at, backoff, rate-limit room, budget reset) has come.
 -- Safe under concurrent watchers: ZREM decides which caller moves a task.
--- ARGV: [1] prefix, [2] max tasks per call
--- Reply: number of tasks promoted
+-- KEYS: see _lib.lua (delayed, counts, the ring; task keys and ready:<t> from the prefix)
+-- ARGV: [1] max tasks per call
+-- Reply: {tasks promoted, index entries looked at} (entries = ARGV[1]: there may be more)
 local now = now_ms()
-local ids = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
-local promoted = 0
-for _, id in ipairs(ids) do
-  if redis.call('ZREM', DELAYED, id) == 1 then
-    local meta = meta_key(id)
-    local m = redis.call('HMGET', meta, 'status', 'created_at', 'tenant_id', 'priority', 'seq')
-    if m[1] == 'retrying' or m[1] == 'scheduled' or m[1] == 'paused' then
-      redis.call('HSET', meta, 'status', 'queued', 'updated_at', now)
-      enqueue_ready(id, m[3], m[4], m[5])
-      move_status(id, m[3], m[1], 'queued', m[2])
-      event('ready', id, 'from', m[1])
-      promoted = promoted + 1
+local now_s = tostring(now)
+local ids = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+return with_index_flush(function()
+  local promoted = 0
+  for _, id in ipairs(ids) do
+    if redis.call('ZREM', DELAYED, id) == 1 then
+      local meta = meta_key(id)
+      local m = redis.call('HMGET', meta, 'status', 'tenant_id', 'priority', 'seq')
+      if is_delayed(m[1]) then
+        redis.call('HSET', meta, 'status', QUEUED, 'updated_at', now_s)
+        append(id, record('ready', 'from', m[1]))
+        enqueue_ready(id, m[2], m[3], m[4])
+        count_move(m[2], m[1], QUEUED)
+        promoted = promoted + 1
+      end
     end
   end
-end
-if promoted > 0 then redis.call('PUBLISH', SIGNAL_READY, '*') end
-return promoted
+  if promoted > 0 then redis.call('PUBLISH', SIGNAL_READY, '*') end
+  return {promoted, #ids}
+end)

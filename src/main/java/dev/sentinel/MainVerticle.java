@@ -10,8 +10,7 @@ import dev.sentinel.store.EmbeddedRedis;
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.RedisClients;
 import dev.sentinel.store.RetryUntil;
-import dev.sentinel.store.Scripts;
-import dev.sentinel.store.TaskStore;
+import dev.sentinel.store.Store;
 import dev.sentinel.watcher.WatcherVerticle;
 import dev.sentinel.worker.WorkerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -79,14 +78,19 @@ public final class MainVerticle extends VerticleBase {
    */
   static final long STARTUP_REDIS_WAIT_MS = 60_000;
 
+  /**
+   * Waits for Redis, loads the scripts and checks the key layout (a Redis holding another
+   * layout's tasks stops the node, with what to do, rather than being misread).
+   */
   private Future<Void> loadScripts(SentinelConfig cfg) {
     Redis redis = RedisClients.create(vertx, cfg.redis(), "sentinel-setup");
-    TaskStore store = new TaskStore(redis, new Keys(cfg.keyPrefix()), Scripts.load());
+    Store store = Store.open(redis, new Keys(cfg.keyPrefix()));
     return new RetryUntil(vertx, STARTUP_REDIS_WAIT_MS, 100, 2_000).<Void>run(store::loadScripts, (failed, e) -> {
           if (failed % 10 == 0) LOG.log(System.Logger.Level.WARNING, "waiting for Redis (" + e.getMessage() + ")");
         })
         .recover(e -> Future.failedFuture(new IllegalStateException("Redis did not answer within "
             + STARTUP_REDIS_WAIT_MS / 1000 + " s: " + e.getMessage(), e)))
+        .compose(v -> store.checkLayout())
         .eventually(redis::close);
   }
 

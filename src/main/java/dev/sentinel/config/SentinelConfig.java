@@ -31,7 +31,7 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
   public record HttpSettings(String host, int port, int instances, long maxBodyBytes) {}
 
   public record WorkerSettings(int instances, int concurrency, long leaseMs, long pollMs, long drainMs,
-                               long backoffBaseMs, long backoffMaxMs, int maxStepRecords) {
+                               long backoffBaseMs, long backoffMaxMs) {
     /** Leases are renewed three times per lease period, so one lost renewal never loses a lease. */
     public long renewMs() { return Math.max(1, leaseMs / 3); }
   }
@@ -101,8 +101,7 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
         new WorkerSettings(workerInstances, integer(w, "worker.concurrency", "concurrency"),
             number(w, "worker.lease_ms", "lease_ms"), number(w, "worker.poll_ms", "poll_ms"),
             number(w, "worker.drain_ms", "drain_ms"), number(w, "worker.backoff_base_ms", "backoff_base_ms"),
-            number(w, "worker.backoff_max_ms", "backoff_max_ms"),
-            integer(w, "worker.max_step_records", "max_step_records")),
+            number(w, "worker.backoff_max_ms", "backoff_max_ms")),
         new WatcherSettings(number(wa, "watcher.interval_ms", "interval_ms"),
             number(wa, "watcher.retention_ms", "retention_ms"), integer(wa, "watcher.batch", "batch")),
         new TaskDefaults(integer(t, "tasks.default_max_attempts", "default_max_attempts")),

@@ -1,6 +1,6 @@
 package dev.sentinel.cost;
 
-import dev.sentinel.store.TaskStore;
+import dev.sentinel.store.LedgerScripts;
 import io.vertx.core.Future;
 
 /**
@@ -20,24 +20,22 @@ public final class BudgetGuard {
 
   public record TenantBudgetUsedUp(long spentMicros, long budgetMicros, long resumeAt) implements Verdict {}
 
-  private final TaskStore store;
+  private final LedgerScripts ledger;
   private final long defaultDailyBudgetMicros;
 
-  public BudgetGuard(TaskStore store, long defaultDailyBudgetMicros) {
-    this.store = store;
+  public BudgetGuard(LedgerScripts ledger, long defaultDailyBudgetMicros) {
+    this.ledger = ledger;
     this.defaultDailyBudgetMicros = defaultDailyBudgetMicros;
   }
 
   /** Gives back a reservation whose call got no answer (no money was spent). */
   public Future<Void> release(String tenantId, Allowed reservation) {
     if (reservation.reservedMicros() <= 0) return Future.succeededFuture();
-    return store.redisCommand(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HINCRBY)
-        .arg(store.keys().tenantCostDay(tenantId, reservation.day())).arg("reserved_micros")
-        .arg(-reservation.reservedMicros())).mapEmpty();
+    return ledger.releaseReservation(tenantId, reservation.day(), reservation.reservedMicros());
   }
 
   public Future<Verdict> check(String taskId, String tenantId, long estimateMicros) {
-    return store.scripts().run(store.scriptSet().checkBudget(), taskId, tenantId, estimateMicros, defaultDailyBudgetMicros)
+    return ledger.checkBudget(taskId, tenantId, estimateMicros, defaultDailyBudgetMicros)
         .map(r -> switch (r.get(0).toString()) {
           case "OK" -> new Allowed(r.get(1).toLong(), r.get(2).toString());
           case "TASK_LIMIT" -> new TaskLimitReached(r.get(1).toLong(), r.get(2).toLong());

@@ -1,14 +1,9 @@
 package dev.sentinel.cost;
 
 import dev.sentinel.llm.Usage;
-import dev.sentinel.store.Keys;
-import dev.sentinel.store.TaskStore;
+import dev.sentinel.store.LedgerScripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,14 +22,10 @@ public final class CostLedger {
     }
   }
 
-  private final Redis redis;
-  private final Keys keys;
-  private final TaskStore store;
+  private final LedgerScripts ledger;
 
-  public CostLedger(Redis redis, Keys keys, TaskStore store) {
-    this.redis = redis;
-    this.keys = keys;
-    this.store = store;
+  public CostLedger(LedgerScripts ledger) {
+    this.ledger = ledger;
   }
 
   /**
@@ -42,7 +33,7 @@ public final class CostLedger {
    * @return true when recorded now, false when this call_id was recorded before
    */
   public Future<Boolean> record(Call c, BudgetGuard.Allowed reservation) {
-    return store.scripts().run(store.scriptSet().recordCall(), c.taskId(), c.tenantId(), c.callId(), c.model(), c.micros(),
+    return ledger.recordCall(c.taskId(), c.tenantId(), c.callId(), c.model(), c.micros(),
         c.usage().input(), c.usage().output(), c.usage().cachedInput(), c.usage().reasoning(), c.toJson().encode(),
         reservation.reservedMicros(), reservation.day())
         .map(r -> "OK".equals(r.get(0).toString()));
@@ -50,9 +41,9 @@ public final class CostLedger {
 
   /** A task's calls, in the order they were recorded. */
   public Future<List<JsonObject>> calls(String taskId) {
-    return redis.send(Request.cmd(Command.HVALS).arg(keys.calls(taskId))).map(r -> {
+    return ledger.callRecords(taskId).map(r -> {
       List<JsonObject> out = new ArrayList<>();
-      if (r != null) for (Response x : r) out.add(new JsonObject(x.toString()));
+      for (String x : r) out.add(new JsonObject(x));
       out.sort(java.util.Comparator.comparingLong(j -> j.getLong("recorded_at", 0L)));
       return out;
     });

@@ -37,7 +37,7 @@ public final class TenantCosts {
     String days = keys.tenantCostDays(tenant);
     return redis.batch(List.of(
             Request.cmd(Command.HGET).arg(keys.tenantCostTotals(tenant)).arg("micro_usd"),
-            Request.cmd(Command.ZCARD).arg(keys.tenantIndex(tenant)),
+            Request.cmd(Command.ZCARD).arg(keys.tenantTasks(tenant)),
             Request.cmd(Command.ZRANGEBYSCORE).arg(days).arg(from == null ? "-inf" : String.valueOf(from.toEpochDay()))
                 .arg(to == null ? "+inf" : String.valueOf(to.toEpochDay()))))
         .compose(r -> {

@@ -1,8 +1,8 @@
 package dev.sentinel.http;
 
+import dev.sentinel.store.TaskQueries;
 import dev.sentinel.auth.AuthHandler;
 import dev.sentinel.auth.Caller;
-import dev.sentinel.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
@@ -27,8 +27,8 @@ final class Access {
   }
 
   /** The task, if it exists and this caller may see it; otherwise a 404 (never a 403: no probing). */
-  static Future<Map<String, String>> visibleTask(RoutingContext rc, TaskStore store, String taskId) {
-    return within(store.get(taskId)).compose(m -> m.isPresent() && caller(rc).mayAccess(m.get().get("tenant_id"))
+  static Future<Map<String, String>> visibleTask(RoutingContext rc, TaskQueries queries, String taskId) {
+    return within(queries.get(taskId)).compose(m -> m.isPresent() && caller(rc).mayAccess(m.get().get("tenant_id"))
         ? Future.succeededFuture(m.get())
         : Future.failedFuture(Problem.notFound("Task " + taskId).asException()));
   }

@@ -1,5 +1,6 @@
 package dev.sentinel.http;
 
+import dev.sentinel.store.Store;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.auth.ApiKeyRecord;
 import dev.sentinel.auth.ApiKeys;
@@ -12,9 +13,7 @@ import dev.sentinel.limits.TenantLimits;
 import dev.sentinel.limits.RateLimitSettings;
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.RedisClients;
-import dev.sentinel.store.Scripts;
 import dev.sentinel.store.TaskQueries;
-import dev.sentinel.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -57,8 +56,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override public Future<?> start() {
     redis = RedisClients.create(vertx, config.redis(), "sentinel-http");
     Keys keys = new Keys(config.keyPrefix());
-    TaskStore store = new TaskStore(redis, keys, Scripts.load());
-    TaskQueries queries = new TaskQueries(store);
+    Store store = Store.open(redis, keys);
     ApiKeys apiKeys = new ApiKeys(redis, keys, configuredKeys());
     try {
       checkExposure(apiKeys);
@@ -67,7 +65,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     ApiContract contract = ApiContract.fromClasspath();
     return contract.load(vertx)
-        .map(c -> router(c, contract, store, queries, apiKeys, keys))
+        .map(c -> router(c, contract, store, apiKeys, keys))
         // no h2c upgrade: a large static response (the docs' JS) stalled after an Upgrade: h2c
         // request from the JDK client; TLS/ALPN HTTP/2 belongs to the proxy in front
         .compose(router -> vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
@@ -79,14 +77,13 @@ public final class HttpVerticle extends VerticleBase {
         });
   }
 
-  private Router router(OpenAPIContract c, ApiContract contract, TaskStore store, TaskQueries queries, ApiKeys apiKeys,
-                        Keys keys) {
-    TaskHandlers tasks = new TaskHandlers(vertx, store, queries, new CostLedger(redis, keys, store), agents,
+  private Router router(OpenAPIContract c, ApiContract contract, Store store, ApiKeys apiKeys, Keys keys) {
+    TaskHandlers tasks = new TaskHandlers(vertx, store.commands(), store.queries(), new CostLedger(store.ledger()), agents,
         config.tasks().defaultMaxAttempts(), config.limits());
-    TaskEventsHandler events = new TaskEventsHandler(vertx, store, queries);
-    OperationsHandlers ops = new OperationsHandlers(redis, store, queries, 2 * config.worker().leaseMs());
+    TaskEventsHandler events = new TaskEventsHandler(vertx, store.queries());
+    OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs());
     TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys),
-        new TenantLimits(redis, keys, config.agents().tenantDailyBudgetMicros(), config.limits()), store);
+        new TenantLimits(redis, keys, config.agents().tenantDailyBudgetMicros(), config.limits()), store.commands());
     AdminHandlers admin = new AdminHandlers(apiKeys);
     AuthHandler auth = new AuthHandler(apiKeys);
 

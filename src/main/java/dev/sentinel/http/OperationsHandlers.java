@@ -2,7 +2,6 @@ package dev.sentinel.http;
 
 import dev.sentinel.auth.Caller;
 import dev.sentinel.store.TaskQueries;
-import dev.sentinel.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,18 +22,16 @@ import static dev.sentinel.http.Access.within;
 public final class OperationsHandlers {
 
   private final Redis redis;
-  private final TaskStore store;
   private final TaskQueries queries;
   private final long workerLivenessMs;
 
-  public OperationsHandlers(Redis redis, TaskStore store, TaskQueries queries, long workerLivenessMs) {
+  public OperationsHandlers(Redis redis, TaskQueries queries, long workerLivenessMs) {
     this.redis = redis;
-    this.store = store;
     this.queries = queries;
     this.workerLivenessMs = workerLivenessMs;
   }
 
-  /** GET /stats: counts from the status indexes; a tenant key gets its own tenant's. */
+  /** GET /stats: the exact per-status counters; a tenant key gets its own tenant's. */
   public void stats(RoutingContext rc) {
     Caller who = caller(rc);
     String tenant = rc.request().getParam("tenant_id");
@@ -70,7 +67,7 @@ public final class OperationsHandlers {
 
   /** GET /health: 200 when Redis answers within a second, else 503. */
   public void health(RoutingContext rc) {
-    within(store.ping()).otherwise(false).onSuccess(ok -> json(rc, ok ? 200 : 503, new JsonObject()
+    within(queries.ping()).otherwise(false).onSuccess(ok -> json(rc, ok ? 200 : 503, new JsonObject()
         .put("status", ok ? "healthy" : "unhealthy")
         .put("redis_connected", ok)
         .put("timestamp", Instant.now().toString())));
@@ -78,7 +75,7 @@ public final class OperationsHandlers {
 
   /** GET /ready: Redis reachable, with warnings about settings that can lose tasks. */
   public void ready(RoutingContext rc) {
-    within(store.ping()).otherwise(false).compose(ok -> {
+    within(queries.ping()).otherwise(false).compose(ok -> {
       if (!ok) return Future.succeededFuture(new JsonObject().put("status", "unavailable").put("redis_connected", false)
           .put("warnings", new JsonArray().add("Redis did not answer within a second")));
       return warnings().map(w -> new JsonObject().put("status", "ready").put("redis_connected", true).put("warnings", w));

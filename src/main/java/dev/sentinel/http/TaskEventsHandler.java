@@ -2,7 +2,6 @@ package dev.sentinel.http;
 
 import dev.sentinel.store.TaskQueries;
 import dev.sentinel.store.TaskQueries.TaskEvent;
-import dev.sentinel.store.TaskStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -26,19 +25,17 @@ public final class TaskEventsHandler {
   private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
 
   private final Vertx vertx;
-  private final TaskStore store;
   private final TaskQueries queries;
 
-  public TaskEventsHandler(Vertx vertx, TaskStore store, TaskQueries queries) {
+  public TaskEventsHandler(Vertx vertx, TaskQueries queries) {
     this.vertx = vertx;
-    this.store = store;
     this.queries = queries;
   }
 
   public void stream(RoutingContext rc) {
     String id = rc.pathParam("task_id");
     String lastEventId = rc.request().getHeader("Last-Event-ID");
-    Access.visibleTask(rc, store, id).onSuccess(m -> {
+    Access.visibleTask(rc, queries, id).onSuccess(m -> {
       HttpServerResponse resp = rc.response()
           .setChunked(true)
           .putHeader("content-type", "text/event-stream; charset=utf-8")
@@ -90,7 +87,7 @@ public final class TaskEventsHandler {
         } else if (finalSeen) {
           end();
         } else if (events.isEmpty()) {
-          Access.within(store.get(taskId)).onComplete(s -> {
+          Access.within(queries.get(taskId)).onComplete(s -> {
             if (s.failed() || s.result().isEmpty()) end();
             else if (FINAL.contains(s.result().get().get("status"))) poll(true);
             else vertx.setTimer(POLL_MS, t -> poll(false));

@@ -1,12 +1,12 @@
 package dev.sentinel.http;
 
+import dev.sentinel.store.TaskCommands;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.auth.Caller;
 import dev.sentinel.signal.Signals;
 import dev.sentinel.store.NewTask;
 import dev.sentinel.store.TaskFilter;
 import dev.sentinel.store.TaskQueries;
-import dev.sentinel.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -35,18 +35,18 @@ public final class TaskHandlers {
   static final int LIST_SCAN_BUDGET = 20_000;
 
   private final Vertx vertx;
-  private final TaskStore store;
+  private final TaskCommands commands;
   private final TaskQueries queries;
   private final AgentRegistry agents;
   private final int defaultMaxAttempts;
   private final dev.sentinel.cost.CostLedger ledger;
   private final dev.sentinel.config.SentinelConfig.LimitDefaults limits;
 
-  public TaskHandlers(Vertx vertx, TaskStore store, TaskQueries queries, dev.sentinel.cost.CostLedger ledger,
+  public TaskHandlers(Vertx vertx, TaskCommands commands, TaskQueries queries, dev.sentinel.cost.CostLedger ledger,
                       AgentRegistry agents, int defaultMaxAttempts, dev.sentinel.config.SentinelConfig.LimitDefaults limits) {
     this.limits = limits;
     this.vertx = vertx;
-    this.store = store;
+    this.commands = commands;
     this.queries = queries;
     this.ledger = ledger;
     this.agents = agents;
@@ -62,12 +62,12 @@ public final class TaskHandlers {
     }
     String idempotencyKey = rc.request().getHeader("Idempotency-Key");
     String fingerprint = idempotencyKey == null ? null : sha256(rc.body().buffer().getBytes());
-    within(store.submit(task, idempotencyKey, fingerprint, limits))
+    within(commands.submit(task, idempotencyKey, fingerprint, limits))
         .compose(s -> switch (s.reply()) {
           case OK -> {
             vertx.eventBus().publish(Signals.TASK_READY, task.tenantId());
             rateHeaders(rc, s.rate());
-            yield within(store.get(task.id())).map(m -> new Rendered(201, TaskJson.from(m.orElseThrow())));
+            yield within(queries.get(task.id())).map(m -> new Rendered(201, TaskJson.from(m.orElseThrow())));
           }
           case RATE_LIMITED -> {
             rateHeaders(rc, s.rate());
@@ -77,11 +77,11 @@ public final class TaskHandlers {
           }
           case QUOTA_EXCEEDED -> Future.failedFuture(Problem.of(429, "Quota exceeded", "tenant " + task.tenantId()
               + " has " + s.waiting() + " tasks waiting; its max_queued is " + s.maxWaiting()).asException());
-          case DUPLICATE -> within(store.get(s.taskId())).map(m -> new Rendered(200, TaskJson.from(m.orElseThrow(
+          case DUPLICATE -> within(queries.get(s.taskId())).map(m -> new Rendered(200, TaskJson.from(m.orElseThrow(
               () -> Problem.of(409, "Conflict", "the task this Idempotency-Key created is gone").asException()))));
           case CONFLICT -> Future.failedFuture(Problem.of(409, "Conflict", "Idempotency-Key " + idempotencyKey
               + " was used for a different request (task " + s.taskId() + ")").asException());
-          default -> Future.failedFuture(new IllegalStateException("submit answered " + s.reply()));
+          case EXISTS -> Future.failedFuture(new IllegalStateException("submit answered EXISTS for a fresh task id"));
         })
         .onSuccess(r -> {
           rc.response().putHeader("location", "/tasks/" + r.body().getString("task_id"));
@@ -115,7 +115,7 @@ public final class TaskHandlers {
     int limit = intParam(rc, "limit", 100);
     int offset = intParam(rc, "offset", 0);
     String cursor = rc.request().getParam("cursor", "");
-    within(store.listTaskIds(filter, cursor, offset, limit, LIST_SCAN_BUDGET))
+    within(queries.listTaskIds(filter, cursor, offset, limit, LIST_SCAN_BUDGET))
         .compose(page -> within(queries.tasks(page.taskIds())).map(tasks -> new JsonObject()
             .put("tasks", new JsonArray(tasks.stream().map(TaskJson::from).toList()))
             .put("total", page.total())
@@ -126,7 +126,7 @@ public final class TaskHandlers {
 
   /** GET /tasks/{task_id} */
   public void get(RoutingContext rc) {
-    visibleTask(rc, store, rc.pathParam("task_id"))
+    visibleTask(rc, queries, rc.pathParam("task_id"))
         .onSuccess(m -> json(rc, 200, TaskJson.from(m)))
         .onFailure(rc::fail);
   }
@@ -134,15 +134,14 @@ public final class TaskHandlers {
   /** DELETE /tasks/{task_id}: 204 cancelled, 404 unknown, 400 already finished. */
   public void cancel(RoutingContext rc) {
     String id = rc.pathParam("task_id");
-    visibleTask(rc, store, id)
-        .compose(m -> within(store.cancel(id, "cancelled by request")))
+    visibleTask(rc, queries, id)
+        .compose(m -> within(commands.cancel(id, "cancelled by request")))
         .onSuccess(c -> {
           switch (c.reply()) {
             case OK -> rc.response().setStatusCode(204).end();
             case NOT_FOUND -> Problem.notFound("Task " + id).send(rc);
             case FINISHED -> Problem.of(400, "Task already finished",
                 "task " + id + " is already " + c.status() + " and cannot be cancelled").send(rc);
-            default -> rc.fail(new IllegalStateException("cancel answered " + c.reply()));
           }
         })
         .onFailure(rc::fail);
@@ -151,8 +150,8 @@ public final class TaskHandlers {
   /** GET /tasks/{task_id}/steps: the committed steps, oldest first. */
   public void steps(RoutingContext rc) {
     String id = rc.pathParam("task_id");
-    visibleTask(rc, store, id)
-        .compose(m -> within(store.steps(id)))
+    visibleTask(rc, queries, id)
+        .compose(m -> within(queries.steps(id)))
         .onSuccess(steps -> json(rc, 200, new JsonObject().put("task_id", id)
             .put("steps", new JsonArray(steps.stream().map(TaskHandlers::stepView).toList()))))
         .onFailure(rc::fail);
@@ -161,8 +160,8 @@ public final class TaskHandlers {
   /** GET /tasks/{task_id}/checkpoint */
   public void checkpoint(RoutingContext rc) {
     String id = rc.pathParam("task_id");
-    visibleTask(rc, store, id)
-        .compose(m -> within(store.checkpoint(id)))
+    visibleTask(rc, queries, id)
+        .compose(m -> within(queries.checkpoint(id)))
         .onSuccess(cp -> json(rc, 200, new JsonObject().put("task_id", id).put("checkpoint", cp.orElse(null))))
         .onFailure(rc::fail);
   }
@@ -170,7 +169,7 @@ public final class TaskHandlers {
   /** GET /tasks/{task_id}/calls: the task's LLM calls with what each cost. */
   public void calls(RoutingContext rc) {
     String id = rc.pathParam("task_id");
-    visibleTask(rc, store, id)
+    visibleTask(rc, queries, id)
         .compose(m -> within(ledger.calls(id)).map(calls -> new JsonObject().put("task_id", id)
             .put("cost_so_far", Long.parseLong(m.getOrDefault("cost", "0")) / 1_000_000.0)
             .put("calls", new JsonArray(calls.stream().map(TaskHandlers::callView).toList()))))
@@ -191,8 +190,8 @@ public final class TaskHandlers {
   /** POST /tasks/{task_id}/retry: a failed or cancelled task runs again from its last checkpoint. */
   public void retry(RoutingContext rc) {
     String id = rc.pathParam("task_id");
-    visibleTask(rc, store, id)
-        .compose(m -> within(store.retry(id)))
+    visibleTask(rc, queries, id)
+        .compose(m -> within(commands.retry(id)))
         .compose(r -> switch (r.reply()) {
           case OK -> {
             vertx.eventBus().publish(Signals.TASK_READY, "*");
@@ -201,7 +200,6 @@ public final class TaskHandlers {
           case NOT_FOUND -> Future.failedFuture(Problem.notFound("Task " + id).asException());
           case WRONG_STATUS -> Future.failedFuture(Problem.of(409, "Conflict", "task " + id + " is " + r.status()
               + "; only failed or cancelled tasks can be retried").asException());
-          default -> Future.failedFuture(new IllegalStateException("retry answered " + r.reply()));
         })
         .onSuccess(m -> json(rc, 200, TaskJson.from(m.orElseThrow())))
         .onFailure(rc::fail);

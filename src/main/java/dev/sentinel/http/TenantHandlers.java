@@ -1,9 +1,9 @@
 package dev.sentinel.http;
 
+import dev.sentinel.store.TaskCommands;
 import dev.sentinel.cost.TenantCosts;
 import dev.sentinel.limits.RateLimitSettings;
 import dev.sentinel.limits.TenantLimits;
-import dev.sentinel.store.TaskStore;
 
 import java.time.LocalDate;
 import io.vertx.ext.web.RoutingContext;
@@ -17,13 +17,13 @@ public final class TenantHandlers {
   private final TenantCosts costs;
   private final RateLimitSettings rateLimits;
   private final TenantLimits limits;
-  private final TaskStore store;
+  private final TaskCommands commands;
 
-  public TenantHandlers(TenantCosts costs, RateLimitSettings rateLimits, TenantLimits limits, TaskStore store) {
+  public TenantHandlers(TenantCosts costs, RateLimitSettings rateLimits, TenantLimits limits, TaskCommands commands) {
     this.costs = costs;
     this.rateLimits = rateLimits;
     this.limits = limits;
-    this.store = store;
+    this.commands = commands;
   }
 
   /** GET /tenants/{tenant_id}/costs[?from=&to=]: the seed's totals, plus by day and by model. */
@@ -51,7 +51,7 @@ public final class TenantHandlers {
     Access.requireAdmin(rc);
     io.vertx.core.json.JsonObject body = rc.body().asJsonObject();
     within(limits.update(tenant, body))
-        .compose(v -> within(store.resumePaused(tenant, 10_000)))
+        .compose(v -> within(commands.resumePaused(tenant, 10_000)))
         .compose(v -> within(limits.get(tenant)))
         .onSuccess(b -> json(rc, 200, b))
         .onFailure(rc::fail);

@@ -3,7 +3,7 @@ package dev.sentinel.llm;
 import dev.sentinel.config.SentinelConfig.LimitDefaults;
 import dev.sentinel.config.SentinelConfig.LlmSettings;
 import dev.sentinel.config.SentinelConfig.ModelLimits;
-import dev.sentinel.store.TaskStore;
+import dev.sentinel.store.LedgerScripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 
@@ -45,25 +45,25 @@ public final class ModelRateLimiter {
   /** Nothing was taken; room is expected in {@code ms}. */
   public record Wait(long ms, Scope scope) implements Reservation {}
 
-  private final TaskStore store;
+  private final LedgerScripts ledger;
   private final LlmSettings settings;
   private final LimitDefaults tenantDefaults;
 
-  public ModelRateLimiter(TaskStore store, LlmSettings settings, LimitDefaults tenantDefaults) {
-    this.store = store;
+  public ModelRateLimiter(LedgerScripts ledger, LlmSettings settings, LimitDefaults tenantDefaults) {
+    this.ledger = ledger;
     this.settings = settings;
     this.tenantDefaults = tenantDefaults;
   }
 
   /** Without tenant defaults (a tenant's own llm_rpm / llm_tpm still apply). */
-  public ModelRateLimiter(TaskStore store, LlmSettings settings) {
-    this(store, settings, new LimitDefaults(0, 1, 0, 0, 0, 0));
+  public ModelRateLimiter(LedgerScripts ledger, LlmSettings settings) {
+    this(ledger, settings, new LimitDefaults(0, 1, 0, 0, 0, 0));
   }
 
   /** @param tenant the calling tenant, or null for the model's limits only */
   public Future<Reservation> reserve(String model, String tenant, long estimatedTokens) {
     ModelLimits l = settings.limits(model);
-    return store.scripts().run(store.scriptSet().reserveModel(), model, l.rpm(), l.rpmBurst(), l.tpm(), l.tpmBurst(),
+    return ledger.reserveModel(model, l.rpm(), l.rpmBurst(), l.tpm(), l.tpmBurst(),
         estimatedTokens, tenant == null ? "" : tenant, tenantDefaults.llmRpm(), tenantDefaults.llmTpm())
         .map(r -> parse(r, model, tenant, estimatedTokens, l));
   }
@@ -79,13 +79,13 @@ public final class ModelRateLimiter {
   /** Corrects the reserved tokens to the real usage, in the model's and the tenant's buckets. */
   public Future<Void> settle(Granted g, long realTokens) {
     if (g.modelTpm().tpm() <= 0 && g.tenantTpm().tpm() <= 0) return Future.succeededFuture();
-    return store.scripts().run(store.scriptSet().settleModel(), g.model(), g.modelTpm().tpm(), g.estimatedTokens(), realTokens, 0,
+    return ledger.settleModel(g.model(), g.modelTpm().tpm(), g.estimatedTokens(), realTokens, 0,
         g.modelTpm().slotEnd(), g.modelTpm().refunds(), g.tenant() == null ? "" : g.tenant(), g.tenantTpm().tpm(),
         g.tenantTpm().slotEnd(), g.tenantTpm().refunds()).mapEmpty();
   }
 
   public Future<Void> hold(String model, long ms) {
-    return store.scripts().run(store.scriptSet().settleModel(), model, 0, 0, 0, Math.max(1, ms), 0, 0, "", 0, 0, 0).mapEmpty();
+    return ledger.settleModel(model, 0, 0, 0, Math.max(1, ms), 0, 0, "", 0, 0, 0).mapEmpty();
   }
 
   /** How long a step may wait for room in place before it gives its worker slot back. */

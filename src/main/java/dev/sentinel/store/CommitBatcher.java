@@ -14,8 +14,11 @@ import java.util.List;
  * Group commit for one worker: step commits that become ready while earlier ones are on their
  * way travel together in one {@code commit_steps} call. Redis pays its per-call cost (socket
  * read, parse, script dispatch) once per batch instead of once per step, and the worker writes
- * one request instead of many. Under light load a batch holds one commit and goes out at once,
- * so nothing waits for company; under load batches grow by themselves.
+ * one request instead of many. A commit made while nothing is on the wire goes out at once, alone:
+ * on a quiet cluster nothing waits for company, not even for the end of the event-loop turn.
+ * Batches only form under load, by themselves: commits made while earlier batches are in flight
+ * wait for one of them to return (or for the end of the turn, when a slot is free) and then
+ * travel together.
  *
  * <p>Used from its worker's event loop only (no locks). Each commit is still judged alone by
  * the script: one task's STALE does not touch another's OK.
@@ -31,33 +34,32 @@ public final class CommitBatcher {
 
   private record Pending(StepCommit commit, Promise<Committed> promise, int chars) {}
 
-  private final TaskStore store;
+  private final LeaseProtocol leases;
   private final Context context;
   private final String workerId;
   private final long leaseMs;
-  private final int maxStepRecords;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
   private boolean flushScheduled;
 
-  public CommitBatcher(TaskStore store, Context context, String workerId, long leaseMs, int maxStepRecords) {
-    this.store = store;
+  public CommitBatcher(LeaseProtocol leases, Context context, String workerId, long leaseMs) {
+    this.leases = leases;
     this.context = context;
     this.workerId = workerId;
     this.leaseMs = leaseMs;
-    this.maxStepRecords = maxStepRecords;
   }
 
   public Future<Committed> commit(StepCommit c) {
     Promise<Committed> p = Promise.promise();
     queue.add(new Pending(c, p, c.chars()));
-    scheduleFlush();
+    if (inFlight == 0 && !flushScheduled) flush();   // quiet: no reason to wait
+    else scheduleFlush();
     return p.future();
   }
 
   /**
-   * Flushes at the end of the current event-loop turn, so every commit made in this turn (for
-   * instance by all the tasks a reply just woke) joins the same batch.
+   * Flushes at the end of the current event-loop turn, so every commit made in this turn while
+   * a batch is in flight (for instance by all the tasks a reply just woke) joins the same batch.
    */
   private void scheduleFlush() {
     if (flushScheduled || inFlight >= MAX_IN_FLIGHT) return;
@@ -78,7 +80,7 @@ public final class CommitBatcher {
         batch.add(p);
       }
       inFlight++;
-      store.commitSteps(batch.stream().map(Pending::commit).toList(), workerId, leaseMs, maxStepRecords)
+      leases.commitSteps(batch.stream().map(Pending::commit).toList(), workerId, leaseMs)
           .onComplete(ar -> onContext(() -> {
             inFlight--;
             if (ar.succeeded()) {

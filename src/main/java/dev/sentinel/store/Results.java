@@ -1,15 +1,22 @@
 package dev.sentinel.store;
 
+import dev.sentinel.store.Replies.CancelReply;
+import dev.sentinel.store.Replies.CommitReply;
+import dev.sentinel.store.Replies.FailReply;
+import dev.sentinel.store.Replies.RenewReply;
+import dev.sentinel.store.Replies.RetryReply;
+import dev.sentinel.store.Replies.SubmitReply;
+
 import java.util.List;
 import java.util.Map;
 
-/** Typed answers of the scripts that return more than a {@link Reply}. */
+/** Typed answers of the scripts that return more than a reply code. */
 public final class Results {
   private Results() {}
 
   /** {@code taskId} is the new task's, or for DUPLICATE and CONFLICT the one the key created. */
-  public record Submitted(Reply reply, String taskId, long createdAt, String status, RateInfo rate, long waiting, long maxWaiting) {
-    public Submitted(Reply reply, String taskId, long createdAt, String status) {
+  public record Submitted(SubmitReply reply, String taskId, long createdAt, String status, RateInfo rate, long waiting, long maxWaiting) {
+    public Submitted(SubmitReply reply, String taskId, long createdAt, String status) {
       this(reply, taskId, createdAt, status, RateInfo.NONE, 0, 0);
     }
   }
@@ -24,16 +31,25 @@ public final class Results {
    * @param task the task hash as the retry left it (OK only): read in the same script, so a
    *             worker that claims the task at once cannot change what the caller sees
    */
-  public record Retried(Reply reply, String status, Map<String, String> task) {}
+  public record Retried(RetryReply reply, String status, Map<String, String> task) {}
 
-  /** {@code committed} is the task's committed step count as Redis holds it after this commit. */
-  public record Committed(Reply reply, long committed) {}
+  /**
+   * @param committed the task's committed step count as Redis holds it after this commit
+   * @param error     for ERROR, what Redis said
+   */
+  public record Committed(CommitReply reply, long committed, String error) {
+    public Committed(CommitReply reply, long committed) { this(reply, committed, null); }
+  }
 
-  public record Failed(Reply reply, int attempts, long dueAt) {}
+  public record Failed(FailReply reply, int attempts, long dueAt) {}
 
-  public record Renewed(long leaseExpires, List<Reply> replies) {}
+  public record Renewed(long leaseExpires, List<RenewReply> replies) {}
 
-  public record Expired(int requeued, int failed, List<String> taskIds) {}
+  /** @param looked index entries looked at: as many as asked means there may be more */
+  public record Expired(int requeued, int failed, int looked, List<String> taskIds) {}
 
-  public record Cancelled(Reply reply, String status) {}
+  /** @param looked index entries looked at: as many as asked means there may be more */
+  public record Promoted(int promoted, int looked) {}
+
+  public record Cancelled(CancelReply reply, String status) {}
 }

@@ -16,11 +16,12 @@ import java.util.List;
 public final class ScriptRunner {
 
   private final Redis redis;
-  private final String prefix;
+  private final List<String> keys;
 
-  public ScriptRunner(Redis redis, String prefix) {
+  /** Every script gets the same KEYS (see lua/_lib.lua): the prefix and the shard's fixed keys. */
+  public ScriptRunner(Redis redis, Keys keys) {
     this.redis = redis;
-    this.prefix = prefix;
+    this.keys = keys.scriptKeys();
   }
 
   /** Loads every script; called at start-up so the first real call already hits the cache. */
@@ -47,7 +48,8 @@ public final class ScriptRunner {
   }
 
   private Request evalsha(LuaScript script, Object[] args) {
-    Request r = Request.cmd(Command.EVALSHA).arg(script.sha()).arg(0).arg(prefix);
+    Request r = Request.cmd(Command.EVALSHA).arg(script.sha()).arg(keys.size());
+    for (String k : keys) r.arg(k);
     for (Object a : args) r.arg(a == null ? "" : a.toString());
     return r;
   }

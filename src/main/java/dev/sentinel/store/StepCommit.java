@@ -4,27 +4,33 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One finished node to commit as step {@code step} (1-based); nextNode is null when the graph
- * ends. A non-null result makes this the task's last write: the same script call that
- * commits the step also completes the task with that result.
+ * ends. A non-null result makes this the task's last write: the same script call that commits
+ * the step also completes the task with that result.
  *
- * <p>The checkpoint and result are encoded once, when the commit is made: the batcher sizes
+ * <p>The step record and result are encoded once, when the commit is made: the batcher sizes
  * its batches by the text and the script call sends the same text, and a later change to the
  * JSON objects cannot change what is committed.
  */
-public record StepCommit(String taskId, Lease lease, int step, String node, String nextNode, String checkpointJson,
-                         String resultJson) {
+public record StepCommit(String taskId, Lease lease, int step, String nextNode, String recordTail, String resultJson) {
 
-  public StepCommit(String taskId, Lease lease, int step, String node, String nextNode, JsonObject checkpoint,
-                    JsonObject result) {
-    this(taskId, lease, step, node, nextNode, JsonText.encode(checkpoint), result == null ? null : JsonText.encode(result));
+  /**
+   * @param outputKey where the node's output is merged into the state (null: at the top level)
+   * @param result    the task's result when this step ends it, else null
+   */
+  public static StepCommit of(String taskId, Lease lease, int step, String node, String nextNode, String outputKey,
+                              JsonObject output, JsonObject result) {
+    return new StepCommit(taskId, lease, step, nextNode,
+        History.stepRecordTail(step, node, nextNode, lease, outputKey, output),
+        result == null ? null : JsonText.encode(result));
   }
 
-  public StepCommit(String taskId, Lease lease, int step, String node, String nextNode, JsonObject checkpoint) {
-    this(taskId, lease, step, node, nextNode, checkpoint, null);
+  /** A step whose output is merged at the top level of the state and that does not end the task. */
+  public static StepCommit of(String taskId, Lease lease, int step, String node, String nextNode, JsonObject output) {
+    return of(taskId, lease, step, node, nextNode, null, output, null);
   }
 
   public boolean completesTask() { return resultJson != null; }
 
-  /** Checkpoint and result characters: what this commit adds to a batch's size. */
-  public int chars() { return checkpointJson.length() + (resultJson == null ? 0 : resultJson.length()); }
+  /** Record and result characters: what this commit adds to a batch's size. */
+  public int chars() { return recordTail.length() + (resultJson == null ? 0 : resultJson.length()); }
 }

@@ -3,7 +3,6 @@ package dev.sentinel.store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -11,111 +10,169 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Reads for the API: many tasks at once, counts by status, a task's events, live workers.
- * Only indexes and known keys are read; nothing here SCANs the keyspace.
+ * Reads for the API: a task, many tasks, a page of a listing, counts by status, a task's
+ * history (its events, steps and checkpoint), live workers. Only known keys and the indexes
+ * the state scripts keep are read; nothing here SCANs the keyspace.
  */
 public final class TaskQueries {
 
   public static final List<String> STATUSES = List.of("queued", "scheduled", "leased", "in_progress", "retrying",
       "paused", "completed", "failed", "cancelled");
 
-  private final Redis redis;
-  private final Keys keys;
-  private final ScriptRunner runner;
-  private final Scripts scripts;
+  private final StoreCore core;
 
-  /** Shares the store's client and scripts (the audit-list read is a script, for consistent ids). */
-  public TaskQueries(TaskStore store) {
-    this.redis = store.redis();
-    this.keys = store.keys();
-    this.runner = store.scripts();
-    this.scripts = store.scriptSet();
+  TaskQueries(StoreCore core) {
+    this.core = core;
+  }
+
+  /** The task hash as stored, or empty when there is no such task. */
+  public Future<Optional<Map<String, String>>> get(String taskId) {
+    return core.send(Request.cmd(Command.HGETALL).arg(core.keys().meta(taskId))).map(r -> {
+      Map<String, String> m = StoreCore.hash(r);
+      return m.isEmpty() ? Optional.empty() : Optional.of(m);
+    });
   }
 
   /** The task hashes for these ids, in order, in one pipelined round trip; gone ones are skipped. */
   public Future<List<Map<String, String>>> tasks(List<String> ids) {
     if (ids.isEmpty()) return Future.succeededFuture(List.of());
-    List<Request> reads = ids.stream().map(id -> Request.cmd(Command.HGETALL).arg(keys.meta(id))).toList();
-    return redis.batch(reads).map(replies -> {
+    List<Request> reads = ids.stream().map(id -> Request.cmd(Command.HGETALL).arg(core.keys().meta(id))).toList();
+    return core.redis().batch(reads).map(replies -> {
       List<Map<String, String>> out = new ArrayList<>();
       for (Response r : replies) {
-        if (r == null || r.size() == 0) continue;
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String k : r.getKeys()) m.put(k, r.get(k).toString());
-        out.add(m);
+        Map<String, String> m = StoreCore.hash(r);
+        if (!m.isEmpty()) out.add(m);
       }
       return out;
     });
   }
 
-  /** Tasks per status (cluster-wide, or of one tenant) and the total. */
+  /** One page of task ids (see queries/list_tasks.lua for the order and the cursor). */
+  public record Page(long total, String nextCursor, List<String> taskIds) {}
+
+  public Future<Page> listTaskIds(TaskFilter f, String cursor, int offset, int limit, int scanBudget) {
+    return core.run(core.scripts().listTasks(), f.status(), f.tenantId(), f.agentType(), f.taskType(), cursor, offset,
+        limit, scanBudget).map(r -> {
+          List<String> ids = new ArrayList<>();
+          for (int i = 2; i < r.size(); i++) ids.add(r.get(i).toString());
+          String next = r.get(1).toString();
+          return new Page(r.get(0).toLong(), next.isEmpty() ? null : next, ids);
+        });
+  }
+
+  /** Tasks per status (cluster-wide, or of one tenant) and {@code total_tasks}, from the exact counters. */
   public Future<Map<String, Long>> countsByStatus(String tenantId) {
-    List<Request> counts = new ArrayList<>();
-    for (String s : STATUSES) {
-      String key = tenantId == null ? keys.statusIndex(s) : keys.tenantStatusIndex(tenantId, s);
-      counts.add(Request.cmd(Command.ZCARD).arg(key));
-    }
-    counts.add(Request.cmd(Command.ZCARD).arg(tenantId == null ? keys.allTasks() : keys.tenantIndex(tenantId)));
-    return redis.batch(counts).map(r -> {
+    String key = tenantId == null ? core.keys().counts() : core.keys().tenantCounts(tenantId);
+    return core.send(Request.cmd(Command.HGETALL).arg(key)).map(r -> {
+      Map<String, String> counted = StoreCore.hash(r);
       Map<String, Long> out = new LinkedHashMap<>();
-      for (int i = 0; i < STATUSES.size(); i++) out.put(STATUSES.get(i), r.get(i).toLong());
-      out.put("total_tasks", r.get(STATUSES.size()).toLong());
+      for (String s : STATUSES) out.put(s, Long.parseLong(counted.getOrDefault(s, "0")));
+      out.put("total_tasks", Long.parseLong(counted.getOrDefault("total", "0")));
       return out;
     });
   }
 
-  /** One audit record: {@code id} is its position since the task began; fields include {@code at} (Redis ms). */
+  /** The task's whole history, oldest first. */
+  public Future<List<JsonObject>> history(String taskId) {
+    return core.send(Request.cmd(Command.LRANGE).arg(core.keys().history(taskId)).arg(0).arg(-1)).map(TaskQueries::records);
+  }
+
+  /** The committed step records, oldest first: step, node, epoch, claim, worker_id, committed_at (Redis ms). */
+  public Future<List<JsonObject>> steps(String taskId) {
+    return history(taskId).map(records -> {
+      List<JsonObject> out = new ArrayList<>();
+      for (JsonObject r : records) {
+        if (!History.isStep(r)) continue;
+        out.add(new JsonObject()
+            .put("step", History.intOf(r.getValue("step")))
+            .put("node", r.getString("node"))
+            .put("epoch", History.longOf(r.getValue("epoch")))
+            .put("claim", r.getString("claim"))
+            .put("worker_id", r.getString("worker_id"))
+            .put("committed_at", History.longOf(r.getValue("at"))));
+      }
+      return out;
+    });
+  }
+
+  /** The checkpoint after the last committed step, rebuilt from the history; empty before the first. */
+  public Future<Optional<JsonObject>> checkpoint(String taskId) {
+    return core.redis().batch(List.of(
+        Request.cmd(Command.HGET).arg(core.keys().meta(taskId)).arg("task_params"),
+        Request.cmd(Command.LRANGE).arg(core.keys().history(taskId)).arg(0).arg(-1))).map(r -> {
+          Response params = r.get(0);
+          return Optional.ofNullable(History.checkpoint(params == null ? new JsonObject() : JsonText.decode(params.toString()),
+              records(r.get(1)), 0));
+        });
+  }
+
+  /** One history record: {@code id} is its 1-based position in the history; fields include {@code at} (Redis ms). */
   public record TaskEvent(long id, String type, JsonObject fields) {}
 
   /** Events of one task after {@code afterId} (exclusive; 0 for all), oldest first. */
   public Future<List<TaskEvent>> events(String taskId, long afterId, int count) {
-    return runner.run(scripts.taskEvents(), taskId, afterId, count).map(r -> {
-      List<TaskEvent> out = new ArrayList<>();
-      long id = r.get(0).toLong();
-      for (int i = 1; i < r.size(); i++, id++) {
-        JsonObject fields = new JsonObject(r.get(i).toString());
-        String type = (String) fields.remove("type");
-        out.add(new TaskEvent(id, type, fields));
-      }
-      return out;
-    });
+    return core.send(Request.cmd(Command.LRANGE).arg(core.keys().history(taskId)).arg(afterId).arg(afterId + count - 1))
+        .map(r -> {
+          List<TaskEvent> out = new ArrayList<>();
+          long id = afterId + 1;
+          for (JsonObject fields : records(r)) {
+            String type = (String) fields.remove("type");
+            out.add(new TaskEvent(id++, type, fields));
+          }
+          return out;
+        });
+  }
+
+  private static List<JsonObject> records(Response r) {
+    List<JsonObject> out = new ArrayList<>();
+    if (r != null) for (Response x : r) out.add(JsonText.decode(x.toString()));
+    return out;
   }
 
   /** Heartbeats of workers seen within {@code withinMs}; stale entries are pruned as we go. */
   public Future<List<JsonObject>> liveWorkers(long withinMs) {
-    return redis.send(Request.cmd(Command.TIME)).compose(t -> {
-      long now = t.get(0).toLong() * 1000 + t.get(1).toLong() / 1000;
-      return redis.batch(List.of(
+    Keys keys = core.keys();
+    return core.redisNow().compose(now -> core.redis().batch(List.of(
           Request.cmd(Command.ZREMRANGEBYSCORE).arg(keys.workers()).arg("-inf").arg(now - 24 * 3600_000L),
-          Request.cmd(Command.ZRANGEBYSCORE).arg(keys.workers()).arg(now - withinMs).arg("+inf").arg("WITHSCORES")));
-    }).compose(r -> {
-      Response seen = r.get(1);
-      List<String> ids = new ArrayList<>();
-      List<Long> at = new ArrayList<>();
-      for (int i = 0; i < seen.size(); i++) {
-        Response e = seen.get(i);
-        if (e.size() == 2) {   // RESP3: [member, score] pairs
-          ids.add(e.get(0).toString());
-          at.add(e.get(1).toDouble().longValue());
-        } else {               // RESP2: flat list
-          ids.add(e.toString());
-          at.add(seen.get(++i).toDouble().longValue());
-        }
-      }
-      if (ids.isEmpty()) return Future.succeededFuture(List.<JsonObject>of());
-      Request mget = Request.cmd(Command.MGET);
-      ids.forEach(id -> mget.arg(keys.heartbeat(id)));
-      return redis.send(mget).map(hbs -> {
-        List<JsonObject> out = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-          Response hb = hbs.get(i);
-          if (hb == null) continue;   // heartbeat expired: not live
-          out.add(new JsonObject(hb.toString()).put("worker_id", ids.get(i)).put("last_heartbeat_ms", at.get(i)));
-        }
-        return out;
-      });
-    });
+          Request.cmd(Command.ZRANGEBYSCORE).arg(keys.workers()).arg(now - withinMs).arg("+inf").arg("WITHSCORES"))))
+        .compose(r -> {
+          Response seen = r.get(1);
+          List<String> ids = new ArrayList<>();
+          List<Long> at = new ArrayList<>();
+          for (int i = 0; i < seen.size(); i++) {
+            Response e = seen.get(i);
+            if (e.size() == 2) {   // RESP3: [member, score] pairs
+              ids.add(e.get(0).toString());
+              at.add(e.get(1).toDouble().longValue());
+            } else {               // RESP2: flat list
+              ids.add(e.toString());
+              at.add(seen.get(++i).toDouble().longValue());
+            }
+          }
+          if (ids.isEmpty()) return Future.succeededFuture(List.<JsonObject>of());
+          Request mget = Request.cmd(Command.MGET);
+          ids.forEach(id -> mget.arg(keys.heartbeat(id)));
+          return core.send(mget).map(hbs -> {
+            List<JsonObject> out = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+              Response hb = hbs.get(i);
+              if (hb == null) continue;   // heartbeat expired: not live
+              out.add(new JsonObject(hb.toString()).put("worker_id", ids.get(i)).put("last_heartbeat_ms", at.get(i)));
+            }
+            return out;
+          });
+        });
+  }
+
+  public Future<Boolean> ping() {
+    return core.send(Request.cmd(Command.PING)).map(r -> r != null && "PONG".equals(r.toString()));
+  }
+
+  /** Redis's clock (ms). */
+  public Future<Long> redisNow() {
+    return core.redisNow();
   }
 }

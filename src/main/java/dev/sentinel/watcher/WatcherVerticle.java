@@ -4,8 +4,8 @@ import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.config.SentinelConfig.WatcherSettings;
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.RedisClients;
-import dev.sentinel.store.Scripts;
-import dev.sentinel.store.TaskStore;
+import dev.sentinel.store.Store;
+import dev.sentinel.store.Sweeps;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Redis;
@@ -26,7 +26,7 @@ public final class WatcherVerticle extends VerticleBase {
   private final SentinelConfig config;
   private final WatcherSettings settings;
   private Redis redis;
-  private TaskStore store;
+  private Sweeps sweeps;
   private long timer = -1;
   private static final long RETENTION_EVERY_NANOS = 60_000_000_000L;
 
@@ -42,7 +42,7 @@ public final class WatcherVerticle extends VerticleBase {
 
   @Override public Future<?> start() {
     redis = RedisClients.create(vertx, config.redis(), "sentinel-watcher");
-    store = new TaskStore(redis, new Keys(config.keyPrefix()), Scripts.load());
+    sweeps = Store.open(redis, new Keys(config.keyPrefix())).sweeps();
     timer = vertx.setPeriodic(settings.intervalMs(), t -> sweep());
     return Future.succeededFuture();
   }
@@ -61,15 +61,17 @@ public final class WatcherVerticle extends VerticleBase {
     if (sweeping || stopped) return;   // a slow pass (Redis paused) must not pile up behind itself
     sweeping = true;
     int batch = settings.batch();
-    store.expireLeases(batch)
+    sweeps.expireLeases(batch)
         .compose(expired -> {
           if (expired.requeued() + expired.failed() > 0) {
             LOG.log(System.Logger.Level.INFO, "leases expired: " + expired.requeued() + " requeued, "
                 + expired.failed() + " failed for good " + expired.taskIds());
           }
-          return store.promoteDelayed(batch).map(promoted -> expired.taskIds().size() >= batch || promoted >= batch);
+          // a full batch of entries looked at (not only of tasks taken back: stale and lagging
+          // entries count too) means there may be more: run again at once
+          return sweeps.promoteDelayed(batch).map(promoted -> expired.looked() >= batch || promoted.looked() >= batch);
         })
-        .compose(more -> retentionDue() ? store.applyRetention(settings.retentionMs(), batch).map(removed -> {
+        .compose(more -> retentionDue() ? sweeps.applyRetention(settings.retentionMs(), batch).map(removed -> {
           lastRetention = System.nanoTime();
           retentionBacklog = removed >= batch;
           return more || retentionBacklog;

@@ -9,7 +9,8 @@ import dev.sentinel.cost.BudgetExceededException;
 import dev.sentinel.cost.TenantBudgetPausedException;
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.Lease;
-import dev.sentinel.store.Reply;
+import dev.sentinel.store.Replies.CommitReply;
+import dev.sentinel.store.Results.Committed;
 import dev.sentinel.store.StepCommit;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,13 +22,14 @@ import java.util.function.Supplier;
  * Runs one claimed task on its worker's event loop: node, commit, node, commit, ... then
  * complete. Every write is fenced by the claim's lease; on STALE, CANCELLED or NOT_FOUND the
  * run stops at once without another write. A node failure is reported with a backoff; a
- * shutdown hands the task back after the current step.
+ * shutdown hands the task back after the current step. A task whose graph cannot go on (the
+ * agent was redeployed without the node its checkpoint names next) fails for good with an error
+ * that says so: it must never sit in_progress with a renewed lease and nothing running.
  */
 final class TaskRun {
 
   private static final System.Logger LOG = System.getLogger(TaskRun.class.getName());
   private static final int MAX_ERROR_CHARS = 2000;
-  static final int CHECKPOINT_SCHEMA_VERSION = 1;
   private static final String TIMEOUT = "node timeout";
 
   private final ClaimedTask task;
@@ -97,12 +99,30 @@ final class TaskRun {
 
   private void next() {
     if (stopped) return;
+    try {
+      runNext();
+    } catch (RuntimeException e) {
+      // a bug or a graph that does not fit this task's history: stopping the task is the only
+      // safe answer; leaving it would keep its lease renewed forever with nothing running
+      LOG.log(System.Logger.Level.ERROR, "task " + task.id() + ": cannot go on after step " + step, e);
+      failForGood("cannot go on after step " + step + ": " + e.getMessage());
+    }
+  }
+
+  private void runNext() {
     if (nodeName == null || nodeName.isEmpty()) {
-      complete();
+      // only a history whose last step ended the graph without completing the task gets here,
+      // which commit_steps.lua never writes (the last step completes the task in the same call)
+      failForGood("the checkpoint after step " + step + " ends the graph but the task was not completed");
       return;
     }
     if (worker.draining() || handBack) {
       release();
+      return;
+    }
+    if (!graph.nodes().containsKey(nodeName)) {
+      failForGood("the checkpoint after step " + step + " continues at node '" + nodeName + "', which agent '"
+          + task.agentType() + "' no longer has (was the agent's graph changed while the task ran?)");
       return;
     }
     GraphNode node = graph.node(nodeName);
@@ -125,21 +145,26 @@ final class TaskRun {
         }
         return;
       }
-      JsonObject newState = AgentGraph.merge(state, node, ar.result());
-      String nextNode = graph.next(node.name(), newState);
-      JsonObject checkpoint = new JsonObject()
-          .put("schema_version", CHECKPOINT_SCHEMA_VERSION)
-          .put("step", stepNo)
-          .put("node", node.name())
-          .put("next_node", nextNode)
-          .put("state", newState);
-      // the last node's commit also completes the task, in the same script call
-      boolean last = nextNode == null || nextNode.isEmpty();
-      StepCommit commit = new StepCommit(task.id(), task.lease(), stepNo, node.name(), nextNode, checkpoint,
-          last ? graph.result(newState) : null);
-      long sent = System.nanoTime();
-      withRetry("commit step " + stepNo, () -> worker.commits().commit(commit))
-          .onSuccess(c -> {
+      try {
+        commitStep(node, stepNo, ar.result());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "task " + task.id() + ": cannot commit step " + stepNo, e);
+        failForGood("cannot commit step " + stepNo + " (node " + node.name() + "): " + e.getMessage());
+      }
+    });
+  }
+
+  private void commitStep(GraphNode node, int stepNo, JsonObject output) {
+    JsonObject newState = AgentGraph.merge(state, node, output);
+    String nextNode = graph.next(node.name(), newState);
+    // the last node's commit also completes the task, in the same script call
+    boolean last = nextNode == null || nextNode.isEmpty();
+    // the step record carries the output, not the state: the history is the checkpoint
+    StepCommit commit = StepCommit.of(task.id(), task.lease(), stepNo, node.name(), nextNode, node.outputKey(), output,
+        last ? graph.result(newState) : null);
+    long sent = System.nanoTime();
+    withRetry("commit step " + stepNo, () -> worker.commits().commit(commit).compose(TaskRun::writtenOrRetry))
+        .onSuccess(c -> {
             // a switch expression, so the compiler makes us decide for every reply there is
             Runnable then = switch (c.reply()) {
               case OK, DUP -> () -> {   // DUP: our own earlier try landed and its reply was lost
@@ -158,13 +183,16 @@ final class TaskRun {
                 release();
               };
               case STALE, CANCELLED, NOT_FOUND -> () -> abort(c.reply().name());
-              case EXISTS, FINISHED, RETRYING, FAILED, DUPLICATE, CONFLICT, WRONG_STATUS, RATE_LIMITED, QUOTA_EXCEEDED ->
-                  () -> abort("unexpected commit reply " + c.reply());
+              case ERROR -> () -> abort("commit failed: " + c.error());   // writtenOrRetry retried it already
             };
             then.run();
           })
           .onFailure(e -> abort("commit failed: " + e.getMessage()));
-    });
+  }
+
+  /** A commit that Redis could not write (ERROR) is retried like a lost one, while the lease lasts. */
+  private static Future<Committed> writtenOrRetry(Committed c) {
+    return c.reply() == CommitReply.ERROR ? Future.failedFuture(new IllegalStateException(c.error())) : Future.succeededFuture(c);
   }
 
   /**
@@ -210,28 +238,21 @@ final class TaskRun {
     return stopped || handBack || (cancellation.isCancelled() && !TIMEOUT.equals(cancellation.reason()));
   }
 
-  /** A resumed task whose last step was committed but whose completion was not (older commit path). */
-  private void complete() {
-    JsonObject result = graph.result(state);
-    withRetry("complete", () -> worker.store().complete(task.id(), task.lease(), result, worker.workerId()))
-        .onComplete(ar -> finish());
-  }
-
   /** Retrying cannot help (budget_exceeded): the task fails now, whatever attempts are left. */
   private void failForGood(String error) {
-    withRetry("fail", () -> worker.store().fail(task.id(), task.lease(), error, 0, worker.workerId(), true))
+    withRetry("fail", () -> worker.leases().fail(task.id(), task.lease(), error, 0, worker.workerId(), true))
         .onComplete(ar -> finish());
   }
 
   /** The model has no room for a while: give the slot back; the task is ready again when room is expected. */
   private void reschedule(dev.sentinel.llm.RateLimitWaitException wait) {
-    withRetry("reschedule", () -> worker.store().redisNow().compose(now -> worker.store().park(task.id(), task.lease(),
+    withRetry("reschedule", () -> worker.leases().redisNow().compose(now -> worker.leases().park(task.id(), task.lease(),
         wait.getMessage(), now + wait.waitMs(), worker.workerId(), "scheduled"))).onComplete(ar -> finish());
   }
 
   /** The tenant's daily budget is used up: park the task, holding no worker, until it resets. */
   private void pause(TenantBudgetPausedException paused) {
-    withRetry("pause", () -> worker.store().pause(task.id(), task.lease(), paused.getMessage(), paused.resumeAt(),
+    withRetry("pause", () -> worker.leases().pause(task.id(), task.lease(), paused.getMessage(), paused.resumeAt(),
         worker.workerId())).onComplete(ar -> finish());
   }
 
@@ -240,12 +261,12 @@ final class TaskRun {
     if (error.length() > MAX_ERROR_CHARS) error = error.substring(0, MAX_ERROR_CHARS);
     long backoff = worker.backoff().delayMs(task.attempts() + 1);
     String message = error;
-    withRetry("fail", () -> worker.store().fail(task.id(), task.lease(), message, backoff, worker.workerId()))
+    withRetry("fail", () -> worker.leases().fail(task.id(), task.lease(), message, backoff, worker.workerId()))
         .onComplete(ar -> finish());
   }
 
   private void release() {
-    withRetry("release", () -> worker.store().release(task.id(), task.lease(), worker.workerId()))
+    withRetry("release", () -> worker.leases().release(task.id(), task.lease(), worker.workerId()))
         .onComplete(ar -> finish());
   }
 

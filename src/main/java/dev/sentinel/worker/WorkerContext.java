@@ -1,14 +1,15 @@
 package dev.sentinel.worker;
 
 import dev.sentinel.config.SentinelConfig.WorkerSettings;
-import dev.sentinel.store.TaskStore;
+import dev.sentinel.store.LeaseProtocol;
 import io.vertx.core.Vertx;
 
 /** What a {@link TaskRun} needs from the worker that runs it. */
 interface WorkerContext {
   Vertx vertx();
 
-  TaskStore store();
+  /** The lease protocol: every write this worker makes about a task. */
+  LeaseProtocol leases();
 
   /** Group commit of this worker's step commits (see CommitBatcher). */
   dev.sentinel.store.CommitBatcher commits();

@@ -12,10 +12,10 @@ import dev.sentinel.signal.Signals;
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.CommitBatcher;
 import dev.sentinel.store.Keys;
-import dev.sentinel.store.Reply;
-import dev.sentinel.store.Scripts;
-import dev.sentinel.store.TaskStore;
-import dev.sentinel.store.TaskStore.Held;
+import dev.sentinel.store.LeaseProtocol;
+import dev.sentinel.store.LeaseProtocol.Held;
+import dev.sentinel.store.Replies.RenewReply;
+import dev.sentinel.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -37,11 +37,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * Claims tasks and runs up to {@code worker.concurrency} of them at once. It wakes on a local
  * signal (a submit in this JVM), on a Redis signal relayed by the bridge (a submit anywhere),
  * when one of its runs ends, and on a slow poll; it never busy-polls. Every {@code lease/3} it
- * renews all its leases in one call, which also writes its heartbeat.
+ * renews all its leases in one call, which also writes its heartbeat. A claim whose answer is
+ * lost (Redis restarting, the connection dropped) is sent again with the same claim id base:
+ * claim.lua answers with what the first call granted, so those tasks run now instead of
+ * waiting out a lease and losing an attempt.
  */
 public final class WorkerVerticle extends VerticleBase implements WorkerContext {
 
   private static final System.Logger LOG = System.getLogger(WorkerVerticle.class.getName());
+
+  /** How soon a claim whose answer was lost is asked again. */
+  private static final long CLAIM_RETRY_MS = 200;
 
   private final SentinelConfig config;
   private final WorkerSettings settings;
@@ -51,12 +57,14 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   private final Map<String, TaskRun> running = new LinkedHashMap<>();
 
   private Redis redis;
-  private TaskStore store;
+  private LeaseProtocol leases;
   private CommitBatcher commits;
   private NodeContext.Services services;
   private boolean claiming;
   private boolean wakeAgain;
   private boolean draining;
+  /** The claim id base of a claim whose answer was lost: the next claim repeats it. */
+  private String unansweredClaimBase;
   private long pollTimer = -1;
   private long renewTimer = -1;
   private final long startedAt = System.currentTimeMillis();
@@ -71,12 +79,12 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
 
   @Override public Future<?> start() {
     redis = dev.sentinel.store.RedisClients.create(vertx, config.redis(), "sentinel-worker");
-    Keys keys = new Keys(config.keyPrefix());
-    store = new TaskStore(redis, keys, Scripts.load());
-    commits = new CommitBatcher(store, context, workerId, settings.leaseMs(), settings.maxStepRecords());
-    services = new NodeContext.Services(new CostLedger(redis, keys, store),
-        new BudgetGuard(store, config.agents().tenantDailyBudgetMicros()),
-        new dev.sentinel.llm.ModelRateLimiter(store, config.llm(), config.limits()));
+    Store store = Store.open(redis, new Keys(config.keyPrefix()));
+    leases = store.leases();
+    commits = new CommitBatcher(leases, context, workerId, settings.leaseMs());
+    services = new NodeContext.Services(new CostLedger(store.ledger()),
+        new BudgetGuard(store.ledger(), config.agents().tenantDailyBudgetMicros()),
+        new dev.sentinel.llm.ModelRateLimiter(store.ledger(), config.llm(), config.limits()));
     vertx.eventBus().<String>localConsumer(Signals.TASK_READY, m -> wake());
     vertx.eventBus().<String>localConsumer(Signals.TASK_CANCEL, m -> {
       TaskRun run = running.get(m.body());
@@ -126,13 +134,18 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     claiming = true;
     wakeAgain = false;
     long sent = System.nanoTime();
-    String claimBase = workerId + ":" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    store.claim(workerId, settings.leaseMs(), claimBase, free, config.limits().maxRunning()).onComplete(ar -> {
+    String claimBase = unansweredClaimBase != null ? unansweredClaimBase
+        : workerId + ":" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    leases.claim(workerId, settings.leaseMs(), claimBase, free, config.limits().maxRunning()).onComplete(ar -> {
       claiming = false;
       if (ar.failed()) {
         LOG.log(System.Logger.Level.WARNING, workerId + ": claim failed: " + ar.cause().getMessage());
-        return;   // the next poll or signal tries again
+        // it may have granted tasks whose answer we never saw: ask again with the same base, soon
+        unansweredClaimBase = claimBase;
+        vertx.setTimer(CLAIM_RETRY_MS, t -> wake());
+        return;
       }
+      unansweredClaimBase = null;
       for (ClaimedTask task : ar.result()) startRun(task, sent);
       if (ar.result().size() == free || wakeAgain) wake();
     });
@@ -145,11 +158,11 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
       graph = agent.orElseThrow(() -> new IllegalStateException(
           "agent_type '" + task.agentType() + "' is not known to worker " + workerId)).graph(task.params());
     } catch (RuntimeException e) {
-      store.fail(task.id(), task.lease(), e.getMessage(), backoff.delayMs(task.attempts() + 1), workerId);
+      leases.fail(task.id(), task.lease(), e.getMessage(), backoff.delayMs(task.attempts() + 1), workerId);
       return;
     }
     if (draining) {   // claimed just as shutdown began
-      store.release(task.id(), task.lease(), workerId);
+      leases.release(task.id(), task.lease(), workerId);
       return;
     }
     TaskRun run = new TaskRun(task, graph, agents.kinds(), this, claimSentNanos);
@@ -171,16 +184,15 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
         .put("started_at", Instant.ofEpochMilli(startedAt).toString())
         .put("draining", draining);
     long sent = System.nanoTime();
-    store.renew(workerId, settings.leaseMs(), settings.leaseMs(), heartbeat, held)
+    leases.renew(workerId, settings.leaseMs(), settings.leaseMs(), heartbeat, held)
         .onSuccess(r -> {
           for (int i = 0; i < runs.size(); i++) {
-            Reply reply = r.replies().get(i);
+            RenewReply reply = r.replies().get(i);
             TaskRun run = runs.get(i);
             Runnable then = switch (reply) {
               case OK -> () -> run.leaseConfirmed(sent);
+              case FINISHED -> () -> { };   // its final commit landed meanwhile: the run is ending anyway
               case STALE, CANCELLED, NOT_FOUND -> () -> run.abort("renew answered " + reply);
-              case DUP, OUT_OF_ORDER, EXISTS, FINISHED, RETRYING, FAILED, DUPLICATE, CONFLICT, WRONG_STATUS, RATE_LIMITED, QUOTA_EXCEEDED ->
-                  () -> run.abort("unexpected renew reply " + reply);
             };
             then.run();
           }
@@ -193,7 +205,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
 
   // ---- WorkerContext ----
   @Override public Vertx vertx() { return vertx; }
-  @Override public TaskStore store() { return store; }
+  @Override public LeaseProtocol leases() { return leases; }
   @Override public CommitBatcher commits() { return commits; }
   @Override public String workerId() { return workerId; }
   @Override public WorkerSettings settings() { return settings; }

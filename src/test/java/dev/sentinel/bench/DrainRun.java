@@ -105,8 +105,9 @@ public final class DrainRun {
     return sum;
   }
 
+  /** Completed tasks, cluster-wide, from the exact per-status counters (key prefix "" as the bench runs). */
   private static long completed(RedisProbe probe) {
-    return probe.zcard("index:status:completed");
+    return probe.hgetLong("counts", "completed");
   }
 
   static void awaitCompleted(RedisProbe probe, long target) throws InterruptedException {
@@ -119,7 +120,7 @@ public final class DrainRun {
         progressAt = System.currentTimeMillis();
       } else if (System.currentTimeMillis() - progressAt > STALL_MS) {
         throw new IllegalStateException("no task completed for " + STALL_MS / 1000 + " s (" + now + " of " + target
-            + " done, " + probe.zcard("index:status:failed") + " failed); see target/it-logs/bench-*.log");
+            + " done, " + probe.hgetLong("counts", "failed") + " failed); see target/it-logs/bench-*.log");
       }
       Thread.sleep(10);
     }

@@ -4,8 +4,7 @@ import dev.sentinel.config.SentinelConfig.LlmSettings;
 import dev.sentinel.config.SentinelConfig.ModelLimits;
 import dev.sentinel.llm.ModelRateLimiter;
 import dev.sentinel.store.Keys;
-import dev.sentinel.store.Scripts;
-import dev.sentinel.store.TaskStore;
+import dev.sentinel.store.Store;
 import dev.sentinel.testing.RedisServerProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,7 +34,7 @@ public final class LimiterBench {
       Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()).setMaxPoolSize(16).setMaxPoolWaiting(1024));
       LlmSettings settings = new LlmSettings("openai", "http://x", "", 1000, 0,
           Map.of("m", new ModelLimits(100_000_000, 1_000_000, 1_000_000_000, 100_000_000)), 2000);   // never binding
-      ModelRateLimiter limiter = new ModelRateLimiter(new TaskStore(redis, new Keys(""), Scripts.load()), settings);
+      ModelRateLimiter limiter = new ModelRateLimiter(Store.open(redis, new Keys("")).ledger(), settings);
       limiter.reserve("m", null, 1).await();
       // latency, one at a time
       List<Long> reserve = new ArrayList<>(), settle = new ArrayList<>();

@@ -16,7 +16,8 @@ import static dev.sentinel.bench.MarkdownTable.n;
 public final class MemorySection {
 
   private static final int SAMPLE = 200;
-  private static final List<String> TASK_KEYS = List.of("meta", "events", "checkpoint", "steps");
+  /** Every per-task key: the hash, the history (events, step records and the checkpoint in one list), LLM call records. */
+  private static final List<String> TASK_KEYS = List.of("meta", "history", "calls");
 
   private MemorySection() {}
 

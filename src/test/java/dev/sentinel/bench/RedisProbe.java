@@ -44,6 +44,12 @@ public final class RedisProbe implements AutoCloseable {
     return send(Request.cmd(Command.ZCARD).arg(key)).toLong();
   }
 
+  /** A numeric hash field (a counter), 0 when the field or the key does not exist. */
+  public long hgetLong(String key, String field) {
+    Response r = send(Request.cmd(Command.HGET).arg(key).arg(field));
+    return r == null ? 0 : r.toLong();
+  }
+
   /** Redis' own clock in ms: the clock the scripts stamp created_at and completed_at with. */
   public long timeMs() {
     Response t = send(Request.cmd(Command.TIME));

@@ -5,8 +5,8 @@ import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.Results.Committed;
 import dev.sentinel.store.StepCommit;
 import dev.sentinel.store.Keys;
-import dev.sentinel.store.Scripts;
-import dev.sentinel.store.TaskStore;
+import dev.sentinel.store.LeaseProtocol;
+import dev.sentinel.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -35,8 +35,10 @@ public final class ScriptCostBench {
     try (FreshRedis redis = new FreshRedis(); RedisProbe probe = new RedisProbe(redis.url())) {
       TaskLoader.queue(redis.url(), tasks, steps);
       Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.url()));
-      TaskStore store = new TaskStore(client, new Keys(""), Scripts.load());
+      Store store = Store.open(client, new Keys(""));
       store.loadScripts().await();
+      store.checkLayout().await();
+      LeaseProtocol leases = store.leases();
       System.out.printf("%n### Redis cost per task by phase: %,d tasks x %d steps, batches of %d%n%n", tasks, steps, batch);
       System.out.println("| phase | Redis CPU / task | inside scripts / task | commands / task (incl. in scripts) |");
       System.out.println("|---|---|---|---|");
@@ -44,7 +46,7 @@ public final class ScriptCostBench {
       List<ClaimedTask> claimed = new ArrayList<>();
       RedisSnapshot before = probe.snapshot();
       while (claimed.size() < tasks) {
-        List<ClaimedTask> got = store.claim("w1", 600_000, "w1:" + claimed.size(), batch).await();
+        List<ClaimedTask> got = leases.claim("w1", 600_000, "w1:" + claimed.size(), batch, 0).await();
         if (got.isEmpty()) throw new IllegalStateException("queue ran dry after " + claimed.size());
         claimed.addAll(got);
       }
@@ -57,11 +59,12 @@ public final class ScriptCostBench {
         for (int from = 0; from < tasks; from += batch) {
           List<StepCommit> commits = new ArrayList<>();
           for (ClaimedTask t : claimed.subList(from, Math.min(tasks, from + batch))) {
-            JsonObject cp = new JsonObject().put("schema_version", 1).put("step", step).put("node", "step-" + step)
-                .put("next_node", last ? null : "step-" + (step + 1)).put("state", new JsonObject().put("steps", steps).put("done", step));
-            commits.add(new StepCommit(t.id(), t.lease(), step, "step-" + step, last ? null : "step-" + (step + 1), cp, last ? result : null));
+            // the noop node's output, merged at the top level of the state (as NoopNodeKind's is)
+            JsonObject output = new JsonObject().put("step", step);
+            commits.add(StepCommit.of(t.id(), t.lease(), step, "step-" + step, last ? null : "step-" + (step + 1), null, output,
+                last ? result : null));
           }
-          for (Committed c : store.commitSteps(commits, "w1", 600_000, 100).await()) {
+          for (Committed c : leases.commitSteps(commits, "w1", 600_000).await()) {
             if (!c.reply().name().equals("OK")) throw new IllegalStateException("commit answered " + c.reply());
           }
         }

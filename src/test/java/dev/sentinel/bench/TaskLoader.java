@@ -2,9 +2,9 @@ package dev.sentinel.bench;
 
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.NewTask;
-import dev.sentinel.store.Reply;
-import dev.sentinel.store.Scripts;
-import dev.sentinel.store.TaskStore;
+import dev.sentinel.store.Replies.SubmitReply;
+import dev.sentinel.store.Store;
+import dev.sentinel.store.TaskCommands;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -17,7 +17,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Queues noop tasks fast, through the same submit script the API calls (TaskStore.submit, so
+ * Queues noop tasks fast, through the same submit script the API calls (TaskCommands.submit, so
  * the stored state is exactly what POST /tasks leaves), with many calls in flight on pooled
  * connections. It skips HTTP on purpose: a backlog of 100,000 tasks queues several times
  * faster this way, and the HTTP path has its own benchmark (bench/submit.sh).
@@ -34,8 +34,10 @@ public final class TaskLoader {
     Vertx vertx = Vertx.vertx();
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(8).setMaxPoolWaiting(IN_FLIGHT * 2));
     try {
-      TaskStore store = new TaskStore(redis, new Keys(""), Scripts.load());
+      Store store = Store.open(redis, new Keys(""));
       store.loadScripts().await();
+      store.checkLayout().await();
+      TaskCommands commands = store.commands();
       Semaphore window = new Semaphore(IN_FLIGHT);
       AtomicReference<Throwable> failure = new AtomicReference<>();
       List<String> ids = new ArrayList<>(tasks);
@@ -44,9 +46,9 @@ public final class TaskLoader {
         ids.add(id);
         NewTask t = new NewTask(id, "tenant-" + (i % TENANTS), "noop", "bench", new JsonObject().put("steps", steps), 3, 0, null, null);
         window.acquireUninterruptibly();
-        store.submit(t).onComplete(ar -> {
+        commands.submit(t).onComplete(ar -> {
           if (ar.failed()) failure.compareAndSet(null, ar.cause());
-          else if (ar.result().reply() != Reply.OK) failure.compareAndSet(null, new IllegalStateException("submit answered " + ar.result().reply()));
+          else if (ar.result().reply() != SubmitReply.OK) failure.compareAndSet(null, new IllegalStateException("submit answered " + ar.result().reply()));
           window.release();
         });
       }

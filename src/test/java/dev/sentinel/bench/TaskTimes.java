@@ -12,7 +12,7 @@ import java.util.List;
  * When each task was submitted, claimed and completed, all on the Redis clock (the clock the
  * scripts stamp with), so no client clock or polling interval enters a latency. created_at and
  * completed_at are fields of task:{id}:meta; the claim time is the `at` (ms) of the task's first
- * `claimed` record in its audit list task:{id}:events.
+ * `claimed` record in its history task:{id}:history (which starts at the first claim).
  */
 public record TaskTimes(List<Long> submitToDone, List<Long> claimToDone, long firstCreated, long lastCompleted) {
 
@@ -25,7 +25,7 @@ public record TaskTimes(List<Long> submitToDone, List<Long> claimToDone, long fi
       List<Request> batch = new ArrayList<>();
       for (String id : ids.subList(from, Math.min(ids.size(), from + BATCH))) {
         batch.add(Request.cmd(Command.HMGET).arg("task:" + id + ":meta").arg("created_at").arg("completed_at"));
-        batch.add(Request.cmd(Command.LRANGE).arg("task:" + id + ":events").arg(0).arg(3));
+        batch.add(Request.cmd(Command.LRANGE).arg("task:" + id + ":history").arg(0).arg(3));
       }
       List<Response> replies = probe.pipeline(batch);
       for (int i = 0; i < replies.size(); i += 2) {
@@ -48,7 +48,7 @@ public record TaskTimes(List<Long> submitToDone, List<Long> claimToDone, long fi
   private static long claimedAt(Response events) {
     for (Response entry : events) {
       io.vertx.core.json.JsonObject record = new io.vertx.core.json.JsonObject(entry.toString());
-      if ("claimed".equals(record.getString("type"))) return record.getLong("at");
+      if ("claimed".equals(record.getString("type"))) return dev.sentinel.store.History.longOf(record.getValue("at"));
     }
     return 0;
   }

@@ -73,7 +73,7 @@ final class ChaosCluster implements AutoCloseable {
         "SENTINEL_REDIS_URL", redis.url(),
         "SENTINEL_LEASE_MS", String.valueOf(settings.leaseMs()),
         "SENTINEL_WATCHER_INTERVAL_MS", String.valueOf(settings.watcherIntervalMs()),
-        // finished tasks (and their audit streams) must outlive the run until the checker has read them
+        // finished tasks (and their histories) must outlive the run until the checker has read them
         "SENTINEL_RETENTION_MS", String.valueOf(Duration.ofHours(6).toMillis()),
         // the fallback poll scaled with the lease, as the defaults are (lease 15 s, poll 5 s)
         "SENTINEL_POLL_MS", String.valueOf(Math.max(250, settings.leaseMs() / 2)),

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * The negative control's broken build, made in the test only: a copy of the jar's
- * {@code lua/_lib.lua} whose {@code fence_fields} never answers STALE, written to a directory
+ * {@code lua/_lib.lua} whose {@code fence_fields} never answers STALE (nor FINISHED): any write to a
+ * task that exists and is not cancelled is accepted, as if fencing did not exist. It is written to a directory
  * that goes on a worker's classpath before the jar (so LuaScript loads it instead). Production
  * code has no switch for this.
  *
@@ -17,10 +18,14 @@ import java.nio.file.Path;
  */
 final class FencingDisabledLib {
 
-  /** The fence check of fence_fields, as _lib.lua has it. */
-  static final String FENCE_CHECK = "if m[2] ~= epoch or m[3] ~= claim or not is_running(m[1]) then";
-  /** Never true: every worker write is accepted whatever its (epoch, claim). */
-  static final String NO_FENCE = "if false then -- chaos negative control: fencing disabled";
+  /** The fence check of fence_fields, as _lib.lua has it: the caller's (epoch, claim) must be the task's. */
+  static final String FENCE_CHECK = "if m[2] == epoch and m[3] == claim then";
+  /**
+   * Put in front of the check: every worker write to a task that exists and is not cancelled is
+   * accepted, whatever its (epoch, claim) and the task's status (NOT_FOUND and CANCELLED still answer).
+   */
+  static final String NO_FENCE = "if m[1] and m[1] ~= CANCELLED then return 'OK' end -- chaos negative control: fencing disabled\n  "
+      + FENCE_CHECK;
 
   private FencingDisabledLib() {}
 

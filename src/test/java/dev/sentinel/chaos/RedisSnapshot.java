@@ -1,5 +1,6 @@
 package dev.sentinel.chaos;
 
+import dev.sentinel.store.History;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
@@ -11,37 +12,56 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The checker's input from Redis, read once after the run is quiet: every task (index:all),
- * its meta, audit list, step records and call records; audit:refused; each tenant's cost totals.
+ * The checker's input from Redis, read once after the run is quiet: every task (from every
+ * tenant's tenant:{t}:tasks listing), its meta, history (events and step records in one list) and
+ * call records; audit:refused; each tenant's cost totals.
  * Key names as in dev.sentinel.store.Keys with the empty prefix the harness runs with.
  */
-record RedisSnapshot(Map<String, TaskRecord> tasks, List<StreamEntry> refused, Map<String, Map<String, String>> tenantTotals) {
+record RedisSnapshot(Map<String, TaskRecord> tasks, List<StreamEntry> refused, Map<String, Map<String, String>> tenantTotals,
+                     Map<String, Map<String, String>> counts, Map<String, java.util.Set<String>> indexes) {
+
+  /** The index that holds a task of each status ("" for none), as lua/_lib.lua's invariants say. */
+  static String indexOf(String status, String tenant) {
+    return switch (status) {
+      case "queued" -> "ready:" + tenant;
+      case "leased", "in_progress" -> "leases";
+      case "scheduled", "retrying", "paused" -> "delayed";
+      case "completed", "failed", "cancelled" -> "finished";
+      default -> "";
+    };
+  }
 
   static RedisSnapshot read(RedisReader redis) {
     Map<String, TaskRecord> tasks = new LinkedHashMap<>();
+    // the tenants Redis lists, and the ones the load generator submitted for (in case a listing
+    // lost one: then its tasks are missing here and the checker reports them as lost)
     TreeSet<String> tenants = new TreeSet<>(LoadGenerator.TENANTS);
-    for (Response idr : redis.cmd(Command.ZRANGE, "index:all", 0, -1)) {
-      String id = idr.toString();
+    for (Response t : redis.cmd(Command.SMEMBERS, "tenants")) tenants.add(t.toString());
+    List<String> ids = new ArrayList<>();
+    for (String tenant : tenants) {
+      for (Response idr : redis.cmd(Command.ZRANGE, "tenant:" + tenant + ":tasks", 0, -1)) ids.add(idr.toString());
+    }
+    for (String id : ids) {
+      if (tasks.containsKey(id)) continue;
       Map<String, String> meta = new LinkedHashMap<>();
       Response m = redis.cmd(Command.HGETALL, "task:" + id + ":meta");
       if (m != null) for (String k : m.getKeys()) meta.put(k, m.get(k).toString());
       List<StreamEntry> events = new ArrayList<>();
-      long position = 0;   // the harness's tasks are short: their audit lists are never trimmed
-      for (Response e : redis.cmd(Command.LRANGE, "task:" + id + ":events", 0, -1)) {
-        events.add(StreamEntry.ofRecord(++position, new JsonObject(e.toString())));
-      }
       List<JsonObject> steps = new ArrayList<>();
-      for (Response s : redis.cmd(Command.LRANGE, "task:" + id + ":steps", 0, -1)) {
-        JsonObject r = new JsonObject(s.toString());   // values are strings, as the script wrote them
-        steps.add(new JsonObject().put("step", Integer.parseInt(r.getString("step"))).put("node", r.getString("node"))
-            .put("epoch", Long.parseLong(r.getString("epoch"))).put("claim", r.getString("claim"))
-            .put("worker_id", r.getString("worker_id")).put("committed_at", r.getLong("at")));
+      long position = 0;   // the harness's tasks are short: their histories are never trimmed
+      for (Response e : redis.cmd(Command.LRANGE, "task:" + id + ":history", 0, -1)) {
+        JsonObject r = new JsonObject(e.toString());
+        events.add(StreamEntry.ofRecord(++position, r));
+        if (!History.isStep(r)) continue;
+        // values written by Lua are strings, by the worker numbers: read either
+        steps.add(new JsonObject().put("step", History.intOf(r.getValue("step"))).put("node", r.getString("node"))
+            .put("epoch", History.longOf(r.getValue("epoch"))).put("claim", r.getString("claim"))
+            .put("worker_id", r.getString("worker_id")).put("committed_at", History.longOf(r.getValue("at"))));
       }
       List<JsonObject> calls = new ArrayList<>();
       for (Response c : redis.cmd(Command.HVALS, "task:" + id + ":calls")) calls.add(new JsonObject(c.toString()));
       TaskRecord t = new TaskRecord(id, meta, events, steps, calls);
       tasks.put(id, t);
-      if (!t.tenant().isEmpty()) tenants.add(t.tenant());
     }
     Map<String, Map<String, String>> totals = new LinkedHashMap<>();
     for (String tenant : tenants) {
@@ -50,7 +70,25 @@ record RedisSnapshot(Map<String, TaskRecord> tasks, List<StreamEntry> refused, M
       if (r != null) for (String k : r.getKeys()) total.put(k, r.get(k).toString());
       totals.put(tenant, total);
     }
-    return new RedisSnapshot(tasks, stream(redis, "audit:refused"), totals);
+    // the counters ("" = cluster-wide) and the members of every functional index
+    Map<String, Map<String, String>> counts = new LinkedHashMap<>();
+    Map<String, java.util.Set<String>> indexes = new LinkedHashMap<>();
+    List<String> indexKeys = new ArrayList<>(List.of("leases", "delayed", "finished"));
+    for (String tenant : tenants) indexKeys.add("ready:" + tenant);
+    List<String> scopes = new ArrayList<>(List.of(""));
+    scopes.addAll(tenants);
+    for (String scope : scopes) {
+      Map<String, String> c = new LinkedHashMap<>();
+      Response r = redis.cmd(Command.HGETALL, scope.isEmpty() ? "counts" : "counts:" + scope);
+      if (r != null) for (String k : r.getKeys()) c.put(k, r.get(k).toString());
+      counts.put(scope, c);
+    }
+    for (String key : indexKeys) {
+      java.util.Set<String> members = new java.util.HashSet<>();
+      for (Response m : redis.cmd(Command.ZRANGE, key, 0, -1)) members.add(m.toString());
+      indexes.put(key, members);
+    }
+    return new RedisSnapshot(tasks, stream(redis, "audit:refused"), totals, counts, indexes);
   }
 
   private static List<StreamEntry> stream(RedisReader redis, String key) {

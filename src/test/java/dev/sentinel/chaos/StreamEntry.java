@@ -7,14 +7,15 @@ import java.util.Map;
 
 /**
  * One audit record: an entry of a Redis stream (audit:refused; {@code ms} is the Redis-clock
- * time in its id) or of a task's audit list (JSON with {@code at}; id = its position).
+ * time in its id) or a record of a task's history (JSON with {@code at}; id = its 1-based position).
+ * Field values are kept as text: Lua writes "2", the worker's step records 2; both read "2".
  */
 record StreamEntry(String id, long ms, Map<String, String> fields) {
 
   static StreamEntry ofRecord(long position, io.vertx.core.json.JsonObject record) {
     Map<String, String> fields = new LinkedHashMap<>();
     for (String k : record.fieldNames()) if (!"at".equals(k)) fields.put(k, String.valueOf(record.getValue(k)));
-    return new StreamEntry(String.valueOf(position), record.getLong("at"), fields);
+    return new StreamEntry(String.valueOf(position), dev.sentinel.store.History.longOf(record.getValue("at")), fields);
   }
 
   static StreamEntry of(Response entry) {

@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Everything Redis holds about one task, read after the run: meta, audit stream, step records, call records. */
+/**
+ * Everything Redis holds about one task, read after the run: meta, history ({@code events}, every
+ * record; {@code steps}, its step records as step, node, epoch, claim, worker_id, committed_at),
+ * call records.
+ */
 record TaskRecord(String id, Map<String, String> meta, List<StreamEntry> events, List<JsonObject> steps,
                   List<JsonObject> calls) {
 

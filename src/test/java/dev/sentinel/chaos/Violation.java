@@ -16,7 +16,13 @@ record Violation(Invariant invariant, String subject, String detail) {
     /** 4: a killed or paused worker's tasks were claimed again within lease + watcher interval + 1 s. */
     RECLAIMED_IN_TIME,
     /** 5: tenant totals = sum of call records = the provider's (stub's) ledger. */
-    COST_LEDGER
+    COST_LEDGER,
+    /**
+     * 6: the functional indexes and the counters agree with the task hashes: each task is in the
+     * one index of its status (ready queue, leases, delayed, finished) and `counts`, cluster-wide and
+     * per tenant, equals the tally of the tasks' statuses.
+     */
+    INDEXES
   }
 
   @Override public String toString() { return invariant + " " + subject + ": " + detail; }

@@ -15,7 +15,7 @@ class ConfigLoaderTest {
         {"roles":["api","worker","watcher"],"key_prefix":"","data_dir":"./data",
          "redis":{"url":"","type":"standalone","sentinels":[],"master_name":"m","pool_size":4,"pool_waiting":8,"embedded_appendfsync":"everysec"},
          "http":{"host":"127.0.0.1","port":8000,"instances":1,"max_body_bytes":1048576},
-         "worker":{"instances":2,"concurrency":3,"lease_ms":15000,"poll_ms":5000,"drain_ms":1000,"backoff_base_ms":1000,"backoff_max_ms":300000,"max_step_records":1000},
+         "worker":{"instances":2,"concurrency":3,"lease_ms":15000,"poll_ms":5000,"drain_ms":1000,"backoff_base_ms":1000,"backoff_max_ms":300000},
          "watcher":{"interval_ms":1000,"retention_ms":604800000,"batch":100},
          "tasks":{"default_max_attempts":3}}""");
   }

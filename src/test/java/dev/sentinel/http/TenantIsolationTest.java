@@ -122,7 +122,8 @@ class TenantIsolationTest {
     ok(admin.post("/tenants/alpha/rate-limit?capacity=10&refill_rate=1", null), 200);
 
     alphaTaskBefore = ok(admin.get("/tasks/" + alphaTask), 200).json();
-    alphaEventsBefore = raw.cmd(Command.LLEN, raw.keys.taskEvents(alphaTask)).toLong();
+    // 0 while the task waits (its history starts at the first claim); a cancel or claim would add a record
+    alphaEventsBefore = raw.cmd(Command.LLEN, raw.keys.history(alphaTask)).toLong();
     alphaLimitBefore = hash(raw.keys.rateLimitSettings(ALPHA));
     assertThat(alphaLimitBefore).isNotEmpty();
   }
@@ -370,10 +371,12 @@ class TenantIsolationTest {
     alphaLimitUnchanged();
     assertThat(tenantTaskCount(ALPHA)).as("alpha's tasks").isEqualTo(1);
     assertThat(tenantTaskCount(BETA)).as("beta's tasks").isEqualTo(betaTasks.size());
-    assertThat(raw.cmd(Command.ZCARD, raw.keys.allTasks()).toLong()).as("all tasks").isEqualTo(1 + betaTasks.size());
+    assertThat(raw.cmd(Command.HGET, raw.keys.counts(), "total").toLong()).as("all tasks").isEqualTo(1 + betaTasks.size());
     assertThat(ids(ok(admin.get("/tasks?tenant_id=beta"), 200).json())).containsExactlyInAnyOrderElementsOf(betaTasks);
     Set<String> tenants = new TreeSet<>();
-    for (Response k : raw.cmd(Command.KEYS, "index:tenant:*")) tenants.add(k.toString().split(":")[2]);
+    for (Response t : raw.cmd(Command.SMEMBERS, raw.keys.tenants())) tenants.add(t.toString());
+    for (Response k : raw.cmd(Command.KEYS, raw.keys.tenantTasks("*"))) tenants.add(k.toString().split(":")[1]);
+    for (Response k : raw.cmd(Command.KEYS, raw.keys.tenantCounts("*"))) tenants.add(k.toString().split(":")[1]);
     assertThat(tenants).as("tenants with tasks").isSubsetOf(ALPHA, BETA);
     assertThat(hash(raw.keys.rateLimitSettings(BETA))).as("beta's rate limit").isEmpty();
     JsonArray keys = ok(admin.get("/admin/api-keys"), 200).json().getJsonArray("keys");
@@ -439,7 +442,7 @@ class TenantIsolationTest {
     assertThat(now.getString("status")).as("status of alpha's task").isEqualTo("queued");
     assertThat(now.getInteger("epoch")).as("epoch of alpha's task").isEqualTo(alphaTaskBefore.getInteger("epoch"));
     assertThat(now).as("alpha's task").isEqualTo(alphaTaskBefore);
-    assertThat(raw.cmd(Command.LLEN, raw.keys.taskEvents(alphaTask)).toLong()).as("events of alpha's task")
+    assertThat(raw.cmd(Command.LLEN, raw.keys.history(alphaTask)).toLong()).as("events of alpha's task")
         .isEqualTo(alphaEventsBefore);
   }
 
@@ -451,7 +454,10 @@ class TenantIsolationTest {
   }
 
   private long tenantTaskCount(String tenant) {
-    return raw.cmd(Command.ZCARD, raw.keys.tenantIndex(tenant)).toLong();
+    long listed = raw.cmd(Command.ZCARD, raw.keys.tenantTasks(tenant)).toLong();
+    Response counted = raw.cmd(Command.HGET, raw.keys.tenantCounts(tenant), "total");
+    assertThat(counted == null ? 0 : counted.toLong()).as("counts:%s total", tenant).isEqualTo(listed);
+    return listed;
   }
 
   private Map<String, String> hash(String key) {

@@ -1,5 +1,6 @@
 package dev.sentinel.it;
 
+import dev.sentinel.store.History;
 import dev.sentinel.testing.Http;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.SentinelProcess;
@@ -114,15 +115,14 @@ class ClusterIT {
     }
   }
 
-  /** Redis-clock ms of the first event of a type for each task after {@code sinceMs}, from the tasks' audit lists. */
+  /** Redis-clock ms of the first event of a type for each task after {@code sinceMs}, from the tasks' histories. */
   private Map<String, Long> firstEventAfter(Set<String> tasks, String type, long sinceMs) {
     Map<String, Long> first = new HashMap<>();
     for (String task : tasks) {
-      for (Response e : f.cmd(Command.LRANGE, f.keys.taskEvents(task), "0", "-1")) {
+      for (Response e : f.cmd(Command.LRANGE, f.keys.history(task), "0", "-1")) {
         JsonObject event = new JsonObject(e.toString());
-        if (type.equals(event.getString("type")) && event.getLong("at") >= sinceMs) {
-          first.putIfAbsent(task, event.getLong("at"));
-        }
+        long at = History.longOf(event.getValue("at"));
+        if (type.equals(event.getString("type")) && at >= sinceMs) first.putIfAbsent(task, at);
       }
     }
     return first;
@@ -158,7 +158,7 @@ class ClusterIT {
     for (String id : orphaned) {
       Map<String, String> m = f.meta(id);
       assertThat(m.get("attempts")).isEqualTo("1");
-      assertThat(f.store.steps(id).await()).extracting(s -> s.getString("worker_id")).anyMatch(w -> w.startsWith("w2-"));
+      assertThat(f.queries.steps(id).await()).extracting(s -> s.getString("worker_id")).anyMatch(w -> w.startsWith("w2-"));
     }
   }
 
@@ -207,7 +207,7 @@ class ClusterIT {
     startApi();                               // api and watcher only: the late node does the work
     List<String> ids = submit(3, 2, 10);
     awaitAllCompleted(ids, Duration.ofSeconds(30));
-    assertThat(f.store.steps(ids.get(0)).await()).extracting(s -> s.getString("worker_id")).allMatch(w -> w.startsWith("late-"));
+    assertThat(f.queries.steps(ids.get(0)).await()).extracting(s -> s.getString("worker_id")).allMatch(w -> w.startsWith("late-"));
   }
 
   @Test void aNodeThatCannotStartExitsNonZeroInsteadOfIdling() {

@@ -141,13 +141,13 @@ class CostLedgerIT {
 
     // every task completed, each of its 3 steps committed exactly once; w1's tasks resumed on w2
     for (String id : ids) {
-      assertThat(f.store.steps(id).await()).extracting(s -> s.getInteger("step")).as("steps of " + id)
+      assertThat(f.queries.steps(id).await()).extracting(s -> s.getInteger("step")).as("steps of " + id)
           .containsExactly(1, 2, 3);
       assertThat(f.meta(id).get("result")).as("result of " + id).isNotBlank();
     }
     for (String id : orphaned) {
       assertThat(f.meta(id)).as("orphaned " + id).containsEntry("attempts", "1");
-      assertThat(f.store.steps(id).await()).extracting(s -> s.getString("worker_id")).anyMatch(w -> w.startsWith("w2-"));
+      assertThat(f.queries.steps(id).await()).extracting(s -> s.getString("worker_id")).anyMatch(w -> w.startsWith("w2-"));
     }
 
     // the stub's side: every delivered, billed answer, grouped by Idempotency-Key (task:step)

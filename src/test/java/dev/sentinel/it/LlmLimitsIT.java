@@ -169,9 +169,9 @@ class LlmLimitsIT {
         .until(() -> ids.stream().allMatch(id -> "completed".equals(f.meta(id).get("status"))));
   }
 
-  /** The task's audit trail, read directly (SSE follows a live task until it ends). */
+  /** The task's history, read directly (SSE follows a live task until it ends). */
   private static String events(String id) {
-    return f.cmd(Command.LRANGE, f.keys.taskEvents(id), "0", "-1").toString();
+    return f.cmd(Command.LRANGE, f.keys.history(id), "0", "-1").toString();
   }
 
   private static String modelOf(OpenAiStub.Received r) {

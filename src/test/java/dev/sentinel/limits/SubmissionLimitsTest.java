@@ -1,5 +1,6 @@
 package dev.sentinel.limits;
 
+import dev.sentinel.store.History;
 import dev.sentinel.testing.Http;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
@@ -106,20 +107,15 @@ class SubmissionLimitsTest {
     node.startWorkers("w").startWatcher();   // 16 slots
     long maxCapped = 0, maxFree = 0;
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    // both indexes read in one script: a task moving from leased to in_progress between two
-    // separate reads would be counted twice
-    String sum = "return redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2])";
     while (System.nanoTime() < deadline) {
-      long running = raw.cmd(Command.EVAL, sum, 2, raw.keys.tenantStatusIndex("capped", "leased"),
-          raw.keys.tenantStatusIndex("capped", "in_progress")).toLong();
-      long runningFree = raw.cmd(Command.EVAL, sum, 2, raw.keys.tenantStatusIndex("free", "leased"),
-          raw.keys.tenantStatusIndex("free", "in_progress")).toLong();
+      long running = running("capped");
+      long runningFree = running("free");
       maxCapped = Math.max(maxCapped, running);
       maxFree = Math.max(maxFree, runningFree);
-      if (raw.cmd(Command.ZCARD, raw.keys.tenantStatusIndex("capped", "completed")).toLong() == 12) break;
+      if (counted("capped", "completed") == 12) break;
       StoreFixture.sleep(5);
     }
-    assertThat(raw.cmd(Command.ZCARD, raw.keys.tenantStatusIndex("capped", "completed")).toLong()).isEqualTo(12);
+    assertThat(counted("capped", "completed")).isEqualTo(12);
     assertThat(maxCapped).as("capped tenant's running tasks at any sample").isLessThanOrEqualTo(2).isPositive();
     assertThat(maxFree).as("the other tenant used the free slots").isGreaterThan(2);
   }
@@ -146,11 +142,29 @@ class SubmissionLimitsTest {
     assertThat(reset.json().getJsonArray("own").getList()).doesNotContain("llm_rpm").contains("llm_tpm");
   }
 
+  /**
+   * A tenant's running tasks (leased + in_progress) from its exact per-status counters, both
+   * fields read by one HMGET: a task moving from leased to in_progress between two separate
+   * reads would be counted twice.
+   */
+  private long running(String tenant) {
+    Response r = raw.cmd(Command.HMGET, raw.keys.tenantCounts(tenant), "leased", "in_progress");
+    long n = 0;
+    for (Response v : r) if (v != null) n += v.toLong();
+    return n;
+  }
+
+  /** The tenant's tasks in one status, from its exact counters. */
+  private long counted(String tenant, String status) {
+    Response r = raw.cmd(Command.HGET, raw.keys.tenantCounts(tenant), status);
+    return r == null ? 0 : r.toLong();
+  }
+
   /** Redis ms of the task's first claim (0 if never claimed). */
   private long firstClaimedMs(String id) {
-    for (Response e : raw.cmd(Command.LRANGE, raw.keys.taskEvents(id), "0", "-1")) {
+    for (Response e : raw.cmd(Command.LRANGE, raw.keys.history(id), "0", "-1")) {
       JsonObject event = new JsonObject(e.toString());
-      if ("claimed".equals(event.getString("type"))) return event.getLong("at");
+      if ("claimed".equals(event.getString("type"))) return History.longOf(event.getValue("at"));
     }
     return 0;
   }
@@ -161,14 +175,14 @@ class SubmissionLimitsTest {
     for (int i = 0; i < 10; i++) small.add(submit("small", new JsonObject().put("steps", 1).put("step_ms", 5)).json().getString("task_id"));
     node.startWorkers("w").startWatcher();
     await().atMost(Duration.ofSeconds(60)).until(() ->
-        raw.cmd(Command.ZCARD, raw.keys.tenantStatusIndex("small", "completed")).toLong() == 10);
+        counted("small", "completed") == 10);
     // measured on the Redis clock: big tasks completed before the small tenant's last one did
     long smallLast = small.stream().mapToLong(id -> Long.parseLong(raw.meta(id).get("completed_at"))).max().orElseThrow();
     long bigBefore = big.stream().filter(id -> {
       String done = raw.meta(id).get("completed_at");
       return done != null && !done.isEmpty() && Long.parseLong(done) <= smallLast;
     }).count();
-    // and when they started: a task's first 'claimed' event, whose stream id is the Redis-clock ms of the claim
+    // and when they started: a task's first 'claimed' history record, stamped with the Redis-clock ms of the claim
     long smallLastStart = small.stream().mapToLong(this::firstClaimedMs).max().orElseThrow();
     long bigStartedBefore = big.stream().filter(id -> {
       long at = firstClaimedMs(id);

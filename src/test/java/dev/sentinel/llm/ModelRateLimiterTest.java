@@ -63,7 +63,7 @@ class ModelRateLimiterTest {
   }
 
   private static ModelRateLimiter limiter(StoreFixture f, LlmSettings settings) {
-    return new ModelRateLimiter(new dev.sentinel.store.TaskStore(f.redis, f.keys, dev.sentinel.store.Scripts.load()), settings);
+    return new ModelRateLimiter(f.ledger, settings);
   }
 
   @Test void requestsAndTokensGrantedAcrossThreeWorkersStayWithinRateTimesWindowPlusBurst() {
@@ -75,8 +75,7 @@ class ModelRateLimiterTest {
     for (int w = 0; w < 3; w++) {
       StoreFixture f = new StoreFixture(vertx, redis.url());
       workers.add(f);
-      limiters.add(new ModelRateLimiter(new dev.sentinel.store.TaskStore(f.redis, workers.get(0).keys,
-          dev.sentinel.store.Scripts.load()), settings));
+      limiters.add(new ModelRateLimiter(dev.sentinel.store.Store.open(f.redis, workers.get(0).keys).ledger(), settings));
     }
     StoreFixture clock = workers.get(0);
     List<long[]> grants = new CopyOnWriteArrayList<>();   // {redis ms, tokens}
@@ -105,7 +104,7 @@ class ModelRateLimiterTest {
   @Test void settlingRefundsUnusedTokens() {
     StoreFixture f = new StoreFixture(vertx, redis.url());
     LlmSettings settings = new LlmSettings("openai", "http://x", "", 1000, 0, Map.of("t", new ModelLimits(0, 1, 600, 10)), 2000);
-    ModelRateLimiter l = new ModelRateLimiter(new dev.sentinel.store.TaskStore(f.redis, f.keys, dev.sentinel.store.Scripts.load()), settings);
+    ModelRateLimiter l = new ModelRateLimiter(f.ledger, settings);
     ModelRateLimiter.Granted g = (ModelRateLimiter.Granted) l.reserve("t", null, 10).await();   // 10 tokens/s, burst 10: all used
     assertThat(reserve(l, "t", null, 10)).isPositive();       // no room now
     l.settle(g, 1).await();                                   // the call used 1 token: 9 come back
@@ -148,7 +147,7 @@ class ModelRateLimiterTest {
   @Test void aTenantsTokensAreSettledToTheRealUsageWithTheDefaultLimit() {
     StoreFixture f = new StoreFixture(vertx, redis.url());
     // no limits of its own: the configured default llm_tpm applies (600/min = 10/s, burst 60)
-    ModelRateLimiter l = new ModelRateLimiter(new dev.sentinel.store.TaskStore(f.redis, f.keys, dev.sentinel.store.Scripts.load()),
+    ModelRateLimiter l = new ModelRateLimiter(f.ledger,
         new LlmSettings("openai", "http://x", "", 1000, 0, Map.of(), 2000),
         new dev.sentinel.config.SentinelConfig.LimitDefaults(0, 1, 0, 0, 0, 600));
     ModelRateLimiter.Granted g = (ModelRateLimiter.Granted) l.reserve("x", "t1", 60).await();
@@ -224,8 +223,8 @@ class ModelRateLimiterTest {
   @Test void aProviderThrottleHoldsTheModelForEveryWorkerThenLetsWorkResume() {
     StoreFixture a = new StoreFixture(vertx, redis.url()), b = new StoreFixture(vertx, redis.url(), a.keys.prefix());
     LlmSettings settings = new LlmSettings("openai", "http://x", "", 1000, 0, Map.of(), 2000);
-    ModelRateLimiter first = new ModelRateLimiter(new dev.sentinel.store.TaskStore(a.redis, a.keys, dev.sentinel.store.Scripts.load()), settings);
-    ModelRateLimiter second = new ModelRateLimiter(new dev.sentinel.store.TaskStore(b.redis, b.keys, dev.sentinel.store.Scripts.load()), settings);
+    ModelRateLimiter first = new ModelRateLimiter(a.ledger, settings);
+    ModelRateLimiter second = new ModelRateLimiter(b.ledger, settings);
     assertThat(reserve(second, "gpt", null, 100)).isZero();
     first.hold("gpt", 2000).await();                          // worker 1 saw 429 with Retry-After: 2
     long wait = reserve(second, "gpt", null, 100);
@@ -248,8 +247,8 @@ class ModelRateLimiterTest {
       }
       node.startWorkers("rl").startWatcher();
       // 6 calls per minute, 1 at once: the second call must wait ~10 s, far over 100 ms in place
-      // (the task's audit stream, read directly: the SSE endpoint follows a live task until it ends)
-      java.util.function.Function<String, String> events = id -> f.cmd(Command.LRANGE, f.keys.taskEvents(id), "0", "-1").toString();
+      // (the task's history, read directly: the SSE endpoint follows a live task until it ends)
+      java.util.function.Function<String, String> events = id -> f.cmd(Command.LRANGE, f.keys.history(id), "0", "-1").toString();
       await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().anyMatch(id -> events.apply(id).contains("scheduled")));
       assertThat(ids.stream().map(events).reduce("", String::concat)).contains("rate_limited");
       assertThat(node.running()).as("a waiting step holds no worker slot").isLessThanOrEqualTo(1);

@@ -1,5 +1,6 @@
 package dev.sentinel.store;
 
+import dev.sentinel.store.Replies.CommitReply;
 import dev.sentinel.store.Results.Committed;
 import dev.sentinel.store.TaskQueries.TaskEvent;
 import dev.sentinel.testing.RedisServerProcess;
@@ -21,11 +22,11 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Group commit against a real Redis: many tasks' steps in one commit_steps call, each judged on
- * its own; the worker-side batcher; and the audit list's ids across trimming.
+ * its own (a commit that cannot be written fails alone); the worker-side batcher; the history's
+ * event ids; and indexes and counters that agree with every task after calls that move many.
  */
 class GroupCommitTest {
 
@@ -48,8 +49,8 @@ class GroupCommitTest {
   @AfterEach void closeFixture() { f.close(); }
 
   private static StepCommit step(String id, Lease lease, int step, JsonObject result) {
-    JsonObject cp = new JsonObject().put("schema_version", 1).put("step", step).put("state", new JsonObject().put("n", step));
-    return new StepCommit(id, lease, step, "node-" + step, result == null ? "node-" + (step + 1) : null, cp, result);
+    return StepCommit.of(id, lease, step, "node-" + step, result == null ? "node-" + (step + 1) : null, null,
+        new JsonObject().put("n", step), result);
   }
 
   @Test void eachCommitInOneCallIsJudgedOnItsOwn() {
@@ -59,16 +60,16 @@ class GroupCommitTest {
     Lease forged = new Lease(t.get(2).lease().epoch(), "someone-else");
     JsonObject result = new JsonObject().put("answer", 42);
 
-    List<Committed> replies = f.store.commitSteps(List.of(
+    List<Committed> replies = f.leases.commitSteps(List.of(
         step(t.get(0).id(), t.get(0).lease(), 1, null),       // next in line: OK
         step(t.get(1).id(), t.get(1).lease(), 2, null),       // skips step 1: OUT_OF_ORDER
         step(t.get(2).id(), forged, 1, null),                 // not the holder: STALE
         step(t.get(3).id(), t.get(3).lease(), 1, result),     // last node: committed and completed
         step(t.get(0).id(), t.get(0).lease(), 2, null)),      // same task again, later in the call: OK
-        "w1", 60_000, 0).await();
+        "w1", 60_000).await();
 
     assertThat(replies).extracting(Committed::reply)
-        .containsExactly(Reply.OK, Reply.OUT_OF_ORDER, Reply.STALE, Reply.OK, Reply.OK);
+        .containsExactly(CommitReply.OK, CommitReply.OUT_OF_ORDER, CommitReply.STALE, CommitReply.OK, CommitReply.OK);
     assertThat(replies).extracting(Committed::committed).containsExactly(1L, 0L, 0L, 1L, 2L);
     assertThat(f.meta(t.get(0).id())).containsEntry("step", "2").containsEntry("status", "in_progress");
     assertThat(Long.parseLong(f.meta(t.get(0).id()).get("lease_expires"))).as("an accepted commit renews the lease")
@@ -81,21 +82,26 @@ class GroupCommitTest {
     assertThat(done).containsEntry("status", "completed").containsEntry("step", "1").containsEntry("owner", "");
     assertThat(new JsonObject(done.get("result"))).isEqualTo(result);
     assertThat(f.cmd(Command.ZSCORE, f.keys.leases(), t.get(3).id())).isNull();
-    assertThat(f.cmd(Command.ZSCORE, f.keys.statusIndex("completed"), t.get(3).id())).isNotNull();
+    assertThat(f.cmd(Command.ZSCORE, f.keys.finished(), t.get(3).id())).isNotNull();
     assertThat(f.cmd(Command.XLEN, f.keys.auditRefused()).toLong()).isEqualTo(1);
 
     // a retry of the last commit whose reply was lost: DUP, nothing written twice
-    Committed again = f.store.commitStep(step(t.get(3).id(), t.get(3).lease(), 1, result), "w1", 60_000, 0).await();
-    assertThat(again.reply()).isEqualTo(Reply.DUP);
-    assertThat(f.store.steps(t.get(3).id()).await()).hasSize(1);
-    assertThat(f.cmd(Command.ZCARD, f.keys.statusIndex("completed")).toLong()).isEqualTo(1);
+    Committed again = f.leases.commitStep(step(t.get(3).id(), t.get(3).lease(), 1, result), "w1", 60_000).await();
+    assertThat(again.reply()).isEqualTo(CommitReply.DUP);
+    assertThat(f.queries.steps(t.get(3).id()).await()).hasSize(1);
+    assertThat(f.cmd(Command.HGET, f.keys.counts(), "completed").toLong()).isEqualTo(1);
+    assertThat(f.cmd(Command.XLEN, f.keys.auditRefused()).toLong()).as("a DUP is no refusal").isEqualTo(1);
   }
 
-  @Test void commitsMadeInOneEventLoopTurnTravelInOneCall() {
+  /**
+   * Under load commits made in one event-loop turn share a call; on a quiet worker the first
+   * commit goes out at once, alone, without waiting for the end of the turn or for company.
+   */
+  @Test void theFirstCommitGoesOutAtOnceAndTheRestOfTheTurnTravelsInOneCall() {
     for (int i = 0; i < 20; i++) f.submit("acme");
     List<ClaimedTask> t = f.claim("w1", 60_000, 20);
     Context context = vertx.getOrCreateContext();
-    CommitBatcher batcher = new CommitBatcher(f.store, context, "w1", 60_000, 0);
+    CommitBatcher batcher = new CommitBatcher(f.leases, context, "w1", 60_000);
     long before = evalshaCalls();
 
     Promise<List<Committed>> all = Promise.promise();
@@ -106,45 +112,48 @@ class GroupCommitTest {
     });
     List<Committed> replies = all.future().await();
 
-    assertThat(replies).extracting(Committed::reply).containsOnly(Reply.OK).hasSize(20);
-    assertThat(evalshaCalls() - before).as("script calls for 20 commits made in one turn").isEqualTo(1);
+    assertThat(replies).extracting(Committed::reply).containsOnly(CommitReply.OK).hasSize(20);
+    assertThat(evalshaCalls() - before).as("script calls for 20 commits made in one turn: the first alone, then the rest")
+        .isEqualTo(2);
     for (ClaimedTask task : t) assertThat(f.meta(task.id())).containsEntry("step", "1");
   }
 
-  @Test void eventIdsStayStableWhenTheAuditListIsTrimmed() {
+  /** The history is the audit trail: an event's id is its position, and the step records carry what was committed. */
+  @Test void eventIdsArePositionsInTheHistory() {
     String id = f.submit("acme");
     ClaimedTask t = f.claimOne("w1", 60_000);
     int steps = 2500;
     for (int from = 1; from <= steps; from += 100) {   // 100 consecutive steps of one task per call
       List<StepCommit> batch = new ArrayList<>();
       for (int s = from; s < from + 100; s++) batch.add(step(id, t.lease(), s, null));
-      assertThat(f.store.commitSteps(batch, "w1", 60_000, 1000).await()).extracting(Committed::reply).containsOnly(Reply.OK);
+      assertThat(f.leases.commitSteps(batch, "w1", 60_000).await()).extracting(Committed::reply).containsOnly(CommitReply.OK);
     }
-    long last = 2L + steps;   // submitted, claimed, then one record per step
-    TaskQueries queries = new TaskQueries(f.store);
+    long last = 1L + steps;   // claimed, then one record per step
+    assertThat(f.cmd(Command.LLEN, f.keys.history(id)).toLong()).isEqualTo(last);
 
-    long kept = f.cmd(Command.LLEN, f.keys.taskEvents(id)).toLong();
-    assertThat(kept).as("the audit list is bounded").isLessThanOrEqualTo(2200).isGreaterThanOrEqualTo(2000);
-    assertThat(f.cmd(Command.LLEN, f.keys.steps(id)).toLong()).as("step records kept").isEqualTo(1000);
+    List<TaskEvent> oldest = f.queries.events(id, 0, 3).await();
+    assertThat(oldest).extracting(TaskEvent::id).containsExactly(1L, 2L, 3L);
+    assertThat(oldest).extracting(TaskEvent::type).containsExactly("claimed", "step", "step");
+    assertThat(oldest.get(0).fields().getString("claim")).isEqualTo(t.lease().claim());
 
-    List<TaskEvent> oldest = queries.events(id, 0, 3).await();
-    assertThat(oldest.get(0).id()).as("first id still held").isEqualTo(last - kept + 1);
-    assertThat(oldest).extracting(TaskEvent::id).containsExactly(last - kept + 1, last - kept + 2, last - kept + 3);
-
-    List<TaskEvent> tail = queries.events(id, last - 3, 10).await();
+    List<TaskEvent> tail = f.queries.events(id, last - 3, 10).await();
     assertThat(tail).extracting(TaskEvent::id).containsExactly(last - 2, last - 1, last);
+    JsonObject lastStep = tail.get(2).fields();
     assertThat(tail.get(2).type()).isEqualTo("step");
-    assertThat(tail.get(2).fields().getString("step")).isEqualTo(String.valueOf(steps));
-    assertThat(tail.get(2).fields().getLong("at")).isPositive();
-    assertThat(queries.events(id, last, 10).await()).isEmpty();
+    assertThat(lastStep.getInteger("step")).isEqualTo(steps);
+    assertThat(lastStep.getString("worker_id")).isEqualTo("w1");
+    assertThat(lastStep.getJsonObject("output")).isEqualTo(new JsonObject().put("n", steps));
+    assertThat(lastStep.getLong("at")).isPositive();
+    assertThat(f.queries.events(id, last, 10).await()).isEmpty();
+    assertThat(f.queries.checkpoint(id).await().orElseThrow().getJsonObject("state").getInteger("n")).isEqualTo(steps);
   }
 
   /**
-   * claim and commit_steps send their index writes at the end of the call, one ZADD/ZREM per
-   * index key (index_later in _lib.lua). Whatever one call does to many tasks, and even to one
-   * task twice, the indexes must end as if every write had gone out in order.
+   * claim and commit_steps send their index and counter writes at the end of the call (index_later
+   * and count_move in _lib.lua). Whatever one call does to many tasks, and even to one task
+   * twice, the indexes and counters must end as if every write had gone out in order.
    */
-  @Test void indexesAgreeWithEveryTaskAfterCallsThatMoveManyTasksAtOnce() {
+  @Test void indexesAndCountersAgreeWithEveryTaskAfterCallsThatMoveManyTasksAtOnce() {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 12; i++) ids.add(f.submit(i % 3 == 0 ? "beta" : "acme"));
     List<ClaimedTask> t = f.claim("w1", 60_000, 10);   // both tenants, in one call
@@ -152,14 +161,15 @@ class GroupCommitTest {
     assertIndexesAgree(ids);
 
     JsonObject result = new JsonObject().put("ok", true);
-    List<Committed> replies = f.store.commitSteps(List.of(
+    List<Committed> replies = f.leases.commitSteps(List.of(
         step(t.get(0).id(), t.get(0).lease(), 1, null),       // leased -> in_progress
         step(t.get(0).id(), t.get(0).lease(), 2, result),     // ... -> completed, in the same call
         step(t.get(1).id(), t.get(1).lease(), 1, result),     // leased -> completed
         step(t.get(2).id(), t.get(2).lease(), 1, null),       // leased -> in_progress
         step(t.get(3).id(), new Lease(t.get(3).lease().epoch(), "forged"), 1, null)),   // refused: no move
-        "w1", 60_000, 0).await();
-    assertThat(replies).extracting(Committed::reply).containsExactly(Reply.OK, Reply.OK, Reply.OK, Reply.OK, Reply.STALE);
+        "w1", 60_000).await();
+    assertThat(replies).extracting(Committed::reply)
+        .containsExactly(CommitReply.OK, CommitReply.OK, CommitReply.OK, CommitReply.OK, CommitReply.STALE);
     assertThat(f.meta(t.get(0).id())).containsEntry("status", "completed");
     assertThat(f.meta(t.get(2).id())).containsEntry("status", "in_progress");
     assertIndexesAgree(ids);
@@ -169,41 +179,71 @@ class GroupCommitTest {
   }
 
   /**
-   * Redis keeps the writes a script made before it failed. A commit_steps call that fails
-   * half-way must still send the index writes of the commits it already made, or those tasks'
-   * hashes would be ahead of their indexes.
+   * A commit that cannot be written (its history key is damaged, or its arguments are not what
+   * the script needs) fails alone: the others of its call land, it writes nothing, and once the
+   * cause is gone its retry commits the step exactly once.
    */
-  @Test void aCallThatFailsHalfWayStillLeavesIndexesThatAgree() {
-    List<String> ids = List.of(f.submit("acme"), f.submit("acme"));
-    List<ClaimedTask> t = f.claim("w1", 60_000, 2);
-    // the second commit's step is not a number: the script fails on it, after the first commit
-    Object[] call = {Command.EVALSHA, Scripts.load().commitSteps().sha(), 0, f.keys.prefix(), "w1", 60_000, 0,
-        t.get(0).id(), t.get(0).lease().epoch(), t.get(0).lease().claim(), 1, "node-1", "node-2", "{}", "",
-        t.get(1).id(), t.get(1).lease().epoch(), t.get(1).lease().claim(), "one", "node-1", "node-2", "{}", ""};
-    assertThatThrownBy(() -> f.cmd((Command) call[0], java.util.Arrays.copyOfRange(call, 1, call.length)))
-        .hasMessageContaining("compare");
-    assertThat(f.meta(t.get(0).id())).as("the first commit was made").containsEntry("status", "in_progress");
+  @Test void aCommitThatCannotBeWrittenFailsAloneAndItsRetryCommitsOnce() {
+    List<String> ids = List.of(f.submit("acme"), f.submit("acme"), f.submit("acme"));
+    List<ClaimedTask> t = f.claim("w1", 60_000, 3);
+    String damaged = t.get(1).id();
+    f.cmd(Command.SET, f.keys.history(damaged), "not a list");
+    List<Committed> replies = f.leases.commitSteps(List.of(step(t.get(0).id(), t.get(0).lease(), 1, null),
+        step(damaged, t.get(1).lease(), 1, null), step(t.get(2).id(), t.get(2).lease(), 1, null)), "w1", 60_000).await();
+    assertThat(replies).extracting(Committed::reply).containsExactly(CommitReply.OK, CommitReply.ERROR, CommitReply.OK);
+    assertThat(replies.get(1).error()).contains("WRONGTYPE");
+    assertThat(f.meta(damaged)).as("nothing of the failed commit was written").containsEntry("step", "0")
+        .containsEntry("status", "leased");
+    assertIndexesAgree(ids);
+
+    f.cmd(Command.DEL, f.keys.history(damaged));
+    assertThat(f.leases.commitStep(step(damaged, t.get(1).lease(), 1, null), "w1", 60_000).await().reply()).isEqualTo(CommitReply.OK);
+    assertThat(f.leases.commitStep(step(damaged, t.get(1).lease(), 1, null), "w1", 60_000).await().reply()).isEqualTo(CommitReply.DUP);
+    assertThat(f.queries.steps(damaged).await()).extracting(s -> s.getInteger("step")).containsExactly(1);
+
+    // arguments the script cannot read (a step that is not a number): that commit alone answers ERROR
+    Object[] args = new Object[2 + f.keys.scriptKeys().size() + 2 + 14];
+    int i = 0;
+    args[i++] = Scripts.load().commitSteps().sha();
+    args[i++] = f.keys.scriptKeys().size();
+    for (String k : f.keys.scriptKeys()) args[i++] = k;
+    args[i++] = "w1";
+    args[i++] = 60_000;
+    for (Object a : new Object[] {t.get(0).id(), t.get(0).lease().epoch(), t.get(0).lease().claim(), "two", "node-3", "\"step\":2}", "",
+        t.get(2).id(), t.get(2).lease().epoch(), t.get(2).lease().claim(), 2, "node-3", "\"step\":2}", ""}) args[i++] = a;
+    var raw = f.cmd(Command.EVALSHA, args);
+    assertThat(raw.get(0).toString()).isEqualTo("ERROR");
+    assertThat(raw.get(2).toString()).isEqualTo("OK");
     assertIndexesAgree(ids);
   }
 
-  /** Every task is in exactly the status indexes of its status; `leases` holds exactly the running ones. */
+  /**
+   * Every task is where its status says: `leases` holds exactly the running ones, `finished` the
+   * final ones, its tenant's ready queue the queued ones; the counters, cluster-wide and per
+   * tenant, equal the tally of the tasks' statuses.
+   */
   private void assertIndexesAgree(List<String> ids) {
-    List<String> statuses = List.of("queued", "leased", "in_progress", "completed");
+    Map<String, Map<String, Long>> tally = new java.util.HashMap<>();
     for (String id : ids) {
       Map<String, String> m = f.meta(id);
       String status = m.get("status");
-      for (String s : statuses) {
-        boolean expected = s.equals(status);
-        assertThat(f.cmd(Command.ZSCORE, f.keys.statusIndex(s), id) != null).as(id + " in index:status:" + s).isEqualTo(expected);
-        assertThat(f.cmd(Command.ZSCORE, f.keys.tenantStatusIndex(m.get("tenant_id"), s), id) != null)
-            .as(id + " in its tenant's " + s + " index").isEqualTo(expected);
-      }
+      String tenant = m.get("tenant_id");
+      tally.computeIfAbsent(tenant, x -> new java.util.HashMap<>()).merge(status, 1L, Long::sum);
+      tally.computeIfAbsent("", x -> new java.util.HashMap<>()).merge(status, 1L, Long::sum);
       boolean running = status.equals("leased") || status.equals("in_progress");
       var lease = f.cmd(Command.ZSCORE, f.keys.leases(), id);
       assertThat(lease != null).as(id + " in leases while " + status).isEqualTo(running);
       // the hash decides; the index may lag behind it (a step commit renews the hash only), never run ahead
       if (running) assertThat(lease.toLong()).isLessThanOrEqualTo(Long.parseLong(m.get("lease_expires")));
-      assertThat(f.cmd(Command.ZSCORE, f.keys.finished(), id) != null).as(id + " in index:finished").isEqualTo(status.equals("completed"));
+      assertThat(f.cmd(Command.ZSCORE, f.keys.finished(), id) != null).as(id + " in finished").isEqualTo(status.equals("completed"));
+      assertThat(f.cmd(Command.ZSCORE, f.keys.readyQueue(tenant), id) != null).as(id + " queued").isEqualTo(status.equals("queued"));
+    }
+    for (var e : tally.entrySet()) {
+      var counted = f.cmd(Command.HGETALL, e.getKey().isEmpty() ? f.keys.counts() : f.keys.tenantCounts(e.getKey()));
+      for (String s : TaskQueries.STATUSES) {
+        long have = counted.containsKey(s) ? counted.get(s).toLong() : 0;
+        assertThat(have).as("counts " + e.getKey() + " " + s).isEqualTo(e.getValue().getOrDefault(s, 0L));
+      }
     }
   }
 

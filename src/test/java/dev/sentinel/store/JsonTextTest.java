@@ -43,12 +43,32 @@ class JsonTextTest {
     assertThatThrownBy(() -> JsonText.decode("[1]")).isInstanceOf(DecodeException.class);
   }
 
-  @Test void aStepCommitKeepsTheTextOfItsCheckpointAsItWasMade() {
-    JsonObject cp = new JsonObject().put("step", 1);
-    StepCommit c = new StepCommit("t", new Lease(1, "c"), 1, "a", "b", cp, new JsonObject().put("r", 2));
-    cp.put("step", 99);
-    assertThat(c.checkpointJson()).isEqualTo("{\"step\":1}");
+  @Test void aStepCommitKeepsTheTextOfItsRecordAsItWasMade() {
+    JsonObject output = new JsonObject().put("step", 1);
+    StepCommit c = StepCommit.of("t", new Lease(1, "c"), 1, "a", "b", "out", output, new JsonObject().put("r", 2));
+    output.put("step", 99);
+    assertThat(c.recordTail()).isEqualTo("\"step\":1,\"node\":\"a\",\"next\":\"b\",\"epoch\":1,\"claim\":\"c\",\"key\":\"out\",\"output\":{\"step\":1}}");
     assertThat(c.resultJson()).isEqualTo("{\"r\":2}");
-    assertThat(c.chars()).isEqualTo(c.checkpointJson().length() + c.resultJson().length());
+    assertThat(c.chars()).isEqualTo(c.recordTail().length() + c.resultJson().length());
+  }
+
+  /** The state after step k is the params with the outputs of steps 1..k merged in order, as the worker merged them. */
+  @Test void theCheckpointIsRebuiltFromTheHistoryAsTheWorkerMergedIt() {
+    JsonObject params = new JsonObject().put("q", "x");
+    java.util.List<JsonObject> history = java.util.List.of(
+        new JsonObject().put("type", "claimed").put("epoch", "1"),
+        new JsonObject("{\"type\":\"step\",\"at\":5," + StepCommit.of("t", new Lease(1, "c"), 1, "a", "b", "search",
+            new JsonObject().put("hits", 3), null).recordTail()),
+        new JsonObject("{\"type\":\"step\",\"at\":6," + StepCommit.of("t", new Lease(1, "c"), 2, "b", null, null,
+            new JsonObject().put("q", "y").put("done", true), null).recordTail()));
+    JsonObject cp = History.checkpoint(params, history, 0);
+    assertThat(cp).isEqualTo(new JsonObject().put("schema_version", 1).put("step", 2).put("node", "b").putNull("next_node")
+        .put("state", new JsonObject().put("q", "y").put("search", new JsonObject().put("hits", 3)).put("done", true)));
+    assertThat(History.checkpoint(params, history, 1).getJsonObject("state"))
+        .isEqualTo(new JsonObject().put("q", "x").put("search", new JsonObject().put("hits", 3)));
+    assertThat(History.checkpoint(params, history, 1).getString("next_node")).isEqualTo("b");
+    assertThat(History.checkpoint(params, history, 3)).isNull();
+    assertThat(History.checkpoint(params, history.subList(0, 1), 0)).isNull();
+    assertThat(params).isEqualTo(new JsonObject().put("q", "x"));   // the params are not changed
   }
 }

@@ -25,9 +25,7 @@ class RedisRestartTest {
   @AfterAll static void stop() { vertx.close().await(); }
 
   private static StepCommit step(ClaimedTask t, int step) {
-    return new StepCommit(t.id(), t.lease(), step, "step-" + step, "step-" + (step + 1),
-        new JsonObject().put("schema_version", 1).put("step", step).put("next_node", "step-" + (step + 1))
-            .put("state", new JsonObject().put("step", step)));
+    return StepCommit.of(t.id(), t.lease(), step, "step-" + step, "step-" + (step + 1), new JsonObject().put("step", step));
   }
 
   @Test void scriptsAreReloadedAfterScriptFlush() {
@@ -45,16 +43,16 @@ class RedisRestartTest {
       String id = f.submit("acme");
       ClaimedTask t = f.claimOne("w1", 60_000);
       for (int s = 1; s <= 5; s++) {
-        assertThat(f.store.commitStep(step(t, s), "w1", 60_000, 0).await().reply()).isEqualTo(Reply.OK);
+        assertThat(f.leases.commitStep(step(t, s), "w1", 60_000).await().reply()).isEqualTo(Replies.CommitReply.OK);
       }
       redis.kill9();
       redis.restart();
       // the pooled client reconnects by itself; the restarted server has an empty script cache
       await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-          .until(() -> f.store.commitStep(step(t, 6), "w1", 60_000, 0).await().reply() == Reply.OK);
-      List<JsonObject> steps = f.store.steps(id).await();
+          .until(() -> f.leases.commitStep(step(t, 6), "w1", 60_000).await().reply() == Replies.CommitReply.OK);
+      List<JsonObject> steps = f.queries.steps(id).await();
       assertThat(steps).extracting(s -> s.getInteger("step")).containsExactly(1, 2, 3, 4, 5, 6);
-      assertThat(f.store.checkpoint(id).await().orElseThrow().getInteger("step")).isEqualTo(6);
+      assertThat(f.queries.checkpoint(id).await().orElseThrow().getInteger("step")).isEqualTo(6);
       assertThat(f.meta(id)).containsEntry("epoch", "1").containsEntry("claim", t.lease().claim()).containsEntry("step", "6");
     }
   }

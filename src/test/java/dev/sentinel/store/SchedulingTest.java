@@ -75,7 +75,7 @@ class SchedulingTest {
     assertThat(f.meta(later)).containsEntry("status", "scheduled");
     assertThat(f.claim("w", 10_000, 5)).isEmpty();
     StoreFixture.sleep(1600);
-    assertThat(f.store.promoteDelayed(10).await()).isEqualTo(1);
+    assertThat(f.sweeps.promoteDelayed(10).await().promoted()).isEqualTo(1);
     assertThat(f.claimOne("w", 10_000).id()).isEqualTo(later);
   }
 }

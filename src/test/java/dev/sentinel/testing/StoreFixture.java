@@ -2,10 +2,14 @@ package dev.sentinel.testing;
 
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.Keys;
+import dev.sentinel.store.LeaseProtocol;
+import dev.sentinel.store.LedgerScripts;
 import dev.sentinel.store.NewTask;
-import dev.sentinel.store.Reply;
-import dev.sentinel.store.Scripts;
-import dev.sentinel.store.TaskStore;
+import dev.sentinel.store.Replies.SubmitReply;
+import dev.sentinel.store.Store;
+import dev.sentinel.store.Sweeps;
+import dev.sentinel.store.TaskCommands;
+import dev.sentinel.store.TaskQueries;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -21,14 +25,19 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A {@link TaskStore} on a real Redis with a key prefix of its own, so tests sharing one Redis
+ * A {@link Store} on a real Redis with a key prefix of its own, so tests sharing one Redis
  * never see each other's keys. Blocking helpers for the JUnit thread (never an event loop).
  */
 public final class StoreFixture implements AutoCloseable {
 
   public final Vertx vertx;
   public final Redis redis;
-  public final TaskStore store;
+  public final Store store;
+  public final LeaseProtocol leases;
+  public final TaskCommands commands;
+  public final TaskQueries queries;
+  public final Sweeps sweeps;
+  public final LedgerScripts ledger;
   public final Keys keys;
 
   public StoreFixture(Vertx vertx, String redisUrl) {
@@ -39,8 +48,14 @@ public final class StoreFixture implements AutoCloseable {
     this.vertx = vertx;
     this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(16).setMaxPoolWaiting(512));
     this.keys = new Keys(keyPrefix);
-    this.store = new TaskStore(redis, keys, Scripts.load());
+    this.store = Store.open(redis, keys);
+    this.leases = store.leases();
+    this.commands = store.commands();
+    this.queries = store.queries();
+    this.sweeps = store.sweeps();
+    this.ledger = store.ledger();
     store.loadScripts().await();
+    store.checkLayout().await();
   }
 
   public NewTask task(String tenant, int maxAttempts, int priority, JsonObject params) {
@@ -52,12 +67,12 @@ public final class StoreFixture implements AutoCloseable {
   }
 
   public String submit(NewTask t) {
-    assertThat(store.submit(t).await().reply()).isEqualTo(Reply.OK);
+    assertThat(commands.submit(t).await().reply()).isEqualTo(SubmitReply.OK);
     return t.id();
   }
 
   public List<ClaimedTask> claim(String worker, long leaseMs, int max) {
-    return store.claim(worker, leaseMs, worker + ":" + UUID.randomUUID(), max).await();
+    return leases.claim(worker, leaseMs, worker + ":" + UUID.randomUUID(), max, 0).await();
   }
 
   public ClaimedTask claimOne(String worker, long leaseMs) {
@@ -67,7 +82,7 @@ public final class StoreFixture implements AutoCloseable {
   }
 
   public Map<String, String> meta(String id) {
-    return store.get(id).await().orElseThrow();
+    return queries.get(id).await().orElseThrow();
   }
 
   public Response cmd(Command c, Object... args) {

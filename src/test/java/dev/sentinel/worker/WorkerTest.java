@@ -60,7 +60,7 @@ class WorkerTest {
   }
 
   private void assertEachStepCommittedOnce(String id, int steps) {
-    assertThat(f.store.steps(id).await()).extracting(s -> s.getInteger("step"))
+    assertThat(f.queries.steps(id).await()).extracting(s -> s.getInteger("step"))
         .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, steps).boxed().toList());
   }
 
@@ -92,11 +92,11 @@ class WorkerTest {
     node("worker: {instances: 1, concurrency: 2}\n").startWorkers("n1");
     String id = submitNoop(200, 50, 3, null);
     await().atMost(Duration.ofSeconds(20)).until(() -> Integer.parseInt(f.meta(id).get("step")) >= 3);
-    f.store.cancel(id, "user cancelled").await();
-    int stepsAtCancel = f.store.steps(id).await().size();
+    f.commands.cancel(id, "user cancelled").await();
+    int stepsAtCancel = f.queries.steps(id).await().size();
     await().atMost(Duration.ofSeconds(5)).until(() -> node.running() == 0);
     StoreFixture.sleep(300);
-    assertThat(f.store.steps(id).await().size()).isLessThanOrEqualTo(stepsAtCancel + 1);
+    assertThat(f.queries.steps(id).await().size()).isLessThanOrEqualTo(stepsAtCancel + 1);
     assertThat(f.meta(id)).containsEntry("status", "cancelled");
   }
 
@@ -123,13 +123,11 @@ class WorkerTest {
     // a worker that died right after its first commit: claimed with a short lease, never renewed
     String id = submitNoop(4, 0, 3, null);
     ClaimedTask ghost = f.claimOne("ghost", 300);
-    JsonObject cp = new JsonObject().put("schema_version", 1).put("step", 1).put("node", "step-1").put("next_node", "step-2")
-        .put("state", new JsonObject().put("steps", 4).put("step", 1));
-    f.store.commitStep(new StepCommit(id, ghost.lease(), 1, "step-1", "step-2", cp), "ghost", 300, 0).await();
+    f.leases.commitStep(StepCommit.of(id, ghost.lease(), 1, "step-1", "step-2", new JsonObject().put("step", 1)), "ghost", 300).await();
     node.startWorkers("live");
     await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(f.meta(id).get("status")));
     assertEachStepCommittedOnce(id, 4);
-    assertThat(f.store.steps(id).await()).extracting(s -> s.getString("worker_id"))
+    assertThat(f.queries.steps(id).await()).extracting(s -> s.getString("worker_id"))
         .containsExactly("ghost", "live-w1", "live-w1", "live-w1");   // resumed at step 2, not from the start
     assertThat(f.meta(id)).containsEntry("attempts", "1").containsEntry("epoch", "3");
   }
@@ -158,9 +156,27 @@ class WorkerTest {
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
           .until(() -> ids.stream().allMatch(id -> "completed".equals(g.meta(id).get("status"))));
       for (String id : ids) {
-        assertThat(g.store.steps(id).await()).extracting(s -> s.getInteger("step"))
+        assertThat(g.queries.steps(id).await()).extracting(s -> s.getInteger("step"))
             .as("steps of " + id).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
       }
     }
+  }
+
+  /**
+   * The agent was redeployed while the task ran: the node its history continues at is gone. The
+   * task must fail with an error that says so (it used to throw outside its handler and stay
+   * in_progress with its lease renewed forever, and shutdown hung).
+   */
+  @Test void aTaskWhoseNextNodeIsGoneFailsInsteadOfHanging() {
+    node("worker: {instances: 1, concurrency: 2, lease_ms: 5000, drain_ms: 1000}\nwatcher: {interval_ms: 100}\n").startWatcher();
+    String id = submitNoop(4, 0, 3, null);
+    ClaimedTask ghost = f.claimOne("ghost", 300);
+    f.leases.commitStep(StepCommit.of(id, ghost.lease(), 1, "step-1", "renamed-node", new JsonObject().put("step", 1)),
+        "ghost", 300).await();
+    node.startWorkers("live");
+    await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(f.meta(id).get("status")));
+    assertThat(f.meta(id).get("error")).contains("renamed-node").contains("no longer has");
+    assertThat(f.cmd(io.vertx.redis.client.Command.ZSCORE, f.keys.leases(), id)).isNull();
+    node.stopWorkers();   // nothing left running: shutdown does not wait for it
   }
 }

@@ -10,17 +10,17 @@
 -- without ever giving back room that time has already used up (see settle_model.lua): the
 -- bucket's TAT right after this reservation and its refund counter at that moment.
 --
--- ARGV: [1] prefix, [2] model, [3] rpm (0 = none), [4] rpm burst, [5] tpm (0 = none),
---       [6] tpm burst (tokens), [7] estimated tokens, [8] tenant ('' = no tenant limits),
---       [9] default tenant llm_rpm (0 = none), [10] default tenant llm_tpm (0 = none)
+-- ARGV: [1] model, [2] rpm (0 = none), [3] rpm burst, [4] tpm (0 = none),
+--       [5] tpm burst (tokens), [6] estimated tokens, [7] tenant ('' = no tenant limits),
+--       [8] default tenant llm_rpm (0 = none), [9] default tenant llm_tpm (0 = none)
 -- Reply: {'OK', model TAT, model refunds, tenant tpm applied, tenant TAT, tenant refunds}
 --        (TATs and refund counters in Redis ms, '0' where the bucket is not limited)
 --      | {'WAIT', ms until room is expected, 'hold' | 'model' | 'tenant' (the binding limit)}
 -- Bursts of the tenant's limits: a tenth of the rate per minute (at least 1 request, and at
 -- least the call's own tokens, so a single call larger than the burst can still pass alone).
-local model, tenant = ARGV[2], ARGV[8]
-local rpm, rpm_burst, tpm, tpm_burst = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local tokens = tonumber(ARGV[7])
+local model, tenant = ARGV[1], ARGV[7]
+local rpm, rpm_burst, tpm, tpm_burst = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local tokens = tonumber(ARGV[6])
 local hold = redis.call('PTTL', P .. 'hold:model:' .. model)
 if hold > 0 then return {'WAIT', hold, 'hold'} end
 
@@ -32,8 +32,8 @@ local function refunds_key(rate_key) return rate_key .. ':refunds' end
 local t_rpm, t_tpm = 0, 0
 if tenant ~= '' then
   local own = redis.call('HMGET', tenant_limits_key(tenant), 'llm_rpm', 'llm_tpm')
-  t_rpm = tonumber(own[1]) or tonumber(ARGV[9]) or 0
-  t_tpm = tonumber(own[2]) or tonumber(ARGV[10]) or 0
+  t_rpm = tonumber(own[1]) or tonumber(ARGV[8]) or 0
+  t_tpm = tonumber(own[2]) or tonumber(ARGV[9]) or 0
 end
 
 local now = now_ms()

@@ -1,18 +1,18 @@
--- check_budget.lua: may this task spend about ARGV[4] micro-USD more, before an LLM call?
+-- check_budget.lua: may this task spend about ARGV[3] micro-USD more, before an LLM call?
 -- Checks the task's cost_limit, then its tenant's daily budget (the tenant's own, else the
 -- default), on the Redis clock. Under a daily budget the estimate is RESERVED in the same
 -- script (reserved_micros of the day), so calls running at once cannot all pass on the same
 -- spend; record_call.lua turns the reservation into the real cost, and a call that got no
 -- answer gives it back. Callers fail closed: no answer means no call.
--- ARGV: [1] prefix, [2] task id, [3] tenant, [4] estimate (micro-USD), [5] default daily budget (micro-USD, 0 = none)
+-- ARGV: [1] task id, [2] tenant, [3] estimate (micro-USD), [4] default daily budget (micro-USD, 0 = none)
 -- Reply: {'OK', reserved micro-USD, day of the reservation} | {'TASK_LIMIT', cost, limit}
 --        | {'TENANT_BUDGET', spent and reserved today, budget, next UTC midnight (ms)}
-local id, tenant, estimate = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local id, tenant, estimate = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local m = redis.call('HMGET', meta_key(id), 'cost', 'cost_limit')
 local cost = tonumber(m[1]) or 0
 local limit = tonumber(m[2])
 if limit and cost + estimate > limit then return {'TASK_LIMIT', cost, limit} end
-local budget = tonumber(redis.call('HGET', tenant_limits_key(tenant), 'daily_budget_micros')) or tonumber(ARGV[5])
+local budget = tonumber(redis.call('HGET', tenant_limits_key(tenant), 'daily_budget_micros')) or tonumber(ARGV[4])
 if budget and budget > 0 then
   local now = now_ms()
   local day = utc_date(now)

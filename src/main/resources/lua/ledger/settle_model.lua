@@ -14,10 +14,10 @@
 -- grows: counting other calls' refunds too only makes the cap smaller). A call that used more
 -- than its estimate is charged the difference as a new slot at the end.
 --
--- ARGV: [1] prefix, [2] model, [3] model tpm (0 = none), [4] estimated tokens, [5] real tokens,
---       [6] hold ms (0 = none), [7] model TAT at reservation, [8] model refunds at reservation,
---       [9] tenant ('' = none), [10] tenant tpm applied at reservation (0 = none),
---       [11] tenant TAT at reservation, [12] tenant refunds at reservation
+-- ARGV: [1] model, [2] model tpm (0 = none), [3] estimated tokens, [4] real tokens,
+--       [5] hold ms (0 = none), [6] model TAT at reservation, [7] model refunds at reservation,
+--       [8] tenant ('' = none), [9] tenant tpm applied at reservation (0 = none),
+--       [10] tenant TAT at reservation, [11] tenant refunds at reservation
 -- Reply: 'OK'
 local REFUNDS_TTL_MS = 86400000   -- far longer than any call; a missing counter means "unknown"
 
@@ -26,7 +26,7 @@ local function model_rate_key(m, what) return P .. 'rate:model:' .. m .. ':' .. 
 local function tenant_llm_rate_key(t, what) return P .. 'rate:tenant:' .. t .. ':llm_' .. what end
 local function refunds_key(rate_key) return rate_key .. ':refunds' end
 
-local estimated, real = tonumber(ARGV[4]), tonumber(ARGV[5])
+local estimated, real = tonumber(ARGV[3]), tonumber(ARGV[4])
 local now = now_ms()
 
 local function settle(key, tpm, slot_end, refunds_then)
@@ -53,15 +53,15 @@ local function settle(key, tpm, slot_end, refunds_then)
   redis.call('PEXPIRE', rk, REFUNDS_TTL_MS)
 end
 
-local m_tpm, t_tpm, tenant = tonumber(ARGV[3]), tonumber(ARGV[10]), ARGV[9]
-if m_tpm > 0 then settle(model_rate_key(ARGV[2], 'tpm'), m_tpm, tonumber(ARGV[7]), tonumber(ARGV[8])) end
+local m_tpm, t_tpm, tenant = tonumber(ARGV[2]), tonumber(ARGV[9]), ARGV[8]
+if m_tpm > 0 then settle(model_rate_key(ARGV[1], 'tpm'), m_tpm, tonumber(ARGV[6]), tonumber(ARGV[7])) end
 if tenant ~= '' and t_tpm > 0 then
-  settle(tenant_llm_rate_key(tenant, 'tpm'), t_tpm, tonumber(ARGV[11]), tonumber(ARGV[12]))
+  settle(tenant_llm_rate_key(tenant, 'tpm'), t_tpm, tonumber(ARGV[10]), tonumber(ARGV[11]))
 end
 
-local hold = tonumber(ARGV[6])
+local hold = tonumber(ARGV[5])
 if hold > 0 then
-  local key = P .. 'hold:model:' .. ARGV[2]
+  local key = P .. 'hold:model:' .. ARGV[1]
   if redis.call('PTTL', key) < hold then redis.call('SET', key, '1', 'PX', hold) end
 end
 return 'OK'

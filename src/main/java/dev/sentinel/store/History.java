@@ -1,0 +1,90 @@
+package dev.sentinel.store;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * The task's history list (task:{id}:history) read and written from Java. The list is the
+ * audit trail, the step records and the checkpoint at once: each step record carries the
+ * node's output and where it was merged, so the state after any step is the task's params
+ * with the outputs of steps 1..k merged in order (or, from a record that carries a whole
+ * {@code state}, that state). Nothing else holds a copy of the state, so nothing can disagree.
+ */
+public final class History {
+  private History() {}
+
+  /** The checkpoint format the API shows and the worker resumes from. */
+  public static final int CHECKPOINT_SCHEMA_VERSION = 1;
+
+  /**
+   * The tail of a step record: everything after {@code "at":<ms>,"worker_id":"...",}, which
+   * commit_steps.lua puts in front (the Redis time and the caller are known there). Encoded once,
+   * here, on the worker; Redis stores the text as it is.
+   *
+   * @param outputKey the state key the output is merged under, or null when merged at the top level
+   */
+  public static String stepRecordTail(int step, String node, String nextNode, Lease lease, String outputKey,
+                                      JsonObject output) {
+    JsonObject r = new JsonObject()
+        .put("step", step)
+        .put("node", node)
+        .put("next", nextNode == null ? "" : nextNode)
+        .put("epoch", lease.epoch())
+        .put("claim", lease.claim());
+    if (outputKey != null) r.put("key", outputKey);
+    r.put("output", output);
+    return JsonText.encode(r).substring(1);
+  }
+
+  /** True for a step record (the others are claimed, expired, completed, failed, ...). */
+  public static boolean isStep(JsonObject record) {
+    return "step".equals(record.getString("type"));
+  }
+
+  /**
+   * The checkpoint after step {@code upTo} (0 or less: after the last step), rebuilt from the
+   * history: {@code {schema_version, step, node, next_node, state}}, or null when no step that
+   * far was committed.
+   */
+  public static JsonObject checkpoint(JsonObject params, List<JsonObject> records, int upTo) {
+    JsonObject state = params == null ? new JsonObject() : params.copy();
+    JsonObject last = null;
+    for (JsonObject r : records) {
+      if (!isStep(r)) continue;
+      int step = intOf(r.getValue("step"));
+      if (upTo > 0 && step > upTo) break;
+      state = apply(state, r);
+      last = r;
+    }
+    if (last == null || (upTo > 0 && intOf(last.getValue("step")) != upTo)) return null;
+    String next = last.getString("next", last.getString("next_node", ""));
+    return new JsonObject()
+        .put("schema_version", CHECKPOINT_SCHEMA_VERSION)
+        .put("step", intOf(last.getValue("step")))
+        .put("node", last.getString("node"))
+        .put("next_node", next.isEmpty() ? null : next)
+        .put("state", state);
+  }
+
+  /** The state after one step record, as the worker's merge left it (AgentGraph.merge). */
+  private static JsonObject apply(JsonObject state, JsonObject record) {
+    JsonObject whole = record.getJsonObject("state");
+    if (whole != null) return whole.copy();
+    JsonObject output = record.getJsonObject("output");
+    if (output == null) return state;
+    String key = record.getString("key");
+    if (key == null) state.mergeIn(output);
+    else state.put(key, output);
+    return state;
+  }
+
+  /** Record fields written by Lua are strings; those written by the worker are numbers. */
+  public static int intOf(Object v) {
+    return v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v));
+  }
+
+  public static long longOf(Object v) {
+    return v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v));
+  }
+}

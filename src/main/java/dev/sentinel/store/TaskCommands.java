@@ -1,0 +1,79 @@
+package dev.sentinel.store;
+
+import dev.sentinel.config.SentinelConfig.LimitDefaults;
+import dev.sentinel.store.Replies.CancelReply;
+import dev.sentinel.store.Replies.RetryReply;
+import dev.sentinel.store.Replies.SubmitReply;
+import dev.sentinel.store.Results.Cancelled;
+import dev.sentinel.store.Results.Retried;
+import dev.sentinel.store.Results.Submitted;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
+
+import java.util.Map;
+
+/** The state changes the API makes: submit, cancel, retry, resume a tenant's paused tasks. */
+public final class TaskCommands {
+
+  /** How long an Idempotency-Key is remembered. */
+  public static final long IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000L;
+  /** `delayed` entries resume_paused.lua looks at per call, at most. */
+  private static final int RESUME_SCAN_BUDGET = 100_000;
+
+  private final StoreCore core;
+
+  TaskCommands(StoreCore core) {
+    this.core = core;
+  }
+
+  public Future<Submitted> submit(NewTask t) {
+    return submit(t, null, null, null);
+  }
+
+  /**
+   * @param idempotencyKey  the client's Idempotency-Key, or null
+   * @param fingerprint     identifies the request, so a reused key with another request is caught
+   * @param limits          the configured default limits (a tenant's own win), or null for none
+   */
+  public Future<Submitted> submit(NewTask t, String idempotencyKey, String fingerprint, LimitDefaults limits) {
+    double rate = limits == null ? 0 : limits.submitRate();
+    long burst = limits == null ? 1 : limits.submitBurst();
+    long maxQueued = limits == null ? 0 : limits.maxQueued();
+    return core.run(core.scripts().submit(), t.id(), t.tenantId(), t.agentType(), t.taskType(), JsonText.encode(t.params()),
+            t.maxAttempts(), t.priority(), t.costLimitMicros(), t.runAt(), idempotencyKey, fingerprint,
+            IDEMPOTENCY_TTL_MS, rate, burst, maxQueued)
+        .map(r -> {
+          SubmitReply reply = SubmitReply.valueOf(r.get(0).toString());
+          return switch (reply) {
+            case OK -> new Submitted(reply, t.id(), r.get(1).toLong(), r.get(2).toString(),
+                new Results.RateInfo(r.get(3).toLong(), r.get(4).toLong(), r.get(5).toLong(), 0), 0, 0);
+            case DUPLICATE, CONFLICT -> new Submitted(reply, r.get(1).toString(), 0, null);
+            case RATE_LIMITED -> new Submitted(reply, null, 0, null,
+                new Results.RateInfo(r.get(2).toLong(), r.get(3).toLong(), r.get(4).toLong(), r.get(1).toLong()), 0, 0);
+            case QUOTA_EXCEEDED -> new Submitted(reply, null, 0, null, Results.RateInfo.NONE, r.get(1).toLong(), r.get(2).toLong());
+            case EXISTS -> new Submitted(reply, null, 0, null);
+          };
+        });
+  }
+
+  public Future<Cancelled> cancel(String taskId, String reason) {
+    return core.run(core.scripts().cancel(), taskId, reason).map(r -> new Cancelled(
+        CancelReply.valueOf(r.get(0).toString()), r.size() > 1 ? r.get(1).toString() : null));
+  }
+
+  public Future<Retried> retry(String taskId) {
+    return core.run(core.scripts().retry(), taskId).map(r -> {
+      RetryReply reply = RetryReply.valueOf(r.get(0).toString());
+      return switch (reply) {
+        case OK -> new Retried(reply, null, StoreCore.pairs(r.get(1)));
+        case WRONG_STATUS -> new Retried(reply, r.get(1).toString(), Map.of());
+        case NOT_FOUND -> new Retried(reply, null, Map.of());
+      };
+    });
+  }
+
+  /** A tenant's budget was raised: up to {@code max} of its paused tasks become ready now. */
+  public Future<Integer> resumePaused(String tenantId, int max) {
+    return core.run(core.scripts().resumePaused(), tenantId, max, RESUME_SCAN_BUDGET).map(Response::toInteger);
+  }
+}

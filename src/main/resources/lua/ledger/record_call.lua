@@ -1,0 +1,41 @@
+-- record_call.lua: record one LLM call's cost, once per call_id, when its answer arrives,
+-- whether or not its step later commits: money a crashed or zombie worker spent was still
+-- spent, so this write is deliberately NOT fenced. In the same script: the call record, the
+-- task's cost_so_far, and the tenant's totals for the day (Redis clock, UTC) and overall, per
+-- model too. Amounts are integer micro-USD, so every total is the exact sum of its calls.
+-- ARGV: [1] task id, [2] tenant, [3] call_id, [4] model, [5] micro-USD,
+--       [6] input tokens, [7] output tokens, [8] cached input tokens, [9] reasoning tokens,
+--       [10] call record (JSON object; recorded_at and day are added here),
+--       [11] budget reserved for this call by check_budget.lua (micro-USD, 0 = none), [12] its day
+-- The call's budget reservation (if any) is released in the same script.
+-- Reply: {'OK', task cost (micro-USD), day} | {'DUP'}
+local id, tenant, call_id, model = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local micros = tonumber(ARGV[5])
+local now = now_ms()
+local day = utc_date(now)
+local call = cjson.decode(ARGV[10])
+call['recorded_at'] = now
+call['day'] = day
+if redis.call('HSETNX', calls_key(id), call_id, cjson.encode(call)) == 0 then return {'DUP'} end
+local reserved = tonumber(ARGV[11]) or 0
+if reserved > 0 then redis.call('HINCRBY', day_cost_key(tenant, ARGV[12]), 'reserved_micros', -reserved) end
+local task_cost = 0
+local task_exists = redis.call('EXISTS', meta_key(id)) == 1
+if task_exists then task_cost = redis.call('HINCRBY', meta_key(id), 'cost', micros) end
+local d = day_cost_key(tenant, day)
+redis.call('HINCRBY', d, 'micro_usd', micros)
+redis.call('HINCRBY', d, 'calls', 1)
+redis.call('HINCRBY', d, 'input_tokens', ARGV[6])
+redis.call('HINCRBY', d, 'output_tokens', ARGV[7])
+redis.call('HINCRBY', d, 'cached_tokens', ARGV[8])
+redis.call('HINCRBY', d, 'reasoning_tokens', ARGV[9])
+redis.call('HINCRBY', d, 'model:' .. model .. ':micro_usd', micros)
+redis.call('HINCRBY', d, 'model:' .. model .. ':calls', 1)
+redis.call('HINCRBY', d, 'model:' .. model .. ':input_tokens', ARGV[6])
+redis.call('HINCRBY', d, 'model:' .. model .. ':output_tokens', ARGV[7])
+local total = P .. 'cost:tenant:' .. tenant .. ':total'
+redis.call('HINCRBY', total, 'micro_usd', micros)
+redis.call('HINCRBY', total, 'calls', 1)
+redis.call('ZADD', P .. 'cost:tenant:' .. tenant .. ':days', math.floor(now / 86400000), day)
+if task_exists then append(id, record('llm_call', 'call_id', call_id, 'model', model, 'micro_usd', micros)) end
+return {'OK', task_cost, day}
