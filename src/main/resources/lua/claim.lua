@@ -6,15 +6,17 @@
 -- the highest priority, then the oldest, goes first. A tenant at its max_running cap
 -- (limits:tenant:<t>, else ARGV[5]) is skipped: its surplus stays queued.
 -- Idempotent per claim id base: the ids granted are kept in claim:<base> for one lease, and a
--- call that repeats a base (the worker retrying after a lost reply) gets the same grants back,
--- so a lost reply costs no task an attempt it never ran.
+-- call that repeats a base (the worker retrying after a lost reply, ARGV[6] = '1') gets the same
+-- grants back, so a lost reply costs no task an attempt it never ran. A first call skips the
+-- look-up (an idle worker's poll stays at the commands it cost before).
 -- A call that fails half-way (a damaged task hash) puts the ids it popped and did not grant back
 -- in their queue, except the damaged one, which would fail every claim after it.
 -- Writes per grant: the task hash and its `claimed` history record; per call: one ZADD to
 -- `leases`, HINCRBYs of the counters, the claim:<base> record.
 -- KEYS: see _lib.lua (the ring, leases, counts; ready:<t>, counts:<t>, task keys from the prefix)
 -- ARGV: [1] worker id, [2] lease_ms, [3] claim id base (random, per call), [4] max tasks,
---       [5] default max running tasks per tenant (0 = none)
+--       [5] default max running tasks per tenant (0 = none), [6] '1' when this call repeats a claim
+--       whose reply was lost (same base)
 -- Reply: flat list, 13 entries per granted task:
 --   id, epoch, claim, lease_expires, tenant_id, agent_type, task_type, task_params, step,
 --   current_node, attempts, max_attempts, history (list of records, only when step > 0; else false)
@@ -34,7 +36,7 @@ local function reply_entry(out, id, m, epoch, claim)
 end
 
 -- A repeated call: answer with what the first one granted and still holds.
-local earlier = redis.call('GET', claim_record)
+local earlier = ARGV[6] == '1' and redis.call('GET', claim_record)
 if earlier then
   local out = {}
   for id in string.gmatch(earlier, '[^ ]+') do

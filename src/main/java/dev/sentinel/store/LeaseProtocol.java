@@ -31,19 +31,22 @@ public final class LeaseProtocol {
     this.core = core;
   }
 
-  /** {@link #claim(String, long, String, int, long)} with no default cap on a tenant's running tasks. */
+  /** A first claim with no default cap on a tenant's running tasks. */
   public Future<List<ClaimedTask>> claim(String workerId, long leaseMs, String claimBase, int max) {
-    return claim(workerId, leaseMs, claimBase, max, 0);
+    return claim(workerId, leaseMs, claimBase, max, 0, false);
   }
 
   /**
-   * Grants up to {@code max} ready tasks. Calling again with the same {@code claimBase} (after a
-   * lost reply) answers with the tasks the first call granted, so none loses an attempt.
+   * Grants up to {@code max} ready tasks.
    *
    * @param defaultMaxRunning per-tenant cap on running tasks when a tenant has none of its own (0: none)
+   * @param repeat this call repeats one whose reply was lost, with the same {@code claimBase}: it
+   *               answers with the tasks the first call granted (and grants more if there is room),
+   *               so none loses an attempt
    */
-  public Future<List<ClaimedTask>> claim(String workerId, long leaseMs, String claimBase, int max, long defaultMaxRunning) {
-    return core.run(core.scripts().claim(), workerId, leaseMs, claimBase, max, defaultMaxRunning).map(r -> {
+  public Future<List<ClaimedTask>> claim(String workerId, long leaseMs, String claimBase, int max, long defaultMaxRunning,
+                                         boolean repeat) {
+    return core.run(core.scripts().claim(), workerId, leaseMs, claimBase, max, defaultMaxRunning, repeat ? "1" : "0").map(r -> {
       List<ClaimedTask> out = new ArrayList<>();
       for (int i = 0; r != null && i + CLAIM_FIELDS <= r.size(); i += CLAIM_FIELDS) {
         JsonObject params = JsonText.decode(StoreCore.str(r.get(i + 7)));

@@ -134,9 +134,10 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     claiming = true;
     wakeAgain = false;
     long sent = System.nanoTime();
-    String claimBase = unansweredClaimBase != null ? unansweredClaimBase
+    boolean repeat = unansweredClaimBase != null;
+    String claimBase = repeat ? unansweredClaimBase
         : workerId + ":" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    leases.claim(workerId, settings.leaseMs(), claimBase, free, config.limits().maxRunning()).onComplete(ar -> {
+    leases.claim(workerId, settings.leaseMs(), claimBase, free, config.limits().maxRunning(), repeat).onComplete(ar -> {
       claiming = false;
       if (ar.failed()) {
         LOG.log(System.Logger.Level.WARNING, workerId + ": claim failed: " + ar.cause().getMessage());

@@ -46,7 +46,7 @@ public final class ScriptCostBench {
       List<ClaimedTask> claimed = new ArrayList<>();
       RedisSnapshot before = probe.snapshot();
       while (claimed.size() < tasks) {
-        List<ClaimedTask> got = leases.claim("w1", 600_000, "w1:" + claimed.size(), batch, 0).await();
+        List<ClaimedTask> got = leases.claim("w1", 600_000, "w1:" + claimed.size(), batch).await();
         if (got.isEmpty()) throw new IllegalStateException("queue ran dry after " + claimed.size());
         claimed.addAll(got);
       }

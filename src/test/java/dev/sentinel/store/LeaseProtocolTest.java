@@ -375,7 +375,7 @@ class LeaseProtocolTest {
   @Test void aClaimRepeatedAfterALostReplyGetsTheSameTasksWithoutCostingThemAnAttempt() {
     for (int i = 0; i < 3; i++) f.submit("acme");
     List<ClaimedTask> first = f.leases.claim("w1", 10_000, "w1:lost", 2).await();
-    List<ClaimedTask> again = f.leases.claim("w1", 10_000, "w1:lost", 2).await();
+    List<ClaimedTask> again = f.leases.claim("w1", 10_000, "w1:lost", 2, 0, true).await();
     assertThat(again).extracting(ClaimedTask::id).containsExactlyElementsOf(first.stream().map(ClaimedTask::id).toList());
     assertThat(again).extracting(ClaimedTask::lease).containsExactlyElementsOf(first.stream().map(ClaimedTask::lease).toList());
     for (ClaimedTask t : again) assertThat(f.meta(t.id())).containsEntry("epoch", "1").containsEntry("attempts", "0");
@@ -393,7 +393,7 @@ class LeaseProtocolTest {
     assertThat(f.leases.claim("w1", 10_000, "w1:a", 3).toCompletionStage().toCompletableFuture())
         .failsWithin(java.time.Duration.ofSeconds(5));
     // the one granted before the failure comes back to a repeat of the same call
-    assertThat(f.leases.claim("w1", 10_000, "w1:a", 3).await()).extracting(ClaimedTask::id).containsExactly(good1);
+    assertThat(f.leases.claim("w1", 10_000, "w1:a", 3, 0, true).await()).extracting(ClaimedTask::id).containsExactly(good1);
     // the one after the damaged task is still queued, the damaged one is out of the queue
     assertThat(f.leases.claim("w2", 10_000, "w2:b", 3).await()).extracting(ClaimedTask::id).containsExactly(good2);
     assertThat(f.cmd(Command.ZCARD, f.keys.readyQueue("acme")).toLong()).isZero();

@@ -72,7 +72,7 @@ public final class StoreFixture implements AutoCloseable {
   }
 
   public List<ClaimedTask> claim(String worker, long leaseMs, int max) {
-    return leases.claim(worker, leaseMs, worker + ":" + UUID.randomUUID(), max, 0).await();
+    return leases.claim(worker, leaseMs, worker + ":" + UUID.randomUUID(), max).await();
   }
 
   public ClaimedTask claimOne(String worker, long leaseMs) {
