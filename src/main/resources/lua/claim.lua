@@ -49,8 +49,10 @@ if earlier then
   return out
 end
 
--- A worker id or claim base with a quote or backslash would break the hand-built record below.
+-- The claimed record is built by hand, the parts that need JSON escaping escaped once per call:
+-- a claim id is the base, ':' and a number, so its JSON text is the escaped base's with that appended.
 local prefix = '{"type":"claimed","at":' .. now_s .. ',"worker_id":' .. cjson.encode(worker) .. ',"epoch":"'
+local claim_json_head = string.sub(cjson.encode(claim_base), 1, -2) .. ':'
 local not_granted = {}   -- popped, not yet granted: id -> {tenant, score}, put back if the call fails
 local granted_ids = {}
 local damaged = nil      -- the id being granted when the call failed
@@ -99,7 +101,7 @@ local ok, result = pcall(function()
         local claim = claim_base .. ':' .. granted
         redis.call('HSET', meta, 'status', LEASED, 'epoch', epoch, 'owner', worker, 'claim', claim,
           'lease_expires', lease_s, 'updated_at', now_s)
-        append(id, prefix .. epoch .. '","claim":' .. cjson.encode(claim) .. '}')
+        append(id, prefix .. epoch .. '","claim":' .. claim_json_head .. granted .. '"}')
         index_later(LEASES, id, lease_s)
         count_move(tenant, QUEUED, LEASED)
         granted_ids[#granted_ids + 1] = id

@@ -12,20 +12,20 @@
 -- writes no index at all. A commit with a result is the graph's last node: the same call
 -- completes the task (finish() in _lib.lua, the one place a task ends).
 -- KEYS: see _lib.lua (task keys from the prefix; leases, finished, counts when tasks complete)
--- ARGV: [1] worker id, [2] lease ms, then 7 per commit:
+-- ARGV: [1] worker id (the caller, for the Redis log of slow calls; the records name the worker
+--       through its claim id), [2] lease ms, then 7 per commit:
 --       task id, epoch, claim, step (1-based), next node ('' when the graph ends),
---       the step record's tail (JSON, everything after `"at":<ms>,"worker_id":<id>,`, encoded by the
---       worker: dev.sentinel.store.History),
+--       the step record's tail (JSON, everything after `"at":<ms>,`, encoded by the worker:
+--       dev.sentinel.store.History; the worker is not repeated, its claim id names it),
 --       result JSON ('' unless this step ends the task)
 -- Reply: 2 entries per commit, in order: code, then the committed step count (for ERROR: the error)
 --   code: OK | DUP (already committed; for a final step also: already completed by this claim)
 --         | OUT_OF_ORDER | STALE | CANCELLED | NOT_FOUND | ERROR
-local worker = ARGV[1]
 local now = now_ms()
 -- Times as strings once: Lua formats a number with sprintf each time redis.call sends it.
 local now_s = tostring(now)
 local lease_s = tostring(now + tonumber(ARGV[2]))
-local record_head = '{"type":"step","at":' .. now_s .. ',"worker_id":' .. cjson.encode(worker) .. ','
+local record_head = '{"type":"step","at":' .. now_s .. ','
 
 local function commit(id, epoch, claim, step_s, next_node, tail, result)
   local step = tonumber(step_s)
@@ -47,7 +47,9 @@ local function commit(id, epoch, claim, step_s, next_node, tail, result)
       count_move(m[5], m[1], IN_PROGRESS)
     end
   else
-    append(id, record_head .. tail, record(COMPLETED, 'epoch', epoch, 'claim', claim, 'worker_id', worker))
+    -- the claim id names the worker: the completed record does not repeat it
+    append(id, record_head .. tail, '{"type":"completed","at":' .. now_s .. ',"epoch":"' .. epoch .. '","claim":'
+      .. cjson.encode(claim) .. '}')
     finish(id, m[5], m[1], COMPLETED, now_s, 'step', step_s, 'current_node', '', 'result', result, 'error', '')
   end
   return 'OK', step

@@ -18,9 +18,10 @@ public final class History {
   public static final int CHECKPOINT_SCHEMA_VERSION = 1;
 
   /**
-   * The tail of a step record: everything after {@code "at":<ms>,"worker_id":"...",}, which
-   * commit_steps.lua puts in front (the Redis time and the caller are known there). Encoded once,
-   * here, on the worker; Redis stores the text as it is.
+   * The tail of a step record: everything after {@code {"type":"step","at":<ms>,}, which
+   * commit_steps.lua puts in front (the Redis time is known there). Encoded once, here, on the
+   * worker; Redis stores the text as it is. The worker is not written: the claim id names it
+   * ({@link #workerOf}), which keeps a record ~40 bytes shorter.
    *
    * @param outputKey the state key the output is merged under, or null when merged at the top level
    */
@@ -77,6 +78,21 @@ public final class History {
     if (key == null) state.mergeIn(output);
     else state.put(key, output);
     return state;
+  }
+
+  /**
+   * The worker a claim id was granted to: a claim id is {@code <worker id>:<random hex>:<n>}
+   * (WorkerVerticle makes the base, claim.lua appends the number). A record that names its
+   * worker_id itself (older records, claimed records) is read as it says.
+   */
+  public static String workerOf(JsonObject record) {
+    String named = record.getString("worker_id");
+    if (named != null) return named;
+    String claim = record.getString("claim");
+    if (claim == null) return null;
+    int last = claim.lastIndexOf(':');
+    int hex = last > 0 ? claim.lastIndexOf(':', last - 1) : -1;
+    return hex > 0 ? claim.substring(0, hex) : claim;
   }
 
   /** Record fields written by Lua are strings; those written by the worker are numbers. */

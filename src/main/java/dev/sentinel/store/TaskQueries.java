@@ -91,7 +91,7 @@ public final class TaskQueries {
             .put("node", r.getString("node"))
             .put("epoch", History.longOf(r.getValue("epoch")))
             .put("claim", r.getString("claim"))
-            .put("worker_id", r.getString("worker_id"))
+            .put("worker_id", History.workerOf(r))
             .put("committed_at", History.longOf(r.getValue("at"))));
       }
       return out;

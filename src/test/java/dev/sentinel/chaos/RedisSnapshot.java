@@ -56,7 +56,7 @@ record RedisSnapshot(Map<String, TaskRecord> tasks, List<StreamEntry> refused, M
         // values written by Lua are strings, by the worker numbers: read either
         steps.add(new JsonObject().put("step", History.intOf(r.getValue("step"))).put("node", r.getString("node"))
             .put("epoch", History.longOf(r.getValue("epoch"))).put("claim", r.getString("claim"))
-            .put("worker_id", r.getString("worker_id")).put("committed_at", History.longOf(r.getValue("at"))));
+            .put("worker_id", History.workerOf(r)).put("committed_at", History.longOf(r.getValue("at"))));
       }
       List<JsonObject> calls = new ArrayList<>();
       for (Response c : redis.cmd(Command.HVALS, "task:" + id + ":calls")) calls.add(new JsonObject(c.toString()));

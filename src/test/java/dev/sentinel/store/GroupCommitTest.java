@@ -141,7 +141,8 @@ class GroupCommitTest {
     JsonObject lastStep = tail.get(2).fields();
     assertThat(tail.get(2).type()).isEqualTo("step");
     assertThat(lastStep.getInteger("step")).isEqualTo(steps);
-    assertThat(lastStep.getString("worker_id")).isEqualTo("w1");
+    assertThat(lastStep.getString("claim")).isEqualTo(t.lease().claim());
+    assertThat(History.workerOf(lastStep)).isEqualTo("w1");
     assertThat(lastStep.getJsonObject("output")).isEqualTo(new JsonObject().put("n", steps));
     assertThat(lastStep.getLong("at")).isPositive();
     assertThat(f.queries.events(id, last, 10).await()).isEmpty();
