@@ -234,8 +234,9 @@ end
 -- order, from one HMGET, which may read more fields after them).
 -- Every refusal is recorded in audit:refused by the same script, so a checker can prove that
 -- fencing engaged (a zombie that wrote nothing proves nothing), with the answer it got.
--- A holder's own write that raced its own completion (a renew sent before the final commit
--- landed) is not a refusal: it answers FINISHED and is not logged.
+-- A write under the very (epoch, claim) whose run its holder already ended (a renew sent before
+-- the final commit, a release or a failure landed) is not a refusal: nobody else holds the task.
+-- It answers FINISHED and is not logged.
 -- Returns OK, STALE, CANCELLED, NOT_FOUND or FINISHED.
 local function refuse(id, op, epoch, claim, m, code)
   redis.call('XADD', AUDIT_REFUSED, 'MAXLEN', '~', AUDIT_REFUSED_MAXLEN, '*', 'task_id', id, 'op', op,
@@ -246,7 +247,7 @@ end
 local function fence_fields(m, epoch, claim, id, op)
   if m[2] == epoch and m[3] == claim then
     if is_running(m[1]) then return 'OK' end
-    if m[1] == COMPLETED then return 'FINISHED' end
+    return 'FINISHED'   -- every other way out of a run (expiry, cancel, retry) bumps the epoch
   end
   if not m[1] then return refuse(id, op, epoch, claim, m, 'NOT_FOUND') end
   if m[1] == CANCELLED then return refuse(id, op, epoch, claim, m, 'CANCELLED') end

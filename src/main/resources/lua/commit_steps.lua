@@ -33,7 +33,11 @@ local function commit(id, epoch, claim, step_s, next_node, tail, result)
   local m = redis.call('HMGET', meta, 'status', 'epoch', 'claim', 'step', 'tenant_id')
   local committed = tonumber(m[4]) or 0
   local code = fence_fields(m, epoch, claim, id, 'commit_step')
-  if code == 'FINISHED' then return 'DUP', committed end   -- our own final commit landed, its reply was lost
+  if code == 'FINISHED' then
+    -- our own final commit landed and its reply was lost; any other end of our run: not ours to write
+    if m[1] == COMPLETED then return 'DUP', committed end
+    return 'STALE', committed
+  end
   if code ~= 'OK' then return code, committed end
   if step <= committed then return 'DUP', committed end
   if step ~= committed + 1 then return 'OUT_OF_ORDER', committed end

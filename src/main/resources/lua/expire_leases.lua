@@ -21,13 +21,13 @@ return with_index_flush(function()
       'owner', 'epoch')
     if not is_running(m[1]) then
       index_later(LEASES, id, false)          -- stale index entry
-    elseif tonumber(m[2]) > now then
+    elseif (tonumber(m[2]) or 0) > now then
       index_later(LEASES, id, m[2])           -- index behind the hash: trust the hash
     else
       local epoch = tostring((tonumber(m[8]) or 0) + 1)
       local attempts = redis.call('HINCRBY', meta, 'attempts', 1)
       local err = 'lease expired: worker ' .. (m[7] or '?') .. ' stopped renewing'
-      if attempts >= tonumber(m[3]) then
+      if attempts >= (tonumber(m[3]) or 1) then
         append(id, record(FAILED, 'attempts', attempts, 'epoch', epoch, 'error', err))
         finish(id, m[4], m[1], FAILED, now_s, 'epoch', epoch, 'claim', '', 'error', err)
         failed = failed + 1

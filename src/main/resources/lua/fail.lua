@@ -5,7 +5,7 @@
 -- ARGV: [1] task id, [2] epoch, [3] claim, [4] error text, [5] backoff ms, [6] worker id,
 --       [7] '1' when retrying cannot help: fail for good at once
 -- Reply: {'RETRYING', attempts, due_at} | {'FAILED', attempts} | {'STALE'} | {'CANCELLED'} | {'NOT_FOUND'}
---        | {'FINISHED'} (the task completed under this claim already)
+--        | {'FINISHED'} (the run under this claim already ended: completed, or handed off by its holder)
 local id, epoch, claim, err, worker = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[6]
 local meta = meta_key(id)
 local m = redis.call('HMGET', meta, 'status', 'epoch', 'claim', 'max_attempts', 'tenant_id')
@@ -15,7 +15,7 @@ local now = now_ms()
 local now_s = tostring(now)
 return with_index_flush(function()
   local attempts = redis.call('HINCRBY', meta, 'attempts', 1)
-  if attempts >= tonumber(m[4]) or ARGV[7] == '1' then
+  if attempts >= (tonumber(m[4]) or 1) or ARGV[7] == '1' then
     append(id, record(FAILED, 'attempts', attempts, 'error', err, 'worker_id', worker, 'epoch', epoch, 'claim', claim))
     finish(id, m[5], m[1], FAILED, now_s, 'error', err)
     return {'FAILED', attempts}

@@ -1,8 +1,8 @@
 -- renew.lua: extend every lease one worker holds, in one call, and write its heartbeat.
 -- A lease is extended only under the worker's own (epoch, claim), in the hash and in `leases`
--- (one ZADD for the call). FINISHED means the task completed under this very claim (the renew
--- raced the final commit): nothing to renew, nothing refused. Any other answer tells the worker
--- to drop that task at once.
+-- (one ZADD for the call). FINISHED means the run under this very claim already ended by the
+-- worker's own write (the renew raced the final commit, a release or a failure): nothing to
+-- renew, nothing refused. Any other answer tells the worker to drop that task at once.
 -- KEYS: see _lib.lua (leases; worker:<id>:hb, workers and task keys from the prefix)
 -- ARGV: [1] worker id, [2] lease_ms, [3] heartbeat TTL ms, [4] heartbeat JSON,
 --       then triples [5..]: task id, epoch, claim

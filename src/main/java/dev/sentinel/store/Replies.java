@@ -24,7 +24,10 @@ public final class Replies {
 
   public enum RenewReply {
     OK,
-    /** The task completed under this very claim (the renew raced the final commit): nothing to do. */
+    /**
+     * The run under this very claim already ended, by its holder's own write (the renew raced the
+     * final commit, a release or a failure): nothing to renew, and not a refusal.
+     */
     FINISHED,
     /** The caller's (epoch, claim) is no longer the task's: another holder owns it, or nobody does. */
     STALE,
@@ -52,7 +55,7 @@ public final class Replies {
     RETRYING,
     /** The task used up its attempts (or retrying cannot help) and failed for good. */
     FAILED,
-    /** The task completed under this claim already. */
+    /** The run under this claim already ended (completed, or handed off by its holder). */
     FINISHED,
     STALE,
     CANCELLED,
@@ -62,6 +65,7 @@ public final class Replies {
   /** park.lua and release.lua: a holder hands its task over (to a timer, or back to the queue). */
   public enum HandOffReply {
     OK,
+    /** The run under this claim already ended (completed, or handed off before). */
     FINISHED,
     STALE,
     CANCELLED,

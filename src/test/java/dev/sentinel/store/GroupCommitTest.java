@@ -3,19 +3,17 @@ package dev.sentinel.store;
 import dev.sentinel.store.Replies.CommitReply;
 import dev.sentinel.store.Results.Committed;
 import dev.sentinel.store.TaskQueries.TaskEvent;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,21 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GroupCommitTest {
 
-  static RedisServerProcess redisServer;
-  static Vertx vertx;
+  @RegisterExtension static final RealRedis redis = new RealRedis();
   StoreFixture f;
 
-  @BeforeAll static void startRedis() {
-    redisServer = RedisServerProcess.start();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll static void stopRedis() {
-    vertx.close().await();
-    redisServer.close();
-  }
-
-  @BeforeEach void fixture() { f = new StoreFixture(vertx, redisServer.url()); }
+  @BeforeEach void fixture() { f = redis.fixture(); }
 
   @AfterEach void closeFixture() { f.close(); }
 
@@ -100,7 +87,7 @@ class GroupCommitTest {
   @Test void theFirstCommitGoesOutAtOnceAndTheRestOfTheTurnTravelsInOneCall() {
     for (int i = 0; i < 20; i++) f.submit("acme");
     List<ClaimedTask> t = f.claim("w1", 60_000, 20);
-    Context context = vertx.getOrCreateContext();
+    Context context = redis.vertx().getOrCreateContext();
     CommitBatcher batcher = new CommitBatcher(f.leases, context, "w1", 60_000);
     long before = evalshaCalls();
 

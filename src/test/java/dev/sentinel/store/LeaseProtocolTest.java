@@ -6,18 +6,16 @@ import dev.sentinel.store.Replies.CommitReply;
 import dev.sentinel.store.Replies.FailReply;
 import dev.sentinel.store.Replies.HandOffReply;
 import dev.sentinel.store.Replies.RenewReply;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,21 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The lease protocol against a real Redis: claims, fencing, commits, expiry, cancel, release. */
 class LeaseProtocolTest {
 
-  static RedisServerProcess redisServer;
-  static Vertx vertx;
+  @RegisterExtension static final RealRedis redis = new RealRedis();
   StoreFixture f;
 
-  @BeforeAll static void startRedis() {
-    redisServer = RedisServerProcess.start();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll static void stopRedis() {
-    vertx.close().await();
-    redisServer.close();
-  }
-
-  @BeforeEach void fixture() { f = new StoreFixture(vertx, redisServer.url()); }
+  @BeforeEach void fixture() { f = redis.fixture(); }
 
   @AfterEach void closeFixture() { f.close(); }
 
@@ -399,13 +386,21 @@ class LeaseProtocolTest {
     assertThat(f.cmd(Command.ZCARD, f.keys.readyQueue("acme")).toLong()).isZero();
   }
 
-  /** A renew that raced its own final commit is not a refusal; every real refusal is logged. */
-  @Test void aRenewAfterItsOwnFinalCommitIsNotLoggedAsRefused() {
+  /** A renew that raced its own final commit or release is not a refusal; every real refusal is logged. */
+  @Test void aRenewAfterItsOwnFinalCommitOrReleaseIsNotLoggedAsRefused() {
     String id = f.submit("acme");
     ClaimedTask t = f.claimOne("w1", 10_000);
     assertThat(commitLast(t, 1, "w1")).isEqualTo(CommitReply.OK);
     assertThat(f.leases.renew("w1", 10_000, 1000, new JsonObject(), List.of(new Held(id, t.lease()))).await().replies())
         .containsExactly(RenewReply.FINISHED);
+    assertThat(refusals()).isEmpty();
+    // the same after its own release: the run is over, nobody else holds the task
+    String other = f.submit("acme");
+    ClaimedTask u = f.claimOne("w1", 10_000);
+    assertThat(f.leases.release(other, u.lease(), "w1").await()).isEqualTo(HandOffReply.OK);
+    assertThat(f.leases.renew("w1", 10_000, 1000, new JsonObject(), List.of(new Held(other, u.lease()))).await().replies())
+        .containsExactly(RenewReply.FINISHED);
+    assertThat(commit(u, 1, "w1")).as("a late commit of a released run is not accepted").isEqualTo(CommitReply.STALE);
     assertThat(refusals()).isEmpty();
     assertThat(f.leases.renew("w1", 10_000, 1000, new JsonObject(), List.of(new Held("gone", t.lease()))).await().replies())
         .containsExactly(RenewReply.NOT_FOUND);

@@ -1,14 +1,14 @@
 package dev.sentinel.store;
 
 import dev.sentinel.store.TaskQueries.Page;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,8 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ListingTest {
 
-  static RedisServerProcess redisServer;
-  static Vertx vertx;
+  @RegisterExtension static final RealRedis redis = new RealRedis();
   static StoreFixture f;
   static final int OTHERS = 100_000;
   static final List<String> smallCompleted = new ArrayList<>();
@@ -52,9 +51,7 @@ class ListingTest {
       return n""";
 
   @BeforeAll static void start() {
-    redisServer = RedisServerProcess.start();
-    vertx = Vertx.vertx();
-    f = new StoreFixture(vertx, redisServer.url());
+    f = redis.fixture();
     for (int i = 0; i < 25; i++) {
       String id = f.submit("small");
       ClaimedTask t = f.claimOne("w", 60_000);
@@ -70,8 +67,6 @@ class ListingTest {
 
   @AfterAll static void stop() {
     f.close();
-    vertx.close().await();
-    redisServer.close();
   }
 
   private long commands() {

@@ -1,14 +1,12 @@
 package dev.sentinel.store;
 
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,21 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Ready queues: priority and FIFO within a tenant, round-robin across tenants. */
 class SchedulingTest {
 
-  static RedisServerProcess redisServer;
-  static Vertx vertx;
+  @RegisterExtension static final RealRedis redis = new RealRedis();
   StoreFixture f;
 
-  @BeforeAll static void startRedis() {
-    redisServer = RedisServerProcess.start();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll static void stopRedis() {
-    vertx.close().await();
-    redisServer.close();
-  }
-
-  @BeforeEach void fixture() { f = new StoreFixture(vertx, redisServer.url()); }
+  @BeforeEach void fixture() { f = redis.fixture(); }
 
   @AfterEach void closeFixture() { f.close(); }
 

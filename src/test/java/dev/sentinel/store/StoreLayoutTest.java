@@ -1,13 +1,13 @@
 package dev.sentinel.store;
 
-import dev.sentinel.testing.RedisServerProcess;
-import io.vertx.core.Vertx;
+import dev.sentinel.testing.RealRedis;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,20 +15,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** A node checks the key layout before it starts: it marks a fresh Redis and refuses another layout's data. */
 class StoreLayoutTest {
 
-  static RedisServerProcess redisServer;
-  static Vertx vertx;
+  @RegisterExtension static final RealRedis server = new RealRedis();
   static Redis redis;
 
-  @BeforeAll static void start() {
-    redisServer = RedisServerProcess.start();
-    vertx = Vertx.vertx();
-    redis = Redis.createClient(vertx, redisServer.url());
+  @BeforeAll static void connect() {
+    redis = Redis.createClient(server.vertx(), server.url());
   }
 
-  @AfterAll static void stop() {
+  @AfterAll static void disconnect() {
     redis.close();
-    vertx.close().await();
-    redisServer.close();
   }
 
   @Test void aFreshRedisIsMarkedWithThisLayout() {

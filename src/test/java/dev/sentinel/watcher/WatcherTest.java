@@ -2,14 +2,12 @@ package dev.sentinel.watcher;
 
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.StepCommit;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
 import dev.sentinel.testing.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,18 +19,7 @@ import static org.awaitility.Awaitility.await;
 /** The watcher as a deployed verticle against a real Redis. */
 class WatcherTest {
 
-  static RedisServerProcess redisServer;
-  static Vertx vertx;
-
-  @BeforeAll static void startRedis() {
-    redisServer = RedisServerProcess.start();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll static void stopRedis() {
-    vertx.close().await();
-    redisServer.close();
-  }
+  @RegisterExtension static final RealRedis redis = new RealRedis();
 
   /**
    * A pass whose batch was filled by `leases` entries that only needed moving up (a step commit
@@ -41,8 +28,8 @@ class WatcherTest {
    * taken back, so a batch full of lagging entries ended the sweep.)
    */
   @Test void aBatchFullOfLaggingEntriesDoesNotDelayAnExpiredTaskBehindThem() {
-    try (StoreFixture f = new StoreFixture(vertx, redisServer.url());
-         TestNode node = new TestNode(redisServer.url(), f.keys.prefix(), "watcher: {interval_ms: 5000, batch: 2}\n")) {
+    try (StoreFixture f = redis.fixture();
+         TestNode node = new TestNode(redis.url(), f.keys.prefix(), "watcher: {interval_ms: 5000, batch: 2}\n")) {
       List<String> lagging = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         String id = f.submit("acme");

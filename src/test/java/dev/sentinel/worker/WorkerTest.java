@@ -3,16 +3,15 @@ package dev.sentinel.worker;
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.NewTask;
 import dev.sentinel.store.StepCommit;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
 import dev.sentinel.testing.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,22 +25,11 @@ import static org.awaitility.Awaitility.await;
 /** Workers and the watcher as deployed verticles, driving real tasks through a real Redis. */
 class WorkerTest {
 
-  static RedisServerProcess redisServer;
-  static Vertx vertx;
+  @RegisterExtension static final RealRedis redis = new RealRedis();
   StoreFixture f;
   TestNode node;
 
-  @BeforeAll static void startRedis() {
-    redisServer = RedisServerProcess.start();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll static void stopRedis() {
-    vertx.close().await();
-    redisServer.close();
-  }
-
-  @BeforeEach void fixture() { f = new StoreFixture(vertx, redisServer.url()); }
+  @BeforeEach void fixture() { f = redis.fixture(); }
 
   @AfterEach void close() {
     if (node != null) node.close();
@@ -49,7 +37,7 @@ class WorkerTest {
   }
 
   private TestNode node(String yaml) {
-    node = new TestNode(redisServer.url(), f.keys.prefix(), yaml);
+    node = new TestNode(redis.url(), f.keys.prefix(), yaml);
     return node;
   }
 
@@ -141,7 +129,7 @@ class WorkerTest {
 
   @Test void tasksSurviveAKill9OfRedisWithAppendfsyncAlways() {
     try (RedisServerProcess own = RedisServerProcess.start("always");
-         StoreFixture g = new StoreFixture(vertx, own.url(), "");
+         StoreFixture g = new StoreFixture(redis.vertx(), own.url(), "");
          TestNode n = new TestNode(own.url(), "", "worker: {instances: 2, concurrency: 8, poll_ms: 1000}\nwatcher: {interval_ms: 200}\n")) {
       n.startWorkers("n1").startWatcher();
       List<String> ids = new ArrayList<>();
