@@ -41,8 +41,8 @@ public final class LeaseProtocol {
    *
    * @param defaultMaxRunning per-tenant cap on running tasks when a tenant has none of its own (0: none)
    * @param repeat this call repeats one whose reply was lost, with the same {@code claimBase}: it
-   *               answers with the tasks the first call granted (and grants more if there is room),
-   *               so none loses an attempt
+   *               answers with the tasks the first call granted and still holds (nothing more: the
+   *               worker's next claim takes more), so none loses an attempt
    */
   public Future<List<ClaimedTask>> claim(String workerId, long leaseMs, String claimBase, int max, long defaultMaxRunning,
                                          boolean repeat) {

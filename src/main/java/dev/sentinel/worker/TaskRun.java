@@ -165,29 +165,29 @@ final class TaskRun {
     long sent = System.nanoTime();
     withRetry("commit step " + stepNo, () -> worker.commits().commit(commit).compose(TaskRun::writtenOrRetry))
         .onSuccess(c -> {
-            // a switch expression, so the compiler makes us decide for every reply there is
-            Runnable then = switch (c.reply()) {
-              case OK, DUP -> () -> {   // DUP: our own earlier try landed and its reply was lost
-                leaseConfirmed(sent);   // an accepted commit renewed the lease
-                state = newState;
-                step = stepNo;
-                nodeName = nextNode;
-                if (last) finish();
-                else next();
-              };
-              case OUT_OF_ORDER -> () -> {
-                // Redis lost acknowledged commits (restart without fsync): hand the task back,
-                // the next claim resumes from what Redis really holds.
-                LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": step " + stepNo
-                    + " out of order (Redis holds " + c.committed() + "); handing it back");
-                release();
-              };
-              case STALE, CANCELLED, NOT_FOUND -> () -> abort(c.reply().name());
-              case ERROR -> () -> abort("commit failed: " + c.error());   // writtenOrRetry retried it already
+          // a switch expression, so the compiler makes us decide for every reply there is
+          Runnable then = switch (c.reply()) {
+            case OK, DUP -> () -> {   // DUP: our own earlier try landed and its reply was lost
+              leaseConfirmed(sent);   // an accepted commit renewed the lease
+              state = newState;
+              step = stepNo;
+              nodeName = nextNode;
+              if (last) finish();
+              else next();
             };
-            then.run();
-          })
-          .onFailure(e -> abort("commit failed: " + e.getMessage()));
+            case OUT_OF_ORDER -> () -> {
+              // Redis lost acknowledged commits (restart without fsync): hand the task back,
+              // the next claim resumes from what Redis really holds.
+              LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": step " + stepNo
+                  + " out of order (Redis holds " + c.committed() + "); handing it back");
+              release();
+            };
+            case STALE, CANCELLED, NOT_FOUND -> () -> abort(c.reply().name());
+            case ERROR -> () -> abort("commit failed: " + c.error());   // writtenOrRetry retried it already
+          };
+          then.run();
+        })
+        .onFailure(e -> abort("commit failed: " + e.getMessage()));
   }
 
   /** A commit that Redis could not write (ERROR) is retried like a lost one, while the lease lasts. */
