@@ -83,6 +83,23 @@ class ApiFeaturesTest {
     assertThat(api.post("/tasks", body.replace("acme", "globex"), Map.of("Idempotency-Key", "order-42")).status()).isEqualTo(201);
   }
 
+  /** Every task of a listing, following next_cursor to the end; each page must be a 200. */
+  private List<String> pageAll(String first) {
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    for (int pages = 0; pages < 100; pages++) {
+      Http.Reply r = api.get(first + (cursor == null ? "" : "&cursor=" + cursor));
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      r.json().getJsonArray("tasks").forEach(t -> seen.add(((JsonObject) t).getString("task_id")));
+      cursor = r.json().getString("next_cursor");
+      if (cursor == null) {
+        assertThat(seen).doesNotHaveDuplicates();
+        return seen;
+      }
+    }
+    throw new AssertionError("paging did not end");
+  }
+
   @Test void listingPagesByOffsetAndByCursorAndFilters() {
     List<String> all = new ArrayList<>();
     for (int i = 0; i < 25; i++) all.add(submit(i % 2 == 0 ? "acme" : "globex", i % 3 == 0 ? "report" : "chat", new JsonObject()));
@@ -104,6 +121,19 @@ class ApiFeaturesTest {
         .allSatisfy(t -> assertThat(((JsonObject) t).getString("tenant_id")).isEqualTo("acme"));
     assertThat(api.get("/tasks?limit=1001").status()).isEqualTo(422);
     assertThat(api.get("/tasks?offset=20&limit=10").json().getJsonArray("tasks")).hasSize(5);
+    // every cursor the API hands out is accepted back: a queued listing walks the ready queue, whose
+    // scores are negative for a high priority; a tenant's listing of one status names the index it walked
+    List<String> urgent = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Http.Reply r = api.post("/tasks", new JsonObject().put("tenant_id", "paged").put("task_type", "chat").put("agent_type", "noop")
+          .put("priority", 1000).encode());
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+      urgent.add(r.json().getString("task_id"));
+    }
+    for (String id : urgent.subList(0, 3)) assertThat(api.delete("/tasks/" + id).status()).isEqualTo(204);
+    assertThat(pageAll("/tasks?tenant_id=paged&status_filter=queued&limit=1")).containsExactlyInAnyOrderElementsOf(urgent.subList(3, 5));
+    assertThat(pageAll("/tasks?tenant_id=paged&status_filter=cancelled&limit=2")).containsExactlyInAnyOrderElementsOf(urgent.subList(0, 3));
+    assertThat(pageAll("/tasks?status_filter=queued&limit=4")).contains(urgent.get(3), urgent.get(4));
   }
 
   @Test void eventsReplayThePastThenFollowLiveAndResumeAfterLastEventId() throws Exception {
