@@ -14,7 +14,8 @@
 --       [11] request fingerprint, [12] idempotency key TTL ms
 --       [13] submit rate per second (0 = none), [14] burst, [15] max waiting tasks (0 = none)
 --       (the tenant's own limits, in limits:tenant:<t>, win over these defaults)
--- Reply: {'OK', created_at, status, limit, remaining, reset_ms} | {'EXISTS'} | {'DUPLICATE', existing task id}
+-- Reply: {'OK', created_at, status, limit, remaining, reset_ms, the task hash as written (flat field/value list)}
+--        | {'EXISTS'} | {'DUPLICATE', existing task id}
 --        | {'CONFLICT', existing task id} (same key, different request)
 --        | {'RATE_LIMITED', retry_after_ms, limit, remaining, reset_ms} | {'QUOTA_EXCEEDED', waiting, max}
 local id, tenant = ARGV[1], ARGV[2]
@@ -49,11 +50,14 @@ local seq = redis.call('INCR', P .. 'seq:task')
 local run_at = tonumber(ARGV[9])
 local status = QUEUED
 if run_at and run_at > now then status = SCHEDULED end
-redis.call('HSET', meta,
+-- the same list is written and returned: the API answers 201 with it, without reading the task back
+local now_s = tostring(now)
+local task = {
   'task_id', id, 'status', status, 'tenant_id', tenant, 'agent_type', ARGV[3], 'task_type', ARGV[4],
   'task_params', ARGV[5], 'max_attempts', ARGV[6], 'priority', ARGV[7], 'cost_limit', ARGV[8],
-  'cost', 0, 'attempts', 0, 'epoch', 0, 'claim', '', 'owner', '', 'step', 0, 'current_node', '',
-  'seq', seq, 'created_at', now, 'updated_at', now, 'run_at', ARGV[9])
+  'cost', '0', 'attempts', '0', 'epoch', '0', 'claim', '', 'owner', '', 'step', '0', 'current_node', '',
+  'seq', tostring(seq), 'created_at', now_s, 'updated_at', now_s, 'run_at', ARGV[9]}
+redis.call('HSET', meta, unpack(task))
 if status == SCHEDULED then
   redis.call('ZADD', DELAYED, run_at, id)
 else
@@ -69,4 +73,4 @@ if idem then
 end
 count_move(tenant, nil, status)
 index_flush()
-return {'OK', now, status, limit, remaining, reset}
+return {'OK', now, status, limit, remaining, reset, task}

@@ -14,10 +14,14 @@ import java.util.Map;
 public final class Results {
   private Results() {}
 
-  /** {@code taskId} is the new task's, or for DUPLICATE and CONFLICT the one the key created. */
-  public record Submitted(SubmitReply reply, String taskId, long createdAt, String status, RateInfo rate, long waiting, long maxWaiting) {
+  /**
+   * {@code taskId} is the new task's, or for DUPLICATE and CONFLICT the one the key created;
+   * {@code task} (OK only) is the task hash exactly as submit.lua wrote it.
+   */
+  public record Submitted(SubmitReply reply, String taskId, long createdAt, String status, RateInfo rate, long waiting,
+                          long maxWaiting, Map<String, String> task) {
     public Submitted(SubmitReply reply, String taskId, long createdAt, String status) {
-      this(reply, taskId, createdAt, status, RateInfo.NONE, 0, 0);
+      this(reply, taskId, createdAt, status, RateInfo.NONE, 0, 0, Map.of());
     }
   }
 

@@ -92,8 +92,9 @@ class HttpApiTest {
     assertThat(t.getValue("owner")).isNull();
     assertThat(t.getString("created_at")).endsWith("Z");
     assertThat(f.meta(t.getString("task_id"))).containsEntry("cost_limit", "250000");   // micro-USD
+    // the 201 body is built from what submit.lua wrote, not read back: it must be what a GET shows
     JsonObject fetched = api.get("/tasks/" + t.getString("task_id")).json();
-    assertThat(fetched.getString("task_id")).isEqualTo(t.getString("task_id"));
+    assertThat(fetched).isEqualTo(t);
   }
 
   @Test void malformedJsonIs400AndStoresNothing() {
