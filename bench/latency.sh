@@ -8,6 +8,8 @@
 # created_at, completed_at and each step's committed_at. The jar is not built here.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib/fresh-redis.sh
+source "$here/lib/fresh-redis.sh"
 jar="$here/../target/sentinel.jar" tasks=1000 steps=3 warmup=200 poll_ms=0.5
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -50,16 +52,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # --- Redis: same settings as the other instruments
 redis_port="$(free_port)"
-mkdir "$tmp/redis"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save "" --appendonly yes --appendfsync everysec \
-  --maxmemory-policy noeviction --protected-mode yes --daemonize no >"$tmp/redis/redis.log" 2>&1 &
-redis_pid=$!
-for _ in $(seq 1 150); do
-  [[ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" == "PONG" ]] && break
-  kill -0 "$redis_pid" 2>/dev/null || { cat "$tmp/redis/redis.log" >&2; echo "redis-server exited" >&2; exit 1; }
-  sleep 0.1
-done
-[[ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" == "PONG" ]] || { echo "redis-server did not answer on port $redis_port" >&2; exit 1; }
+start_fresh_redis "$tmp/redis" "$redis_port"
 
 # --- the jar, default settings: only the Redis URL and the HTTP port are set. Any SENTINEL_*
 # variable of the caller's shell is dropped, and it runs in an empty directory (no ./data).

@@ -8,6 +8,8 @@
 # BULLMQ_VERSION=5.x pins a version (default: the newest).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=../lib/fresh-redis.sh
+source "$here/../lib/fresh-redis.sh"
 jobs=2000 steps=5 concurrency=64 warmup=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -35,16 +37,7 @@ npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$tmp" "bul
 cp "$here/bullmq-bench.mjs" "$tmp/"
 
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-mkdir "$tmp/redis"
-redis-server --port "$port" --bind 127.0.0.1 --dir "$tmp/redis" --save "" --appendonly yes --appendfsync everysec \
-  --maxmemory-policy noeviction --protected-mode yes --daemonize no >"$tmp/redis/redis.log" 2>&1 &
-redis_pid=$!
-for _ in $(seq 1 150); do
-  [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == "PONG" ]] && break
-  kill -0 "$redis_pid" 2>/dev/null || { cat "$tmp/redis/redis.log" >&2; echo "redis-server exited" >&2; exit 1; }
-  sleep 0.1
-done
-[[ "$(redis-cli -p "$port" ping 2>/dev/null)" == "PONG" ]] || { echo "redis-server did not answer on port $port" >&2; exit 1; }
+start_fresh_redis "$tmp/redis" "$port"
 echo "[bench] redis-server $(redis-server --version | grep -o 'v=[^ ]*') on port $port, AOF everysec; $jobs jobs x $steps steps, concurrency $concurrency" >&2
 
 (cd "$tmp" && node bullmq-bench.mjs --port "$port" --jobs "$jobs" --steps "$steps" --concurrency "$concurrency" --warmup "$warmup")

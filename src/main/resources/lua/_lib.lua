@@ -108,27 +108,28 @@ end
 -- (argument objects, the reply parsed back into Lua, propagation to the AOF), so a call that
 -- moves 30 tasks saves ~100 of them. Only the net effect per (key, member) is kept: the last
 -- write wins, exactly as if every write had been applied in order.
+-- The map of one key in a table of deferred writes, made on first use; `order` keeps the keys
+-- in first-use order, so the writes go out in a stable order.
+local function deferred(writes, order, key)
+  local m = writes[key]
+  if not m then
+    m = {}
+    writes[key] = m
+    order[#order + 1] = key
+  end
+  return m
+end
+
 local PENDING = {}       -- key -> {member -> score, or false for a removal}
 local PENDING_KEYS = {}  -- keys in first-use order
 local function index_later(key, member, score)
-  local writes = PENDING[key]
-  if not writes then
-    writes = {}
-    PENDING[key] = writes
-    PENDING_KEYS[#PENDING_KEYS + 1] = key
-  end
-  writes[member] = score or false
+  deferred(PENDING, PENDING_KEYS, key)[member] = score or false
 end
 
 local DELTAS = {}        -- counter hash -> {status -> delta}
 local DELTA_KEYS = {}
 local function count_delta(key, status, delta)
-  local d = DELTAS[key]
-  if not d then
-    d = {}
-    DELTAS[key] = d
-    DELTA_KEYS[#DELTA_KEYS + 1] = key
-  end
+  local d = deferred(DELTAS, DELTA_KEYS, key)
   d[status] = (d[status] or 0) + delta
 end
 

@@ -29,8 +29,6 @@ public record StepCommit(String taskId, Lease lease, int step, String nextNode, 
     return of(taskId, lease, step, node, nextNode, null, output, null);
   }
 
-  public boolean completesTask() { return resultJson != null; }
-
   /** Record and result characters: what this commit adds to a batch's size. */
   public int chars() { return recordTail.length() + (resultJson == null ? 0 : resultJson.length()); }
 }
