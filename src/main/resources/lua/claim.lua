@@ -51,7 +51,7 @@ end
 
 -- The claimed record is built by hand, the parts that need JSON escaping escaped once per call:
 -- a claim id is the base, ':' and a number, so its JSON text is the escaped base's with that appended.
-local prefix = '{"type":"claimed","at":' .. now_s .. ',"worker_id":' .. cjson.encode(worker) .. ',"epoch":"'
+local prefix = '{"type":"claimed","at":' .. now_s .. ',"epoch":"'
 local claim_json_head = string.sub(cjson.encode(claim_base), 1, -2) .. ':'
 local not_granted = {}   -- popped, not yet granted: id -> {tenant, score}, put back if the call fails
 local granted_ids = {}

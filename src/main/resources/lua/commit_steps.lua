@@ -16,7 +16,8 @@
 --       through its claim id), [2] lease ms, then 7 per commit:
 --       task id, epoch, claim, step (1-based), next node ('' when the graph ends),
 --       the step record's tail (JSON, everything after `"at":<ms>,`, encoded by the worker:
---       dev.sentinel.store.History; the worker is not repeated, its claim id names it),
+--       dev.sentinel.store.History; neither the worker nor the claim id is repeated: the epoch
+--       names the claim, whose claimed record in the history holds the id),
 --       result JSON ('' unless this step ends the task)
 -- Reply: 2 entries per commit, in order: code, then the committed step count (for ERROR: the error)
 --   code: OK | DUP (already committed; for a final step also: already completed by this claim)
@@ -51,9 +52,8 @@ local function commit(id, epoch, claim, step_s, next_node, tail, result)
       count_move(m[5], m[1], IN_PROGRESS)
     end
   else
-    -- the claim id names the worker: the completed record does not repeat it
-    append(id, record_head .. tail, '{"type":"completed","at":' .. now_s .. ',"epoch":"' .. epoch .. '","claim":'
-      .. cjson.encode(claim) .. '}')
+    -- the epoch names the claim (the claimed record of that epoch holds its id): not repeated
+    append(id, record_head .. tail, '{"type":"completed","at":' .. now_s .. ',"epoch":"' .. epoch .. '"}')
     finish(id, m[5], m[1], COMPLETED, now_s, 'step', step_s, 'current_node', '', 'result', result, 'error', '')
   end
   return 'OK', step

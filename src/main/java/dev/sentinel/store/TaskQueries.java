@@ -77,7 +77,8 @@ public final class TaskQueries {
 
   /** The task's whole history, oldest first. */
   public Future<List<JsonObject>> history(String taskId) {
-    return core.send(Request.cmd(Command.LRANGE).arg(core.keys().history(taskId)).arg(0).arg(-1)).map(TaskQueries::records);
+    return core.send(Request.cmd(Command.LRANGE).arg(core.keys().history(taskId)).arg(0).arg(-1))
+        .map(r -> History.withClaims(records(r)));
   }
 
   /** The committed step records, oldest first: step, node, epoch, claim, worker_id, committed_at (Redis ms). */

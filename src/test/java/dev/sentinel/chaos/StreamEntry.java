@@ -1,5 +1,7 @@
 package dev.sentinel.chaos;
 
+import dev.sentinel.store.History;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 
 import java.util.LinkedHashMap;
@@ -12,10 +14,10 @@ import java.util.Map;
  */
 record StreamEntry(String id, long ms, Map<String, String> fields) {
 
-  static StreamEntry ofRecord(long position, io.vertx.core.json.JsonObject record) {
+  static StreamEntry ofRecord(long position, JsonObject record) {
     Map<String, String> fields = new LinkedHashMap<>();
     for (String k : record.fieldNames()) if (!"at".equals(k)) fields.put(k, String.valueOf(record.getValue(k)));
-    return new StreamEntry(String.valueOf(position), dev.sentinel.store.History.longOf(record.getValue("at")), fields);
+    return new StreamEntry(String.valueOf(position), History.longOf(record.getValue("at")), fields);
   }
 
   static StreamEntry of(Response entry) {
@@ -31,7 +33,11 @@ record StreamEntry(String id, long ms, Map<String, String> fields) {
   String get(String field) { return fields.getOrDefault(field, ""); }
 
   /** The (epoch, claim) a fenced write or a claim carried. */
-  Holder holder() { return new Holder(get("epoch"), get("claim"), get("worker_id")); }
+  Holder holder() {
+    String worker = fields.containsKey("worker_id") ? get("worker_id")
+        : History.workerOfClaim(get("claim"));
+    return new Holder(get("epoch"), get("claim"), worker);
+  }
 
   /** Who a claim went to; a fenced write must carry the current one. */
   record Holder(String epoch, String claim, String workerId) {

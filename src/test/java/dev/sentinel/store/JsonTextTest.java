@@ -47,7 +47,7 @@ class JsonTextTest {
     JsonObject output = new JsonObject().put("step", 1);
     StepCommit c = StepCommit.of("t", new Lease(1, "c"), 1, "a", "b", "out", output, new JsonObject().put("r", 2));
     output.put("step", 99);
-    assertThat(c.recordTail()).isEqualTo("\"step\":1,\"node\":\"a\",\"next\":\"b\",\"epoch\":1,\"claim\":\"c\",\"key\":\"out\",\"output\":{\"step\":1}}");
+    assertThat(c.recordTail()).isEqualTo("\"step\":1,\"node\":\"a\",\"next\":\"b\",\"epoch\":1,\"key\":\"out\",\"output\":{\"step\":1}}");
     assertThat(c.resultJson()).isEqualTo("{\"r\":2}");
     assertThat(c.chars()).isEqualTo(c.recordTail().length() + c.resultJson().length());
   }
