@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -70,6 +71,22 @@ public final class AgentGraph {
   }
 
   public String name() { return name; }
+
+  /**
+   * The number of steps every run takes when the graph is a line (each node has at most one
+   * edge out, and that edge has no condition), else empty: a branch or a conditional edge makes
+   * the length depend on the state. The constructor has refused cycles without an exit, and a
+   * line has no other exit than its end, so the walk ends.
+   */
+  public OptionalInt linearLength() {
+    int steps = 0;
+    for (String n = entry; n != null; steps++) {
+      List<Edge> edges = out.getOrDefault(n, List.of());
+      if (edges.size() > 1 || (edges.size() == 1 && edges.get(0).when() != null)) return OptionalInt.empty();
+      n = edges.isEmpty() ? null : edges.get(0).to();
+    }
+    return OptionalInt.of(steps);
+  }
 
   public String entry() { return entry; }
 

@@ -3,6 +3,8 @@ package dev.sentinel.config;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -38,7 +40,11 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
 
   public record WatcherSettings(long intervalMs, long retentionMs, int batch) {}
 
-  public record TaskDefaults(int defaultMaxAttempts) {}
+  /**
+   * @param defaultCostLimitMicros the cost_limit a task gets when its submission gives none (or
+   *                               null), in micro-USD; 0: such tasks have no limit
+   */
+  public record TaskDefaults(int defaultMaxAttempts, long defaultCostLimitMicros) {}
 
   /** A key from the configuration: its SHA-256 digest and what it grants (a tenant, or admin). */
   public record ConfiguredKey(String sha256, String tenantId, boolean admin) {
@@ -104,7 +110,8 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
             number(w, "worker.backoff_max_ms", "backoff_max_ms")),
         new WatcherSettings(number(wa, "watcher.interval_ms", "interval_ms"),
             number(wa, "watcher.retention_ms", "retention_ms"), integer(wa, "watcher.batch", "batch")),
-        new TaskDefaults(integer(t, "tasks.default_max_attempts", "default_max_attempts")),
+        new TaskDefaults(integer(t, "tasks.default_max_attempts", "default_max_attempts"),
+            usdMicros(t, "tasks.default_cost_limit_usd", "default_cost_limit_usd")),
         auth(j.getValue("auth") instanceof JsonObject a ? a : new JsonObject()),
         llm(j.getValue("llm") instanceof JsonObject l ? l : new JsonObject()),
         agents(j),
@@ -216,6 +223,18 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
       return v instanceof Number n ? n.longValue() : Long.parseLong(v.toString().trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("configuration: '" + path + "' must be a whole number, got '" + v + "'");
+    }
+  }
+
+  /** A USD amount (a number or its text), as whole micro-USD. */
+  private static long usdMicros(JsonObject j, String path, String key) {
+    Object v = value(j, path, key);
+    try {
+      BigDecimal usd = new BigDecimal(v.toString().trim());
+      if (usd.signum() < 0) throw new NumberFormatException();
+      return usd.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("configuration: '" + path + "' must be a non-negative USD amount, got '" + v + "'");
     }
   }
 

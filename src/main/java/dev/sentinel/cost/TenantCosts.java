@@ -46,8 +46,8 @@ public final class TenantCosts {
           List<String> dayList = new ArrayList<>();
           for (Response d : r.get(2)) dayList.add(d.toString());
           JsonObject body = new JsonObject().put("tenant_id", tenant).put("total_cost_usd", usd(micros))
-              .put("task_count", tasks).put("average_cost_usd", tasks == 0 ? 0.0
-                  : BigDecimal.valueOf(micros, 6).divide(BigDecimal.valueOf(tasks), 6, RoundingMode.HALF_EVEN).doubleValue());
+              .put("task_count", tasks).put("average_cost_usd", tasks == 0 ? BigDecimal.ZERO
+                  : Usd.ofMicros(BigDecimal.valueOf(micros).divide(BigDecimal.valueOf(tasks), 0, RoundingMode.HALF_EVEN).longValueExact()));
           if (dayList.isEmpty()) return Future.succeededFuture(body.put("days", new JsonArray()).put("models", new JsonArray()));
           List<Request> reads = dayList.stream().map(d -> Request.cmd(Command.HGETALL).arg(keys.tenantCostDay(tenant, d))).toList();
           return redis.batch(reads).map(hashes -> byDayAndModel(body, dayList, hashes));
@@ -88,7 +88,7 @@ public final class TenantCosts {
     return v == null ? 0 : v.toLong();
   }
 
-  static double usd(long micros) {
-    return BigDecimal.valueOf(micros, 6).doubleValue();
+  static BigDecimal usd(long micros) {
+    return Usd.ofMicros(micros);
   }
 }

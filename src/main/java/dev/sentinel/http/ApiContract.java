@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * openapi.yaml, the API's single contract: served as written at /openapi.yaml, and the
- * router and its request validation are built from it.
+ * openapi.yaml, the API's single contract: served as written at /openapi.yaml (and as JSON at
+ * /openapi.json), and the router and its request validation are built from it.
  *
  * <p>vertx-openapi 5.0.7 refuses contracts whose responses use media types it cannot
  * validate, among them {@code application/problem+json} and {@code text/event-stream}
@@ -44,6 +44,13 @@ public final class ApiContract {
 
   /** The document as written, for GET /openapi.yaml. */
   public String yaml() { return yaml; }
+
+  /** The document as written, as JSON, for GET /openapi.json (the seed served that one). */
+  @SuppressWarnings("unchecked")
+  public String json() {
+    Map<String, Object> tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+    return new JsonObject(tree).encodePrettily();
+  }
 
   /** The copy the router and validators are built from. */
   @SuppressWarnings("unchecked")

@@ -7,14 +7,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** GET /docs: Swagger UI (from its webjar, inside the jar) showing /openapi.yaml. */
+/**
+ * The API reference, from webjars inside the jar (no CDN): GET /docs is Swagger UI, GET /redoc
+ * ReDoc (the seed served both), each showing the contract as written.
+ */
 final class DocsHandler {
 
   private DocsHandler() {}
 
   static void mount(Router router) {
-    String root = "META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion();
-    String page = """
+    Properties versions = buildProperties();
+    String swaggerRoot = "META-INF/resources/webjars/swagger-ui/" + versions.getProperty("swagger_ui_version", "5.34.1");
+    String swagger = """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>Sentinel API</title>
         <link rel="stylesheet" href="/docs/swagger-ui.css"></head>
@@ -22,18 +26,30 @@ final class DocsHandler {
         <script src="/docs/swagger-ui-bundle.js"></script>
         <script>window.ui = SwaggerUIBundle({url: '/openapi.yaml', dom_id: '#swagger-ui'});</script>
         </body></html>""";
-    router.get("/docs").handler(rc -> rc.response().putHeader("content-type", "text/html; charset=utf-8").end(page));
+    router.get("/docs").handler(rc -> rc.response().putHeader("content-type", "text/html; charset=utf-8").end(swagger));
     router.get("/docs/").handler(rc -> rc.redirect("/docs"));
-    router.get("/docs/*").handler(StaticHandler.create(root).setCachingEnabled(true));
+    router.get("/docs/*").handler(StaticHandler.create(swaggerRoot).setCachingEnabled(true));
+
+    String redocRoot = "META-INF/resources/webjars/redoc/" + versions.getProperty("redoc_version", "2.1.4") + "/bundles";
+    String redoc = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Sentinel API</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1"></head>
+        <body><redoc spec-url="/openapi.json"></redoc>
+        <script src="/redoc/redoc.standalone.js"></script>
+        </body></html>""";
+    router.get("/redoc").handler(rc -> rc.response().putHeader("content-type", "text/html; charset=utf-8").end(redoc));
+    router.get("/redoc/").handler(rc -> rc.redirect("/redoc"));
+    router.get("/redoc/*").handler(StaticHandler.create(redocRoot).setCachingEnabled(true));
   }
 
-  private static String swaggerUiVersion() {
+  private static Properties buildProperties() {
     Properties p = new Properties();
     try (InputStream in = DocsHandler.class.getResourceAsStream("/build.properties")) {
       if (in != null) p.load(in);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    return p.getProperty("swagger_ui_version", "5.34.1");
+    return p;
   }
 }

@@ -41,7 +41,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
   /** Paths anyone may call: probes and the API's own description. */
-  static final Set<String> PUBLIC = Set.of("/health", "/ready", "/openapi.yaml", "/docs");
+  static final Set<String> PUBLIC = Set.of("/health", "/ready", "/openapi.yaml", "/openapi.json", "/docs", "/redoc");
 
   private final SentinelConfig config;
   private final AgentRegistry agents;
@@ -79,10 +79,10 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract c, ApiContract contract, Store store, ApiKeys apiKeys, Keys keys) {
     TaskHandlers tasks = new TaskHandlers(vertx, store.commands(), store.queries(), new CostLedger(store.ledger()), agents,
-        config.tasks().defaultMaxAttempts(), config.limits());
+        config.tasks(), config.limits());
     TaskEventsHandler events = new TaskEventsHandler(vertx, store.queries());
     OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs());
-    TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys),
+    TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys, config.limits()),
         new TenantLimits(redis, keys, config.agents().tenantDailyBudgetMicros(), config.limits()), store.commands());
     AdminHandlers admin = new AdminHandlers(apiKeys);
     AuthHandler auth = new AuthHandler(apiKeys);
@@ -93,7 +93,8 @@ public final class HttpVerticle extends VerticleBase {
     rb.rootHandler(new RequestGuard());
     rb.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     rb.rootHandler(rc -> {
-      if (PUBLIC.contains(rc.request().path()) || rc.request().path().startsWith("/docs/")) rc.next();
+      if (PUBLIC.contains(rc.request().path()) || rc.request().path().startsWith("/docs/")
+          || rc.request().path().startsWith("/redoc/")) rc.next();
       else auth.handle(rc);
     });
     bind(rb, "submitTask").addHandler(tasks::submit);
@@ -121,6 +122,8 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = rb.createRouter();
     router.get("/openapi.yaml").handler(rc -> rc.response().putHeader("content-type", "application/yaml").end(contract.yaml()));
+    String contractJson = contract.json();
+    router.get("/openapi.json").handler(rc -> rc.response().putHeader("content-type", "application/json").end(contractJson));
     DocsHandler.mount(router);
     FailureRenderer failures = new FailureRenderer(config.http().maxBodyBytes(), agents);
     router.route().failureHandler(failures);

@@ -1,10 +1,13 @@
 package dev.sentinel.http;
 
-import dev.sentinel.store.TaskCommands;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.auth.Caller;
+import dev.sentinel.config.SentinelConfig.LimitDefaults;
+import dev.sentinel.config.SentinelConfig.TaskDefaults;
+import dev.sentinel.cost.Usd;
 import dev.sentinel.signal.Signals;
 import dev.sentinel.store.NewTask;
+import dev.sentinel.store.TaskCommands;
 import dev.sentinel.store.TaskFilter;
 import dev.sentinel.store.TaskQueries;
 import io.vertx.core.Future;
@@ -13,10 +16,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 import static dev.sentinel.http.Access.caller;
@@ -38,24 +44,33 @@ public final class TaskHandlers {
   private final TaskCommands commands;
   private final TaskQueries queries;
   private final AgentRegistry agents;
-  private final int defaultMaxAttempts;
+  /** Names the request fields POST /tasks ignored (unknown to the API). */
+  static final String IGNORED_FIELDS_HEADER = "Sentinel-Ignored-Fields";
+  private static final int IGNORED_FIELDS_HEADER_MAX = 1000;
+
+  private final TaskDefaults taskDefaults;
   private final dev.sentinel.cost.CostLedger ledger;
-  private final dev.sentinel.config.SentinelConfig.LimitDefaults limits;
+  private final LimitDefaults limits;
 
   public TaskHandlers(Vertx vertx, TaskCommands commands, TaskQueries queries, dev.sentinel.cost.CostLedger ledger,
-                      AgentRegistry agents, int defaultMaxAttempts, dev.sentinel.config.SentinelConfig.LimitDefaults limits) {
+                      AgentRegistry agents, TaskDefaults taskDefaults, LimitDefaults limits) {
     this.limits = limits;
     this.vertx = vertx;
     this.commands = commands;
     this.queries = queries;
     this.ledger = ledger;
     this.agents = agents;
-    this.defaultMaxAttempts = defaultMaxAttempts;
+    this.taskDefaults = taskDefaults;
   }
 
   /** POST /tasks: 201 with the task; 200 with the earlier task for a repeated Idempotency-Key. */
   public void submit(RoutingContext rc) {
-    NewTask task = TaskRequest.parse(rc.body().buffer(), agents, defaultMaxAttempts);
+    TaskRequest.Submission submission = TaskRequest.parse(rc.body().buffer(), agents, taskDefaults);
+    NewTask task = submission.task();
+    // the seed ignored unknown fields; we do too, and say which, so a typo does not go unseen
+    if (!submission.ignoredFields().isEmpty()) {
+      rc.response().putHeader(IGNORED_FIELDS_HEADER, ignoredFieldsHeader(submission.ignoredFields()));
+    }
     Caller who = caller(rc);
     if (!who.mayAccess(task.tenantId())) {
       throw Problem.forbidden("this API key belongs to tenant " + who.tenantId() + "; tenant_id must match").asException();
@@ -92,6 +107,20 @@ public final class TaskHandlers {
   }
 
   private record Rendered(int status, JsonObject body) {}
+
+  /**
+   * The ignored field names as a header value: a name can hold any character (a newline would
+   * break the response), so each is URL-encoded; the list is cut at about 1,000 characters.
+   */
+  static String ignoredFieldsHeader(List<String> names) {
+    StringBuilder v = new StringBuilder();
+    for (String name : names) {
+      String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8);
+      if (v.length() + encoded.length() > IGNORED_FIELDS_HEADER_MAX) return v.append(v.length() == 0 ? "..." : ", ...").toString();
+      v.append(v.length() == 0 ? "" : ", ").append(encoded);
+    }
+    return v.toString();
+  }
 
   /** The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers), when a limit applied. */
   private static void rateHeaders(RoutingContext rc, dev.sentinel.store.Results.RateInfo r) {
@@ -139,7 +168,9 @@ public final class TaskHandlers {
         .compose(m -> within(commands.cancel(id, "cancelled by request")))
         .onSuccess(c -> {
           switch (c.reply()) {
-            case OK -> rc.response().setStatusCode(204).end();
+            // a body, as the seed answered: its clients read JSON from every answer
+            case OK -> json(rc, 200, new JsonObject().put("task_id", id).put("status", "cancelled")
+                .put("message", "Task cancelled"));
             case NOT_FOUND -> Problem.notFound("Task " + id).send(rc);
             case FINISHED -> Problem.of(400, "Task already finished",
                 "task " + id + " is already " + c.status() + " and cannot be cancelled").send(rc);
@@ -172,7 +203,7 @@ public final class TaskHandlers {
     String id = rc.pathParam("task_id");
     visibleTask(rc, queries, id)
         .compose(m -> within(ledger.calls(id)).map(calls -> new JsonObject().put("task_id", id)
-            .put("cost_so_far", Long.parseLong(m.getOrDefault("cost", "0")) / 1_000_000.0)
+            .put("cost_so_far", Usd.ofMicros(Long.parseLong(m.getOrDefault("cost", "0"))))
             .put("calls", new JsonArray(calls.stream().map(TaskHandlers::callView).toList()))))
         .onSuccess(body -> json(rc, 200, body))
         .onFailure(rc::fail);
@@ -182,7 +213,7 @@ public final class TaskHandlers {
     JsonObject v = c.copy();
     long micros = v.getLong("micro_usd", 0L);
     v.remove("micro_usd");
-    v.put("cost_usd", micros / 1_000_000.0);
+    v.put("cost_usd", Usd.ofMicros(micros));
     Long at = v.getLong("recorded_at");
     if (at != null) v.put("recorded_at", Instant.ofEpochMilli(at).toString());
     return v;

@@ -1,8 +1,10 @@
 package dev.sentinel.http;
 
+import dev.sentinel.cost.Usd;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 
@@ -26,6 +28,7 @@ public final class TaskJson {
         .put("owner", blankToNull(m.get("owner")))
         .put("epoch", integer(m.get("epoch")))
         .put("step", integer(m.get("step")))
+        .put("total_steps", integer(m.get("total_steps")))
         .put("current_node", blankToNull(m.get("current_node")))
         .put("lease_expires", time(m.get("lease_expires")))
         .put("run_at", time(m.get("run_at")))
@@ -44,8 +47,8 @@ public final class TaskJson {
     return blankToNull(s) == null ? null : Integer.valueOf(s);
   }
 
-  private static Double usd(String micros) {
-    return blankToNull(micros) == null ? null : Long.parseLong(micros) / 1_000_000.0;
+  private static BigDecimal usd(String micros) {
+    return blankToNull(micros) == null ? null : Usd.ofMicros(Long.parseLong(micros));
   }
 
   private static String time(String ms) {

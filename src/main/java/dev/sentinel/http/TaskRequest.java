@@ -3,6 +3,7 @@ package dev.sentinel.http;
 import dev.sentinel.agent.Agent;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.agent.InvalidTaskParamsException;
+import dev.sentinel.config.SentinelConfig.TaskDefaults;
 import dev.sentinel.http.Problem.FieldError;
 import dev.sentinel.store.NewTask;
 import io.vertx.core.buffer.Buffer;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -21,7 +23,9 @@ import java.util.regex.Pattern;
 /**
  * Parses and validates a POST /tasks body into a {@link NewTask}, collecting every failing
  * field. Malformed JSON is 400, schema violations 422 (as the seed did), an unknown agent 400.
- * Server-owned fields are refused, never silently taken.
+ * As in the seed, an explicit {@code null} means the field was left out and fields the API does
+ * not know are ignored (the answer names them: {@link Submission#ignoredFields}); server-owned
+ * fields are refused, never silently taken or dropped.
  */
 public final class TaskRequest {
 
@@ -38,17 +42,20 @@ public final class TaskRequest {
 
   private TaskRequest() {}
 
+  /** A valid submission, and the unknown fields it carried that were ignored (in body order). */
+  public record Submission(NewTask task, List<String> ignoredFields) {}
+
   /** The friendly per-field errors for a body the contract refused (empty if this code finds none). */
   public static List<FieldError> fieldErrors(Buffer body, AgentRegistry agents) {
     try {
-      parse(body, agents, 3);
+      parse(body, agents, new TaskDefaults(3, 0));
       return List.of();
     } catch (ProblemException e) {
       return e.problem().errors();
     }
   }
 
-  public static NewTask parse(Buffer body, AgentRegistry agents, int defaultMaxAttempts) {
+  public static Submission parse(Buffer body, AgentRegistry agents, TaskDefaults defaults) {
     JsonObject j;
     try {
       Object parsed = body == null || body.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(body);
@@ -60,34 +67,41 @@ public final class TaskRequest {
       throw new ProblemException(Problem.of(400, "Malformed JSON", "the request body is not valid JSON"));
     }
     List<FieldError> errors = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
     for (String key : j.fieldNames()) {
       if (SERVER_OWNED.contains(key)) errors.add(new FieldError(key, key + " is set by the server and cannot be given"));
-      else if (!ACCEPTED.contains(key)) errors.add(new FieldError(key, key + " is not a known field"));
+      else if (!ACCEPTED.contains(key)) ignored.add(key);
     }
     String tenant = identifier(j, "tenant_id", true, errors);
     String taskType = identifier(j, "task_type", true, errors);
     String agentType = identifier(j, "agent_type", false, errors);
-    if (agentType == null && !j.containsKey("agent_type")) agentType = DEFAULT_AGENT;
+    // null or absent: the default agent (an invalid one is an error above, thrown below)
+    if (agentType == null) agentType = DEFAULT_AGENT;
     JsonObject params = new JsonObject();
     Object p = j.getValue("task_params");
     if (p instanceof JsonObject o) params = o;
     else if (p != null) errors.add(new FieldError("task_params", "task_params must be a JSON object"));
-    int maxAttempts = whole(j, "max_attempts", defaultMaxAttempts, 1, 100, errors);
+    int maxAttempts = whole(j, "max_attempts", defaults.defaultMaxAttempts(), 1, 100, errors);
     int priority = whole(j, "priority", 0, -1000, 1000, errors);
     Long costLimit = money(j, "cost_limit", errors);
+    if (j.getValue("cost_limit") == null) {   // absent or null: the configured default
+      costLimit = defaults.defaultCostLimitMicros() > 0 ? defaults.defaultCostLimitMicros() : null;
+    }
     Long runAt = instant(j, "run_at", errors);
     if (!errors.isEmpty()) throw new ProblemException(Problem.invalid(422, errors));
 
+    String named = agentType;
     Agent agent = agents.find(agentType).orElseThrow(() -> new ProblemException(Problem.invalid(400,
-        List.of(new FieldError("agent_type", "unknown agent_type '" + j.getString("agent_type", DEFAULT_AGENT)
+        List.of(new FieldError("agent_type", "unknown agent_type '" + named
             + "' (known: " + String.join(", ", agents.names()) + ")")))));
     try {
       agent.validate(params);
     } catch (InvalidTaskParamsException e) {
       throw new ProblemException(Problem.invalid(422, List.of(new FieldError(e.field(), e.getMessage()))));
     }
-    return new NewTask(UUID.randomUUID().toString(), tenant, agentType, taskType, params, maxAttempts, priority,
-        costLimit, runAt);
+    OptionalInt steps = agent.graph(params).linearLength();
+    return new Submission(new NewTask(UUID.randomUUID().toString(), tenant, agentType, taskType, params, maxAttempts,
+        priority, costLimit, runAt, steps.isPresent() ? steps.getAsInt() : null), List.copyOf(ignored));
   }
 
   private static String identifier(JsonObject j, String key, boolean required, List<FieldError> errors) {

@@ -1,12 +1,16 @@
 package dev.sentinel.http;
 
-import dev.sentinel.store.TaskCommands;
 import dev.sentinel.cost.TenantCosts;
 import dev.sentinel.limits.RateLimitSettings;
 import dev.sentinel.limits.TenantLimits;
+import dev.sentinel.store.TaskCommands;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 
 import java.time.LocalDate;
-import io.vertx.ext.web.RoutingContext;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 
 import static dev.sentinel.http.Access.json;
 import static dev.sentinel.http.Access.within;
@@ -62,35 +66,48 @@ public final class TenantHandlers {
     if (v == null || v.isEmpty()) return null;
     try {
       return LocalDate.parse(v);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw Problem.invalid(422, java.util.List.of(new Problem.FieldError(name, name + " must be a date like 2026-11-27")))
+    } catch (DateTimeParseException e) {
+      throw Problem.invalid(422, List.of(new Problem.FieldError(name, name + " must be a date like 2026-11-27")))
           .asException();
     }
   }
 
-  /** GET /tenants/{tenant_id}/rate-limit: 404 when none is set. */
+  /** GET /tenants/{tenant_id}/rate-limit: the bucket, the tenant's own settings or the defaults (the seed's shape). */
   public void getRateLimit(RoutingContext rc) {
     String tenant = rc.pathParam("tenant_id");
     Access.requireTenant(rc, tenant);
-    within(rateLimits.get(tenant)).onSuccess(s -> {
-      if (s.isEmpty()) Problem.notFound("Rate limit of tenant " + tenant).send(rc);
-      else json(rc, 200, s.get().toJson());
-    }).onFailure(rc::fail);
+    within(rateLimits.get(tenant)).onSuccess(b -> json(rc, 200, b.toJson())).onFailure(rc::fail);
   }
 
-  /** POST /tenants/{tenant_id}/rate-limit?capacity=&refill_rate= (admin), as the seed took them. */
+  /**
+   * POST /tenants/{tenant_id}/rate-limit?capacity=&refill_rate= (admin), as the seed took them:
+   * capacity a number (taken down to whole tasks, at least 1), refill_rate optional (per second,
+   * more than 0; absent: the tenant's current rate, or 1 per second when it has none).
+   */
   public void setRateLimit(RoutingContext rc) {
     String tenant = rc.pathParam("tenant_id");
     Access.requireAdmin(rc);
-    long capacity = TaskHandlers.intParam(rc, "capacity", 1);
-    double refill = Double.parseDouble(rc.request().getParam("refill_rate"));
-    within(rateLimits.set(tenant, capacity, refill)).onSuccess(s -> json(rc, 200, s.toJson())).onFailure(rc::fail);
+    double capacityAsGiven = Double.parseDouble(rc.request().getParam("capacity"));
+    long capacity = (long) Math.floor(capacityAsGiven);
+    if (capacity < 1) {
+      throw Problem.invalid(422, List.of(new Problem.FieldError("capacity", "capacity must be at least 1 (a bucket that "
+          + "holds less than one token lets no submission through)"))).asException();
+    }
+    String refillParam = rc.request().getParam("refill_rate");
+    Future<Double> refill = refillParam != null && !refillParam.isBlank()
+        ? Future.succeededFuture(Double.parseDouble(refillParam))
+        : rateLimits.get(tenant).map(b -> b.refillRate() > 0 ? b.refillRate() : 1.0);
+    within(refill.compose(rate -> rateLimits.set(tenant, capacity, rate)))
+        .onSuccess(b -> json(rc, 200, b.toJson().put("message", "Rate limit updated")))
+        .onFailure(rc::fail);
   }
 
-  /** DELETE /tenants/{tenant_id}/rate-limit (admin) */
+  /** DELETE /tenants/{tenant_id}/rate-limit (admin): the defaults apply again; 200 with the seed's message. */
   public void deleteRateLimit(RoutingContext rc) {
     String tenant = rc.pathParam("tenant_id");
     Access.requireAdmin(rc);
-    within(rateLimits.delete(tenant)).onSuccess(v -> rc.response().setStatusCode(204).end()).onFailure(rc::fail);
+    within(rateLimits.delete(tenant))
+        .onSuccess(v -> json(rc, 200, new JsonObject().put("tenant_id", tenant).put("message", "Rate limit reset")))
+        .onFailure(rc::fail);
   }
 }

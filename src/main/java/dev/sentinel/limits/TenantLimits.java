@@ -1,6 +1,7 @@
 package dev.sentinel.limits;
 
 import dev.sentinel.config.SentinelConfig.LimitDefaults;
+import dev.sentinel.cost.Usd;
 import dev.sentinel.store.Keys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -57,7 +58,7 @@ public final class TenantLimits {
           .put("submit_burst", burst)
           .put("max_queued", maxQueued > 0 ? maxQueued : null)
           .put("max_running", maxRunning > 0 ? maxRunning : null)
-          .put("daily_budget_usd", budget > 0 ? budget / 1_000_000.0 : null)
+          .put("daily_budget_usd", budget > 0 ? Usd.ofMicros(budget) : null)
           .put("daily_budget_source", v.get(4) != null ? "tenant" : "default")
           .put("llm_rpm", llmRpm > 0 ? llmRpm : null)
           .put("llm_tpm", llmTpm > 0 ? llmTpm : null)

@@ -8,6 +8,7 @@ import dev.sentinel.cost.BudgetGuard;
 import dev.sentinel.cost.CostLedger;
 import dev.sentinel.cost.PriceTable;
 import dev.sentinel.cost.TenantBudgetPausedException;
+import dev.sentinel.cost.Usd;
 import dev.sentinel.store.RetryUntil;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -123,7 +124,7 @@ public final class LlmNodeHandler implements NodeHandler {
           .put("finish_reason", resp.finishReason())
           .put("usage", new JsonObject().put("input_tokens", resp.usage().input()).put("output_tokens", resp.usage().output())
               .put("cached_tokens", resp.usage().cachedInput()).put("reasoning_tokens", resp.usage().reasoning()))
-          .put("cost_usd", micros / 1_000_000.0)
+          .put("cost_usd", Usd.ofMicros(micros))
           .put("call_id", callId));
     });
   }
@@ -141,6 +142,6 @@ public final class LlmNodeHandler implements NodeHandler {
   }
 
   private static String usd(long micros) {
-    return java.math.BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString();
+    return Usd.ofMicros(micros).toPlainString();
   }
 }

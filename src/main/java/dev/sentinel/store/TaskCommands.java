@@ -41,7 +41,7 @@ public final class TaskCommands {
     long maxQueued = limits == null ? 0 : limits.maxQueued();
     return core.run(core.scripts().submit(), t.id(), t.tenantId(), t.agentType(), t.taskType(), JsonText.encode(t.params()),
             t.maxAttempts(), t.priority(), t.costLimitMicros(), t.runAt(), idempotencyKey, fingerprint,
-            IDEMPOTENCY_TTL_MS, rate, burst, maxQueued)
+            IDEMPOTENCY_TTL_MS, rate, burst, maxQueued, t.totalSteps())
         .map(r -> {
           SubmitReply reply = SubmitReply.valueOf(r.get(0).toString());
           return switch (reply) {

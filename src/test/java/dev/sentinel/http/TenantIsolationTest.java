@@ -245,9 +245,11 @@ class TenantIsolationTest {
       assertThat(own.getString("tenant_id")).isEqualTo(BETA);
       assertThat(own.getLong("task_count")).isEqualTo(betaTasks.size());
     }));
-    t.put("getRateLimit", new Entry("403 for another tenant (not its settings, not 404)", "", null, p -> {
+    t.put("getRateLimit", new Entry("403 for another tenant (not its settings)", "", null, p -> {
       assertThat(problem(p.beta(), 403).body()).doesNotContain("capacity").doesNotContain("refill");
-      problem(p.send(beta, "", null, Map.of(), Map.of("tenant_id", BETA)), 404);   // beta has none
+      // beta has none of its own: the defaults, as the seed answered
+      assertThat(ok(p.send(beta, "", null, Map.of(), Map.of("tenant_id", BETA)), 200).json().getString("source"))
+          .isEqualTo("default");
     }));
     t.put("setRateLimit", new Entry("403 (admin only), alpha's limit unchanged", "capacity=100000&refill_rate=5000", null, p -> {
       problem(p.beta(), 403);

@@ -82,7 +82,7 @@ class SubmissionLimitsTest {
     assertThat(submit("fast", new JsonObject()).status()).as("after Retry-After").isEqualTo(201);
     // the seed's endpoints read and reset the same limiter
     assertThat(api.get("/tenants/fast/rate-limit").json().getLong("capacity")).isEqualTo(5);
-    assertThat(api.delete("/tenants/fast/rate-limit").status()).isEqualTo(204);
+    assertThat(api.delete("/tenants/fast/rate-limit").status()).isEqualTo(200);
     for (int i = 0; i < 20; i++) assertThat(submit("fast", new JsonObject()).status()).isEqualTo(201);
   }
 
@@ -95,7 +95,7 @@ class SubmissionLimitsTest {
     assertThat(refused.status()).isEqualTo(429);
     assertThat(refused.json().getString("detail")).contains("max_queued is 3");
     assertThat(submit("other", new JsonObject()).status()).isEqualTo(201);
-    assertThat(api.delete("/tasks/" + ids.get(0)).status()).isEqualTo(204);
+    assertThat(api.delete("/tasks/" + ids.get(0)).status()).isEqualTo(200);
     assertThat(submit("q", new JsonObject()).status()).isEqualTo(201);
   }
 
