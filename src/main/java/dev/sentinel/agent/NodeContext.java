@@ -6,13 +6,26 @@ import dev.sentinel.store.Lease;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * What a node sees while it runs. {@code idempotencyKey} ("task_id:step") is stable across
  * re-runs of the same step, and {@code lease} is the fencing token to pass to services that
  * can check it: a node runs at least once, its result is committed exactly once.
+ * {@code leaseHeld} is true while the worker surely still holds the lease (its local monotonic
+ * deadline, moved on by every confirmed renewal): a node that spends money asks it before each
+ * paid call, so a worker woken from a long pause starts none (fencing refuses its writes, but
+ * cannot take back money a call spent).
  */
 public record NodeContext(Vertx vertx, String taskId, String tenantId, String workerId, int step, GraphNode node,
-                          JsonObject state, Lease lease, Cancellation cancellation, Services services) {
+                          JsonObject state, Lease lease, Cancellation cancellation, Services services,
+                          BooleanSupplier leaseHeld) {
+
+  /** A context whose lease is taken as held (nodes run outside a worker, in tests and tools). */
+  public NodeContext(Vertx vertx, String taskId, String tenantId, String workerId, int step, GraphNode node,
+                     JsonObject state, Lease lease, Cancellation cancellation, Services services) {
+    this(vertx, taskId, tenantId, workerId, step, node, state, lease, cancellation, services, () -> true);
+  }
 
   /** The worker's own Redis-backed services, for nodes that spend money. */
   public record Services(CostLedger ledger, BudgetGuard budget, dev.sentinel.llm.ModelRateLimiter limiter) {}

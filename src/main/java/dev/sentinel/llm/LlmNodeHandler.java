@@ -1,5 +1,7 @@
 package dev.sentinel.llm;
 
+import dev.sentinel.agent.LeaseDeadlinePassedException;
+import dev.sentinel.agent.NodeCancelledException;
 import dev.sentinel.agent.NodeContext;
 import dev.sentinel.agent.NodeHandler;
 import dev.sentinel.agent.Template;
@@ -16,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code llm}: one chat completion. The prompts are templates over the state. Before the call,
@@ -57,11 +60,17 @@ public final class LlmNodeHandler implements NodeHandler {
     Double temperature = cfg.getValue("temperature") instanceof Number n ? n.doubleValue() : null;
     ModelRateLimiter limiter = ctx.services().limiter();
     String callId = ctx.taskId() + ":" + ctx.step() + ":" + UUID.randomUUID();
+    long estimatedTokens = Usage.estimateTokens(messages.stream().mapToInt(m -> m.content().length()).sum()) + maxTokens;
+    // the room of the attempt that answered: a provider retry reserves its own (each is a request)
+    AtomicReference<ModelRateLimiter.Granted> room = new AtomicReference<>();
     LlmRequest request = new LlmRequest(model, messages, temperature, maxTokens, ctx.idempotencyKey(),
         ms -> limiter.hold(model, ms),
         // the task was cancelled or lost while the call was in flight: the money was still spent
         // (its budget reservation was given back when the call failed, so none is passed here)
-        late -> record(ctx, callRecord(ctx, callId, model, late), BudgetGuard.Allowed.NOTHING_RESERVED));
+        late -> record(ctx, callRecord(ctx, callId, model, late), BudgetGuard.Allowed.NOTHING_RESERVED),
+        retry -> paidCallMayStart(ctx, "retry " + retry + " of the LLM call")
+            .compose(v -> reserve(ctx, limiter, model, estimatedTokens, System.nanoTime()))
+            .map(g -> { room.set(g); return (Void) null; }));
     long estimate = prices.micros(model, new Usage(Usage.estimateTokens(request.promptChars()), maxTokens, 0, 0));
 
     return ctx.services().budget().check(ctx.taskId(), ctx.tenantId(), estimate).compose(verdict -> {
@@ -74,9 +83,13 @@ public final class LlmNodeHandler implements NodeHandler {
             + usd(b.spentMicros()) + " of its daily budget " + usd(b.budgetMicros()), b.resumeAt()));
       }
       BudgetGuard.Allowed reservation = (BudgetGuard.Allowed) verdict;
-      long estimatedTokens = Usage.estimateTokens(request.promptChars()) + maxTokens;
       return reserve(ctx, limiter, model, estimatedTokens, System.nanoTime())
-          .compose(granted -> call(ctx, request, callId, reservation).map(out -> new Answered(granted, out)))
+          .compose(granted -> {
+            room.set(granted);
+            // the budget check and the reservation may have waited: ask again right before paying
+            return paidCallMayStart(ctx, "the LLM call");
+          })
+          .compose(v -> call(ctx, request, callId, reservation).map(out -> new Answered(room.get(), out)))
           // no answer (or no room: the step is rescheduled), no spend
           .onFailure(e -> ctx.services().budget().release(ctx.tenantId(), reservation))
           .compose(a -> limiter.settle(a.granted(), a.out().getJsonObject("usage").getLong("input_tokens")
@@ -98,11 +111,22 @@ public final class LlmNodeHandler implements NodeHandler {
         return Future.failedFuture(new RateLimitWaitException(model, ctx.tenantId(), w.scope(), w.ms()));
       }
       if (ctx.cancellation().isCancelled()) {
-        return Future.failedFuture(new dev.sentinel.agent.NodeCancelledException(ctx.cancellation().reason()));
+        return Future.failedFuture(new NodeCancelledException(ctx.cancellation().reason()));
       }
       return Future.<Void>future(p -> ctx.vertx().setTimer(w.ms(), t -> p.complete()))
           .compose(v -> reserve(ctx, limiter, model, tokens, since));
     });
+  }
+
+  /**
+   * A paid call starts only while the worker surely holds the task's lease and the task is not
+   * cancelled: a worker woken from a pause longer than its lease must not spend money on a step
+   * another worker now runs.
+   */
+  private static Future<Void> paidCallMayStart(NodeContext ctx, String what) {
+    if (ctx.cancellation().isCancelled()) return Future.failedFuture(new NodeCancelledException(ctx.cancellation().reason()));
+    if (!ctx.leaseHeld().getAsBoolean()) return Future.failedFuture(new LeaseDeadlinePassedException(what));
+    return Future.succeededFuture();
   }
 
   /** A call's answer and the rate-limit room it was made in (to settle to its real usage). */

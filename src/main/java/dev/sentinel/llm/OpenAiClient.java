@@ -22,7 +22,10 @@ import java.time.format.DateTimeFormatter;
  * Any OpenAI-compatible {@code /chat/completions} endpoint (OpenAI, vLLM, Ollama, LiteLLM...)
  * over the non-blocking WebClient. 429 and 5xx answers are retried up to
  * {@code llm.max_retries} times, waiting what {@code Retry-After} says (else an exponential
- * backoff); a malformed answer fails the call with a clear error. Cancelling abandons the call.
+ * backoff); before each retry the caller is asked ({@link LlmRequest#beforeRetry}: it reserves
+ * the retry's room in the rate limits and checks the lease), since a retry is a new request the
+ * provider counts and may bill. A malformed answer fails the call with a clear error. Cancelling
+ * abandons the call.
  */
 public final class OpenAiClient implements LlmClient {
 
@@ -113,7 +116,17 @@ public final class OpenAiClient implements LlmClient {
       return;
     }
     long backoff = retryAfterMs >= 0 ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : Math.min(8000, 250L << tries);
-    vertx.setTimer(Math.max(1, backoff), t -> attempt(request, body, cancellation, result, tries + 1));
+    vertx.setTimer(Math.max(1, backoff), t -> {
+      if (request.beforeRetry() == null) {
+        attempt(request, body, cancellation, result, tries + 1);
+        return;
+      }
+      // each retry is a request the provider counts (and may bill): the caller reserves room for it first
+      request.beforeRetry().apply(tries + 1).onComplete(ready -> {
+        if (ready.succeeded()) attempt(request, body, cancellation, result, tries + 1);
+        else result.tryFail(ready.cause());
+      });
+    });
   }
 
   static LlmResponse parse(String json, String requestedModel, long latencyMs) {

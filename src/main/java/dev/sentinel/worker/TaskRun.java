@@ -3,6 +3,7 @@ package dev.sentinel.worker;
 import dev.sentinel.agent.AgentGraph;
 import dev.sentinel.agent.Cancellation;
 import dev.sentinel.agent.GraphNode;
+import dev.sentinel.agent.LeaseDeadlinePassedException;
 import dev.sentinel.agent.NodeContext;
 import dev.sentinel.agent.NodeKinds;
 import dev.sentinel.cost.BudgetExceededException;
@@ -92,6 +93,11 @@ final class TaskRun {
     cancellation.cancel("worker shutting down");
   }
 
+  /** True while our lease is surely still valid by the local monotonic clock (renewals move it on). */
+  private boolean leaseHeld() {
+    return !stopped && System.nanoTime() <= leaseDeadlineNanos;
+  }
+
   /** A renewal (sent at {@code sentNanos}) confirmed the lease. */
   void leaseConfirmed(long sentNanos) {
     leaseDeadlineNanos = Math.max(leaseDeadlineNanos, sentNanos + worker.settings().leaseMs() * 1_000_000L);
@@ -127,6 +133,10 @@ final class TaskRun {
     }
     GraphNode node = graph.node(nodeName);
     int stepNo = step + 1;
+    if (!leaseHeld()) {
+      abort(new LeaseDeadlinePassedException("step " + stepNo + " (node " + node.name() + ")").getMessage());
+      return;
+    }
     runNode(node, stepNo, 1).onComplete(ar -> {
       if (stopped) return;
       if (ar.failed()) {
@@ -134,6 +144,9 @@ final class TaskRun {
         if (stoppedByUs()) {
           if (handBack) release();
           else finish();
+        } else if (cause instanceof LeaseDeadlinePassedException) {
+          // write nothing: the lease expires (or already has) and the task is claimed again
+          abort(cause.getMessage());
         } else if (cause instanceof BudgetExceededException) {
           failForGood(cause.getMessage());
         } else if (cause instanceof TenantBudgetPausedException paused) {
@@ -203,7 +216,7 @@ final class TaskRun {
     cancellation = new Cancellation();
     Cancellation current = cancellation;
     NodeContext ctx = new NodeContext(worker.vertx(), task.id(), task.tenantId(), worker.workerId(), stepNo, node, state,
-        task.lease(), current, worker.services());
+        task.lease(), current, worker.services(), this::leaseHeld);
     if (node.timeoutMs() <= 0 && node.maxAttempts() <= 1) return invoke(node, ctx);   // nothing to time out or retry
     Promise<JsonObject> result = Promise.promise();
     long timer = node.timeoutMs() > 0 ? worker.vertx().setTimer(node.timeoutMs(), t -> {
@@ -217,8 +230,14 @@ final class TaskRun {
     });
     return result.future().recover(e -> {
       boolean retryable = !stoppedByUs() && !worker.draining() && !(e instanceof BudgetExceededException)
-          && !(e instanceof TenantBudgetPausedException) && !(e instanceof dev.sentinel.llm.RateLimitWaitException);
+          && !(e instanceof TenantBudgetPausedException) && !(e instanceof dev.sentinel.llm.RateLimitWaitException)
+          && !(e instanceof LeaseDeadlinePassedException);
       if (!retryable || attempt >= node.maxAttempts()) return Future.failedFuture(e);
+      if (!leaseHeld()) {
+        // a pause (GC, SIGSTOP, a partition) outlasted the lease: another worker may run this
+        // step now; a retry here could start a second paid call for it
+        return Future.failedFuture(new LeaseDeadlinePassedException("retry " + (attempt + 1) + " of node " + node.name()));
+      }
       Promise<Void> wait = Promise.promise();
       worker.vertx().setTimer(Math.max(1, node.retryBackoffMs() << Math.min(attempt - 1, 10)), t -> wait.complete());
       return wait.future().compose(v -> stopped ? Future.failedFuture(e) : runNode(node, stepNo, attempt + 1));
