@@ -55,6 +55,12 @@ local function tenant_counts_key(tenant) return P .. 'counts:' .. tenant end
 local function tenant_limits_key(tenant) return P .. 'limits:tenant:' .. tenant end
 local function day_cost_key(tenant, day) return P .. 'cost:tenant:' .. tenant .. ':' .. day end
 
+-- Per-day cost keys are kept this long after their day, then expire (GET /tenants/{t}/costs
+-- reads up to 13 months back); the tenant's all-time total is one key and is kept.
+local COST_DAYS_KEPT = 400
+-- The Redis ms at which a day's cost key expires: COST_DAYS_KEPT days after the day ends.
+local function day_cost_expires_at(now) return (math.floor(now / 86400000) + 1 + COST_DAYS_KEPT) * 86400000 end
+
 -- The UTC date (YYYY-MM-DD) of a Redis-clock time, for per-day cost buckets (civil-from-days).
 local function utc_date(ms)
   local z = math.floor(ms / 86400000) + 719468

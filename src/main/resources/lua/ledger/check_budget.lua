@@ -23,6 +23,7 @@ if budget and budget > 0 then
     return {'TENANT_BUDGET', committed, budget, (math.floor(now / 86400000) + 1) * 86400000}
   end
   redis.call('HINCRBY', d, 'reserved_micros', estimate)
+  redis.call('PEXPIREAT', d, day_cost_expires_at(now))   -- a reservation alone must not leave a key forever
   return {'OK', estimate, day}
 end
 return {'OK', 0, ''}

@@ -8,6 +8,10 @@
 --       [10] call record (JSON object; recorded_at and day are added here),
 --       [11] budget reserved for this call by check_budget.lua (micro-USD, 0 = none), [12] its day
 -- The call's budget reservation (if any) is released in the same script.
+-- Nothing grows without bound: the day's key expires COST_DAYS_KEPT days after the day (the
+-- days index is trimmed alike), and a call answered after its task was removed by retention
+-- (a worker's record retried for minutes) keeps its call_id record only for a day, for
+-- de-duplication, instead of bringing the deleted task's keys back.
 -- Reply: {'OK', task cost (micro-USD), day} | {'DUP'}
 local id, tenant, call_id, model = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local micros = tonumber(ARGV[5])
@@ -16,11 +20,12 @@ local day = utc_date(now)
 local call = cjson.decode(ARGV[10])
 call['recorded_at'] = now
 call['day'] = day
+local task_exists = redis.call('EXISTS', meta_key(id)) == 1
 if redis.call('HSETNX', calls_key(id), call_id, cjson.encode(call)) == 0 then return {'DUP'} end
+if not task_exists then redis.call('PEXPIRE', calls_key(id), 86400000) end
 local reserved = tonumber(ARGV[11]) or 0
 if reserved > 0 then redis.call('HINCRBY', day_cost_key(tenant, ARGV[12]), 'reserved_micros', -reserved) end
 local task_cost = 0
-local task_exists = redis.call('EXISTS', meta_key(id)) == 1
 if task_exists then task_cost = redis.call('HINCRBY', meta_key(id), 'cost', micros) end
 local d = day_cost_key(tenant, day)
 redis.call('HINCRBY', d, 'micro_usd', micros)
@@ -33,9 +38,12 @@ redis.call('HINCRBY', d, 'model:' .. model .. ':micro_usd', micros)
 redis.call('HINCRBY', d, 'model:' .. model .. ':calls', 1)
 redis.call('HINCRBY', d, 'model:' .. model .. ':input_tokens', ARGV[6])
 redis.call('HINCRBY', d, 'model:' .. model .. ':output_tokens', ARGV[7])
+redis.call('PEXPIREAT', d, day_cost_expires_at(now))
 local total = P .. 'cost:tenant:' .. tenant .. ':total'
 redis.call('HINCRBY', total, 'micro_usd', micros)
 redis.call('HINCRBY', total, 'calls', 1)
-redis.call('ZADD', P .. 'cost:tenant:' .. tenant .. ':days', math.floor(now / 86400000), day)
+local days = P .. 'cost:tenant:' .. tenant .. ':days'
+redis.call('ZADD', days, math.floor(now / 86400000), day)
+redis.call('ZREMRANGEBYSCORE', days, '-inf', math.floor(now / 86400000) - COST_DAYS_KEPT - 1)
 if task_exists then append(id, record('llm_call', 'call_id', call_id, 'model', model, 'micro_usd', micros)) end
 return {'OK', task_cost, day}

@@ -79,7 +79,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract c, ApiContract contract, Store store, ApiKeys apiKeys, Keys keys) {
     TaskHandlers tasks = new TaskHandlers(vertx, store.commands(), store.queries(), new CostLedger(store.ledger()), agents,
-        config.tasks(), config.limits());
+        config.tasks(), config.limits(), config.watcher().retentionMs());
     TaskEventsHandler events = new TaskEventsHandler(vertx, store.queries());
     OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs());
     TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys, config.limits()),

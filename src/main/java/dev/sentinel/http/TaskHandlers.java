@@ -49,11 +49,16 @@ public final class TaskHandlers {
   private static final int IGNORED_FIELDS_HEADER_MAX = 1000;
 
   private final TaskDefaults taskDefaults;
+  /**
+   * An Idempotency-Key is remembered no longer than finished tasks are kept: a key that outlived
+   * its task would answer a replay with a task that no longer exists.
+   */
+  private final long idempotencyTtlMs;
   private final dev.sentinel.cost.CostLedger ledger;
   private final LimitDefaults limits;
 
   public TaskHandlers(Vertx vertx, TaskCommands commands, TaskQueries queries, dev.sentinel.cost.CostLedger ledger,
-                      AgentRegistry agents, TaskDefaults taskDefaults, LimitDefaults limits) {
+                      AgentRegistry agents, TaskDefaults taskDefaults, LimitDefaults limits, long retentionMs) {
     this.limits = limits;
     this.vertx = vertx;
     this.commands = commands;
@@ -61,6 +66,7 @@ public final class TaskHandlers {
     this.ledger = ledger;
     this.agents = agents;
     this.taskDefaults = taskDefaults;
+    this.idempotencyTtlMs = Math.max(1, Math.min(TaskCommands.IDEMPOTENCY_TTL_MS, retentionMs));
   }
 
   /** POST /tasks: 201 with the task; 200 with the earlier task for a repeated Idempotency-Key. */
@@ -77,7 +83,7 @@ public final class TaskHandlers {
     }
     String idempotencyKey = rc.request().getHeader("Idempotency-Key");
     String fingerprint = idempotencyKey == null ? null : sha256(rc.body().buffer().getBytes());
-    within(commands.submit(task, idempotencyKey, fingerprint, limits))
+    within(commands.submit(task, idempotencyKey, fingerprint, idempotencyTtlMs, limits))
         .compose(s -> switch (s.reply()) {
           case OK -> {
             vertx.eventBus().publish(Signals.TASK_READY, task.tenantId());

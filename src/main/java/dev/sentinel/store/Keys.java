@@ -24,7 +24,7 @@ import java.util.List;
  * layout                  STRING the key layout's version ("2"); a node refuses to start on another
  * worker:{id}:hb          STRING heartbeat JSON with a TTL;  workers  ZSET worker id -> last heartbeat
  * audit:refused           STREAM every fenced write that was refused, MAXLEN ~
- * idem:{tenant}:{key}     HASH   Idempotency-Key -> task id + request fingerprint (24 h TTL)
+ * idem:{tenant}:{key}     HASH   Idempotency-Key -> task id + request fingerprint (24 h TTL, or the retention if shorter)
  * cost:tenant:{id}:total  HASH   a tenant's cost totals (micro-USD, calls), kept by the cost ledger
  * cost:tenant:{id}:{day}  HASH   per day and model;  cost:tenant:{id}:days  ZSET  the days with costs
  * limits:tenant:{id}      HASH   a tenant's own limits (rate, burst, quotas, daily budget)

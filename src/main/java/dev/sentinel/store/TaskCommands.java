@@ -15,7 +15,7 @@ import java.util.Map;
 /** The state changes the API makes: submit, cancel, retry, resume a tenant's paused tasks. */
 public final class TaskCommands {
 
-  /** How long an Idempotency-Key is remembered. */
+  /** How long an Idempotency-Key is remembered (unless finished tasks are kept for less: see TaskHandlers). */
   public static final long IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000L;
   /** `delayed` entries resume_paused.lua looks at per call, at most. */
   private static final int RESUME_SCAN_BUDGET = 100_000;
@@ -36,12 +36,18 @@ public final class TaskCommands {
    * @param limits          the configured default limits (a tenant's own win), or null for none
    */
   public Future<Submitted> submit(NewTask t, String idempotencyKey, String fingerprint, LimitDefaults limits) {
+    return submit(t, idempotencyKey, fingerprint, IDEMPOTENCY_TTL_MS, limits);
+  }
+
+  /** @param idempotencyTtlMs how long the key is remembered */
+  public Future<Submitted> submit(NewTask t, String idempotencyKey, String fingerprint, long idempotencyTtlMs,
+                                  LimitDefaults limits) {
     double rate = limits == null ? 0 : limits.submitRate();
     long burst = limits == null ? 1 : limits.submitBurst();
     long maxQueued = limits == null ? 0 : limits.maxQueued();
     return core.run(core.scripts().submit(), t.id(), t.tenantId(), t.agentType(), t.taskType(), JsonText.encode(t.params()),
             t.maxAttempts(), t.priority(), t.costLimitMicros(), t.runAt(), idempotencyKey, fingerprint,
-            IDEMPOTENCY_TTL_MS, rate, burst, maxQueued, t.totalSteps())
+            idempotencyTtlMs, rate, burst, maxQueued, t.totalSteps())
         .map(r -> {
           SubmitReply reply = SubmitReply.valueOf(r.get(0).toString());
           return switch (reply) {
