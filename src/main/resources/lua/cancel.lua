@@ -17,6 +17,7 @@ return with_index_flush(function()
   elseif is_delayed(m[1]) then
     redis.call('ZREM', DELAYED, id)
   end
+  if is_running(m[1]) then release_budget(id, nil) end   -- a holder that died mid-call cannot
   append(id, record(CANCELLED, 'previous_status', m[1], 'reason', ARGV[2]))
   finish(id, m[2], m[1], CANCELLED, now_s, 'error', ARGV[2], 'epoch', tostring((tonumber(m[3]) or 0) + 1))
   redis.call('PUBLISH', SIGNAL_CANCEL, id)

@@ -4,7 +4,8 @@
 -- is re-checked against its own hash before anything moves, so any number of watchers may run
 -- this at once and a task is requeued at most once per expired lease. Taking a task back bumps
 -- its epoch (fencing off the lost holder) and counts an attempt. Requeued tasks are ready at
--- once: the dead worker, not the task, is the usual cause.
+-- once: the dead worker, not the task, is the usual cause. A budget reservation the lost holder
+-- held for a call in flight is given back (it would otherwise shrink the tenant's day).
 -- KEYS: see _lib.lua (leases, finished, counts, the ring; task keys and ready:<t> from the prefix)
 -- ARGV: [1] max index entries to look at per call
 -- Reply: {requeued count, failed count, index entries looked at, then the ids taken back}
@@ -26,6 +27,7 @@ return with_index_flush(function()
     else
       local epoch = tostring((tonumber(m[8]) or 0) + 1)
       local attempts = redis.call('HINCRBY', meta, 'attempts', 1)
+      release_budget(id, nil)   -- the lost holder's call in flight, if any, will not give it back
       local err = 'lease expired: worker ' .. (m[7] or '?') .. ' stopped renewing'
       if attempts >= (tonumber(m[3]) or 1) then
         append(id, record(FAILED, 'attempts', attempts, 'epoch', epoch, 'error', err))

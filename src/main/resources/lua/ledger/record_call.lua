@@ -5,9 +5,9 @@
 -- model too. Amounts are integer micro-USD, so every total is the exact sum of its calls.
 -- ARGV: [1] task id, [2] tenant, [3] call_id, [4] model, [5] micro-USD,
 --       [6] input tokens, [7] output tokens, [8] cached input tokens, [9] reasoning tokens,
---       [10] call record (JSON object; recorded_at and day are added here),
---       [11] budget reserved for this call by check_budget.lua (micro-USD, 0 = none), [12] its day
--- The call's budget reservation (if any) is released in the same script.
+--       [10] call record (JSON object; recorded_at and day are added here)
+-- The call's budget reservation, if the task still holds it (release_budget in _lib.lua), is
+-- given back in the same script.
 -- Nothing grows without bound: the day's key expires COST_DAYS_KEPT days after the day (the
 -- days index is trimmed alike), and a call answered after its task was removed by retention
 -- (a worker's record retried for minutes) keeps its call_id record only for a day, for
@@ -23,8 +23,7 @@ call['day'] = day
 local task_exists = redis.call('EXISTS', meta_key(id)) == 1
 if redis.call('HSETNX', calls_key(id), call_id, cjson.encode(call)) == 0 then return {'DUP'} end
 if not task_exists then redis.call('PEXPIRE', calls_key(id), 86400000) end
-local reserved = tonumber(ARGV[11]) or 0
-if reserved > 0 then redis.call('HINCRBY', day_cost_key(tenant, ARGV[12]), 'reserved_micros', -reserved) end
+release_budget(id, call_id)
 local task_cost = 0
 if task_exists then task_cost = redis.call('HINCRBY', meta_key(id), 'cost', micros) end
 local d = day_cost_key(tenant, day)

@@ -28,14 +28,18 @@ public final class BudgetGuard {
     this.defaultDailyBudgetMicros = defaultDailyBudgetMicros;
   }
 
-  /** Gives back a reservation whose call got no answer (no money was spent). */
-  public Future<Void> release(String tenantId, Allowed reservation) {
+  /**
+   * Gives back the reservation of a call that got no answer (no money was spent), if the task
+   * still holds it: a holder that lost the task had it given back already.
+   */
+  public Future<Void> release(String taskId, String callId, Allowed reservation) {
     if (reservation.reservedMicros() <= 0) return Future.succeededFuture();
-    return ledger.releaseReservation(tenantId, reservation.day(), reservation.reservedMicros());
+    return ledger.releaseBudget(taskId, callId).mapEmpty();
   }
 
-  public Future<Verdict> check(String taskId, String tenantId, long estimateMicros) {
-    return ledger.checkBudget(taskId, tenantId, estimateMicros, defaultDailyBudgetMicros)
+  /** @param callId the call the reservation is for: only its record or its failure gives it back */
+  public Future<Verdict> check(String taskId, String tenantId, String callId, long estimateMicros) {
+    return ledger.checkBudget(taskId, tenantId, estimateMicros, defaultDailyBudgetMicros, callId)
         .map(r -> switch (r.get(0).toString()) {
           case "OK" -> new Allowed(r.get(1).toLong(), r.get(2).toString());
           case "TASK_LIMIT" -> new TaskLimitReached(r.get(1).toLong(), r.get(2).toLong());

@@ -29,13 +29,14 @@ public final class CostLedger {
   }
 
   /**
-   * @param reservation the budget set aside for this call (released here), or NOTHING_RESERVED
+   * Records a call; the budget reserved for it, if its task still holds that, is given back in
+   * the same script.
+   *
    * @return true when recorded now, false when this call_id was recorded before
    */
-  public Future<Boolean> record(Call c, BudgetGuard.Allowed reservation) {
+  public Future<Boolean> record(Call c) {
     return ledger.recordCall(c.taskId(), c.tenantId(), c.callId(), c.model(), c.micros(),
-        c.usage().input(), c.usage().output(), c.usage().cachedInput(), c.usage().reasoning(), c.toJson().encode(),
-        reservation.reservedMicros(), reservation.day())
+        c.usage().input(), c.usage().output(), c.usage().cachedInput(), c.usage().reasoning(), c.toJson().encode())
         .map(r -> "OK".equals(r.get(0).toString()));
   }
 

@@ -66,14 +66,14 @@ public final class LlmNodeHandler implements NodeHandler {
     LlmRequest request = new LlmRequest(model, messages, temperature, maxTokens, ctx.idempotencyKey(),
         ms -> limiter.hold(model, ms),
         // the task was cancelled or lost while the call was in flight: the money was still spent
-        // (its budget reservation was given back when the call failed, so none is passed here)
-        late -> record(ctx, callRecord(ctx, callId, model, late), BudgetGuard.Allowed.NOTHING_RESERVED),
+        // (its budget reservation was given back when the call failed: the record finds none)
+        late -> record(ctx, callRecord(ctx, callId, model, late)),
         retry -> paidCallMayStart(ctx, "retry " + retry + " of the LLM call")
             .compose(v -> reserve(ctx, limiter, model, estimatedTokens, System.nanoTime()))
             .map(g -> { room.set(g); return (Void) null; }));
     long estimate = prices.micros(model, new Usage(Usage.estimateTokens(request.promptChars()), maxTokens, 0, 0));
 
-    return ctx.services().budget().check(ctx.taskId(), ctx.tenantId(), estimate).compose(verdict -> {
+    return ctx.services().budget().check(ctx.taskId(), ctx.tenantId(), callId, estimate).compose(verdict -> {
       if (verdict instanceof BudgetGuard.TaskLimitReached t) {
         return Future.failedFuture(new BudgetExceededException("the call would cost up to " + usd(estimate)
             + " USD; the task has spent " + usd(t.costMicros()) + " of its cost_limit " + usd(t.limitMicros())));
@@ -89,9 +89,9 @@ public final class LlmNodeHandler implements NodeHandler {
             // the budget check and the reservation may have waited: ask again right before paying
             return paidCallMayStart(ctx, "the LLM call");
           })
-          .compose(v -> call(ctx, request, callId, reservation).map(out -> new Answered(room.get(), out)))
+          .compose(v -> call(ctx, request, callId).map(out -> new Answered(room.get(), out)))
           // no answer (or no room: the step is rescheduled), no spend
-          .onFailure(e -> ctx.services().budget().release(ctx.tenantId(), reservation))
+          .onFailure(e -> ctx.services().budget().release(ctx.taskId(), callId, reservation))
           .compose(a -> limiter.settle(a.granted(), a.out().getJsonObject("usage").getLong("input_tokens")
               + a.out().getJsonObject("usage").getLong("output_tokens")).otherwiseEmpty().map(a.out()));
     });
@@ -137,12 +137,12 @@ public final class LlmNodeHandler implements NodeHandler {
         resp.usage(), prices.micros(model, resp.usage()), resp.latencyMs(), prices.version(), client.provider());
   }
 
-  private Future<JsonObject> call(NodeContext ctx, LlmRequest request, String callId, BudgetGuard.Allowed reservation) {
+  private Future<JsonObject> call(NodeContext ctx, LlmRequest request, String callId) {
     return client.complete(request, ctx.cancellation()).compose(resp -> {
       CostLedger.Call call = callRecord(ctx, callId, request.model(), resp);
       long micros = call.micros();
       // the money is spent: record it even if the task was cancelled meanwhile, retrying while Redis is away
-      return record(ctx, call, reservation).map(v -> new JsonObject()
+      return record(ctx, call).map(v -> new JsonObject()
           .put("text", resp.text())
           .put("model", resp.model())
           .put("finish_reason", resp.finishReason())
@@ -153,9 +153,9 @@ public final class LlmNodeHandler implements NodeHandler {
     });
   }
 
-  private Future<Void> record(NodeContext ctx, CostLedger.Call call, BudgetGuard.Allowed reservation) {
+  private Future<Void> record(NodeContext ctx, CostLedger.Call call) {
     return new RetryUntil(ctx.vertx(), RECORD_RETRY_FOR_MS, 200, RECORD_BACKOFF_MAX_MS)
-        .<Void>run(() -> ctx.services().ledger().record(call, reservation).mapEmpty(), (failed, e) -> {
+        .<Void>run(() -> ctx.services().ledger().record(call).mapEmpty(), (failed, e) -> {
           if (failed == 0) LOG.log(System.Logger.Level.WARNING, "LLM call record of task " + call.taskId()
               + " not written yet (" + e.getMessage() + "); retrying while Redis is away");
         })

@@ -29,10 +29,9 @@ public final class LedgerScripts {
 
   public Future<Response> settleModel(Object... args) { return core.run(core.scripts().settleModel(), args); }
 
-  /** Gives back a budget reservation whose call got no answer (no money was spent). */
-  public Future<Void> releaseReservation(String tenantId, String day, long micros) {
-    return core.send(Request.cmd(Command.HINCRBY).arg(core.keys().tenantCostDay(tenantId, day)).arg("reserved_micros")
-        .arg(-micros)).mapEmpty();
+  /** Gives back the budget reserved for a call that got no answer, if its task still holds it. */
+  public Future<Long> releaseBudget(String taskId, String callId) {
+    return core.run(core.scripts().releaseBudget(), taskId, callId).map(Response::toLong);
   }
 
   /** The raw call records of one task (JSON text each), as record_call.lua stored them. */

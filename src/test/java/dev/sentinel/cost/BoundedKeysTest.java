@@ -45,7 +45,7 @@ class BoundedKeysTest {
 
   @Test void aDaysCostKeyExpires400DaysAfterItsDay() {
     String id = f.submit("acme");
-    assertThat(ledger.record(call(id, "c1"), BudgetGuard.Allowed.NOTHING_RESERVED).await()).isTrue();
+    assertThat(ledger.record(call(id, "c1")).await()).isTrue();
     long now = redisNowMs();
     String day = LocalDate.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.UTC).toString();
     long expiresAt = f.cmd(Command.PEXPIRETIME, f.keys.prefix() + "cost:tenant:acme:" + day).toLong();
@@ -56,18 +56,18 @@ class BoundedKeysTest {
 
   @Test void aCallRecordedAfterItsTaskWasRemovedDoesNotBringTheTaskBack() {
     String gone = "0d5c1c9e-0000-4000-8000-000000000001";   // never submitted, as if removed by retention
-    assertThat(ledger.record(call(gone, "late-1"), BudgetGuard.Allowed.NOTHING_RESERVED).await()).isTrue();
+    assertThat(ledger.record(call(gone, "late-1")).await()).isTrue();
     assertThat(f.cmd(Command.EXISTS, f.keys.meta(gone)).toLong()).isZero();
     assertThat(f.cmd(Command.EXISTS, f.keys.history(gone)).toLong()).isZero();
     long ttl = f.cmd(Command.PTTL, f.keys.calls(gone)).toLong();
     assertThat(ttl).as("the call_id record expires").isBetween(1L, 86_400_000L);
     // still idempotent while it lasts, and the tenant was still charged once
-    assertThat(ledger.record(call(gone, "late-1"), BudgetGuard.Allowed.NOTHING_RESERVED).await()).isFalse();
+    assertThat(ledger.record(call(gone, "late-1")).await()).isFalse();
     assertThat(f.cmd(Command.HGET, f.keys.prefix() + "cost:tenant:acme:total", "micro_usd").toLong()).isEqualTo(42);
 
     // a live task's call records stay as long as the task
     String live = f.submit("acme");
-    ledger.record(call(live, "c2"), BudgetGuard.Allowed.NOTHING_RESERVED).await();
+    ledger.record(call(live, "c2")).await();
     assertThat(f.cmd(Command.PTTL, f.keys.calls(live)).toLong()).isEqualTo(-1);
   }
 
