@@ -40,8 +40,7 @@ public final class AgentCatalog {
     if (!cfg.agents().dir().isBlank()) {
       for (YamlAgent a : loader.loadDirectory(Path.of(cfg.agents().dir()))) registry.register(a);
     }
-    LOG.log(System.Logger.Level.INFO, "agents " + registry.names() + "; LLM provider "
-        + (cfg.llm().useMock() ? "mock (offline: no OPENAI_API_KEY)" : "openai at " + cfg.llm().baseUrl())
+    LOG.log(System.Logger.Level.INFO, "agents " + registry.names() + "; LLM provider " + cfg.llm().providerChoice()
         + "; prices " + prices.version());
     return registry;
   }

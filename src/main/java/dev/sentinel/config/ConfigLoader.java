@@ -46,6 +46,13 @@ public final class ConfigLoader {
       Map.entry("SENTINEL_AGENTS_DIR", "agents.dir"),
       Map.entry("SENTINEL_HTTP_TOOL_ALLOWED_HOSTS", "tools.http.allowed_hosts"));
 
+  /**
+   * Not a setting: the note, under llm, that OPENAI_BASE_URL was set. Once folded, an
+   * environment value is indistinguishable from the shipped default, yet OPENAI_BASE_URL set to
+   * OpenAI's own URL is still a chosen provider (see {@link SentinelConfig.LlmSettings}).
+   */
+  static final String BASE_URL_FROM_ENVIRONMENT = "base_url_from_environment";
+
   private ConfigLoader() {}
 
   /**
@@ -78,6 +85,7 @@ public final class ConfigLoader {
 
   /** The env store yields flat keys; move each onto its nested path, dropping empty values. */
   static JsonObject foldEnvironment(JsonObject json) {
+    boolean baseUrlFromEnvironment = !String.valueOf(json.getValue("OPENAI_BASE_URL", "")).isBlank();
     ENV.forEach((variable, path) -> {
       Object value = json.remove(variable);
       if (value == null || value.toString().isBlank()) return;
@@ -90,6 +98,7 @@ public final class ConfigLoader {
       }
       target.put(parts[parts.length - 1], value.toString().trim());
     });
+    if (baseUrlFromEnvironment) json.getJsonObject("llm").put(BASE_URL_FROM_ENVIRONMENT, true);
     return json;
   }
 }

@@ -53,20 +53,45 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
 
   public record AuthSettings(List<ConfiguredKey> keys, boolean allowUnauthenticated) {}
 
-  /** provider: auto | openai | mock. The API key is never logged. */
   /** A model's cluster-wide limits: requests and tokens per minute (0: none), with bursts. */
   public record ModelLimits(long rpm, long rpmBurst, long tpm, long tpmBurst) {}
 
+  /**
+   * provider: auto | openai | mock. auto calls the OpenAI-compatible endpoint when an API key is
+   * set or a base URL was chosen ({@code baseUrlChosen}: one other than OpenAI's, or any given in
+   * OPENAI_BASE_URL). A base URL alone is a provider that needs no key (Ollama, vLLM, a local
+   * LiteLLM), so the client sends none; only with neither does auto run the offline mock, so a
+   * forgotten key shows up as the provider's 401 rather than as mock answers. A base URL equal to
+   * OpenAI's in a YAML file is not a choice: it is the shipped default, copied. The API key is
+   * never logged.
+   */
   public record LlmSettings(String provider, String baseUrl, String apiKey, long timeoutMs, int maxRetries,
-                            Map<String, ModelLimits> models, long maxRateWaitMs) {
+                            Map<String, ModelLimits> models, long maxRateWaitMs, boolean baseUrlChosen) {
+    public static final String OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+    public LlmSettings(String provider, String baseUrl, String apiKey, long timeoutMs, int maxRetries,
+                       Map<String, ModelLimits> models, long maxRateWaitMs) {
+      this(provider, baseUrl, apiKey, timeoutMs, maxRetries, models, maxRateWaitMs, !OPENAI_DEFAULT_BASE_URL.equals(baseUrl));
+    }
+
     public LlmSettings(String provider, String baseUrl, String apiKey, long timeoutMs, int maxRetries) {
       this(provider, baseUrl, apiKey, timeoutMs, maxRetries, Map.of(), 2000);
     }
 
     public ModelLimits limits(String model) { return models.getOrDefault(model, new ModelLimits(0, 1, 0, 1)); }
 
+    public boolean hasApiKey() { return apiKey != null && !apiKey.isBlank(); }
+
     public boolean useMock() {
-      return "mock".equals(provider) || ("auto".equals(provider) && (apiKey == null || apiKey.isBlank()));
+      return "mock".equals(provider) || ("auto".equals(provider) && !hasApiKey() && !baseUrlChosen);
+    }
+
+    /** Which provider the llm nodes call and why, for the start-up log; never the key. */
+    public String providerChoice() {
+      if ("mock".equals(provider)) return "mock (llm.provider: mock)";
+      if (useMock()) return "mock (offline: neither OPENAI_API_KEY nor OPENAI_BASE_URL set)";
+      return "openai-compatible at " + baseUrl + " (" + ("openai".equals(provider) ? "llm.provider: openai, " : "")
+          + (hasApiKey() ? "API key set" : "no API key: none sent") + ")";
     }
 
     @Override public String toString() {
@@ -125,7 +150,9 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     if (!Set.of("auto", "openai", "mock").contains(provider)) {
       throw new IllegalArgumentException("configuration: llm.provider must be auto, openai or mock");
     }
-    String base = l.getString("base_url", "https://api.openai.com/v1").replaceAll("/+$", "");
+    String base = l.getString("base_url", LlmSettings.OPENAI_DEFAULT_BASE_URL).replaceAll("/+$", "");
+    boolean baseUrlChosen = !base.equals(LlmSettings.OPENAI_DEFAULT_BASE_URL)
+        || l.getBoolean(ConfigLoader.BASE_URL_FROM_ENVIRONMENT, false);
     Map<String, ModelLimits> models = new java.util.TreeMap<>();
     JsonObject m = l.getValue("models") instanceof JsonObject o ? o : new JsonObject();
     for (String model : m.fieldNames()) {
@@ -137,7 +164,7 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     return new LlmSettings(provider, base, l.getString("api_key", ""),
         number(l.copy().put("timeout_ms", l.getValue("timeout_ms", 60000)), "llm.timeout_ms", "timeout_ms"),
         integer(l.copy().put("max_retries", l.getValue("max_retries", 3)), "llm.max_retries", "max_retries"),
-        Map.copyOf(models), l.getLong("max_rate_wait_ms", 2000L));
+        Map.copyOf(models), l.getLong("max_rate_wait_ms", 2000L), baseUrlChosen);
   }
 
   private static LimitDefaults limits(JsonObject l) {

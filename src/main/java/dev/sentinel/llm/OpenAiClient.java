@@ -69,7 +69,9 @@ public final class OpenAiClient implements LlmClient {
         .timeout(settings.timeoutMs())
         .putHeader("Content-Type", "application/json")
         .putHeader("Idempotency-Key", request.idempotencyKey());
-    if (settings.apiKey() != null && !settings.apiKey().isBlank()) req.bearerTokenAuthentication(settings.apiKey());
+    // no key, no Authorization header at all: a keyless server (Ollama, vLLM, a local LiteLLM)
+    // needs none, and a Bearer with no token is not even valid syntax
+    if (settings.hasApiKey()) req.bearerTokenAuthentication(settings.apiKey());
     req.sendBuffer(body.toBuffer()).onComplete(ar -> {
       long latency = (System.nanoTime() - started) / 1_000_000;
       if (result.future().isComplete()) {

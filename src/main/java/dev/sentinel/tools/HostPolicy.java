@@ -16,6 +16,25 @@ import java.util.stream.Collectors;
  * rebinding between check and use). Loopback, private, link-local (cloud metadata at
  * 169.254.169.254), unique-local, carrier-grade NAT, multicast and unspecified addresses are
  * refused, unless the URL names that address literally and the literal is on the allow-list.
+ *
+ * <p>An IPv6 address can carry an IPv4 one that the network stack or a translator on the path
+ * delivers to, so an internal IPv4 address must not get through in IPv6 form:
+ * <ul>
+ *   <li>IPv4-mapped {@code ::ffff:0:0/96}, NAT64 {@code 64:ff9b::/96} (RFC 6052) and 6to4
+ *   {@code 2002::/16} (RFC 3056, IPv4 in bytes 2..5) are judged by the IPv4 address they carry,
+ *   with the IPv4 rule: a public one passes. NAT64 stays open because a DNS64 resolver on an
+ *   IPv6-only host answers {@code 64:ff9b::} addresses for every IPv4-only site, and refusing them
+ *   would break the http node there. 6to4 is nearly extinct, but its public form is a public
+ *   host and the embedding is fixed, so the IPv4 rule decides it as exactly as it does IPv4.</li>
+ *   <li>Local-use NAT64 {@code 64:ff9b:1::/48} (RFC 8215) is refused whole: the operator picks
+ *   the prefix length, so where the IPv4 address sits cannot be read from the address, and the
+ *   prefix is local to one network by definition.</li>
+ *   <li>IPv4-compatible {@code ::/96} is refused whole: deprecated since RFC 4291, no resolver
+ *   hands it out for a real site, and some stacks still route it to the IPv4 address. It holds
+ *   {@code ::} and {@code ::1}, refused anyway.</li>
+ * </ul>
+ * Not covered: Teredo ({@code 2001::/32}, the client address obfuscated) and network-specific
+ * NAT64 prefixes outside {@code 64:ff9b::/32}, which only the local network's operator knows.
  */
 public final class HostPolicy {
 
@@ -77,16 +96,27 @@ public final class HostPolicy {
     }
     if (a instanceof Inet6Address) {
       if ((b[0] & 0xfe) == 0xfc) return true;   // unique local fc00::/7
-      boolean v4mapped = true;
-      for (int i = 0; i < 10; i++) v4mapped &= b[i] == 0;
-      if (v4mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-        try {
-          return isInternal(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
-        } catch (java.net.UnknownHostException e) {
-          return true;
-        }
-      }
+      // the IPv4-in-IPv6 forms; the class comment says why each is judged or refused whole
+      if (startsWith(b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)) return true;   // IPv4-compatible ::/96
+      if (startsWith(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)) return true;   // local-use NAT64 64:ff9b:1::/48
+      if (startsWith(b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff)) return isInternal(ipv4(b, 12));   // ::ffff:0:0/96
+      if (startsWith(b, 0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0)) return isInternal(ipv4(b, 12));   // NAT64
+      if (startsWith(b, 0x20, 0x02)) return isInternal(ipv4(b, 2));   // 6to4 2002::/16
     }
     return false;
+  }
+
+  private static boolean startsWith(byte[] address, int... prefix) {
+    for (int i = 0; i < prefix.length; i++) if ((address[i] & 0xff) != prefix[i]) return false;
+    return true;
+  }
+
+  /** The IPv4 address an IPv6 one carries in its four bytes from {@code offset}. */
+  private static InetAddress ipv4(byte[] address, int offset) {
+    try {
+      return InetAddress.getByAddress(java.util.Arrays.copyOfRange(address, offset, offset + 4));
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("four bytes are always an IPv4 address", e);
+    }
   }
 }

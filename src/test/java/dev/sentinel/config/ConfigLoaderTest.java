@@ -1,7 +1,10 @@
 package dev.sentinel.config;
 
+import dev.sentinel.config.SentinelConfig.LlmSettings;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.EnumSet;
 
@@ -17,7 +20,7 @@ class ConfigLoaderTest {
          "http":{"host":"127.0.0.1","port":8000,"instances":1,"max_body_bytes":1048576},
          "worker":{"instances":2,"concurrency":3,"lease_ms":15000,"poll_ms":5000,"drain_ms":1000,"backoff_base_ms":1000,"backoff_max_ms":300000},
          "watcher":{"interval_ms":1000,"retention_ms":604800000,"batch":100},
-         "tasks":{"default_max_attempts":3}}""");
+         "tasks":{"default_max_attempts":3,"default_cost_limit_usd":10.0}}""");
   }
 
   @Test void environmentVariablesLandOnTheirNestedKeys() {
@@ -50,6 +53,38 @@ class ConfigLoaderTest {
     JsonObject missing = defaults();
     missing.getJsonObject("watcher").remove("interval_ms");
     assertThatThrownBy(() -> SentinelConfig.fromJson(missing)).hasMessageContaining("watcher.interval_ms");
+  }
+
+  /**
+   * provider (llm.provider) | base_url (a YAML value; empty: the shipped default) | OPENAI_BASE_URL |
+   * OPENAI_API_KEY (empty: unset) | the provider chosen, as the start-up log says it.
+   */
+  @ParameterizedTest(name = "{0} | {1} | {2} | {3}: {4}")
+  @CsvSource(delimiter = '|', textBlock = """
+      auto   |                             |                           |         | mock (offline: neither OPENAI_API_KEY nor OPENAI_BASE_URL set)
+      auto   |                             | '  '                      |         | mock (offline: neither OPENAI_API_KEY nor OPENAI_BASE_URL set)
+      auto   |                             | http://localhost:11434/v1 |         | openai-compatible at http://localhost:11434/v1 (no API key: none sent)
+      auto   |                             | http://localhost:8000/v1/ |         | openai-compatible at http://localhost:8000/v1 (no API key: none sent)
+      auto   |                             | https://api.openai.com/v1 |         | openai-compatible at https://api.openai.com/v1 (no API key: none sent)
+      auto   | http://vllm.internal:8000/v1 |                          |         | openai-compatible at http://vllm.internal:8000/v1 (no API key: none sent)
+      auto   | https://api.openai.com/v1/  |                           |         | mock (offline: neither OPENAI_API_KEY nor OPENAI_BASE_URL set)
+      auto   |                             |                           | sk-test | openai-compatible at https://api.openai.com/v1 (API key set)
+      auto   |                             | http://localhost:11434/v1 | sk-test | openai-compatible at http://localhost:11434/v1 (API key set)
+      mock   |                             | http://localhost:11434/v1 | sk-test | mock (llm.provider: mock)
+      openai |                             |                           |         | openai-compatible at https://api.openai.com/v1 (llm.provider: openai, no API key: none sent)
+      """)
+  void autoCallsTheOpenAiCompatibleClientWhenAKeyOrABaseUrlIsSetAndTheMockOnlyWithNeither(
+      String provider, String yamlBaseUrl, String envBaseUrl, String envKey, String chosen) {
+    // the llm section as conf/sentinel.yaml ships it, then a --conf value, then the environment
+    JsonObject llm = new JsonObject().put("provider", provider).put("base_url", "https://api.openai.com/v1").put("api_key", "");
+    if (yamlBaseUrl != null) llm.put("base_url", yamlBaseUrl);
+    JsonObject j = defaults().put("llm", llm);
+    if (envBaseUrl != null) j.put("OPENAI_BASE_URL", envBaseUrl);
+    if (envKey != null) j.put("OPENAI_API_KEY", envKey);
+    LlmSettings s = SentinelConfig.fromJson(ConfigLoader.foldEnvironment(j)).llm();
+    assertThat(s.providerChoice()).isEqualTo(chosen);
+    assertThat(s.useMock()).isEqualTo(chosen.startsWith("mock"));
+    if (envKey != null) assertThat(s.providerChoice() + " " + s).doesNotContain(envKey);
   }
 
   @Test void zeroWorkerInstancesMeansOnePerCore() {

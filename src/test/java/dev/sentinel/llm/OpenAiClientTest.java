@@ -1,6 +1,7 @@
 package dev.sentinel.llm;
 
 import dev.sentinel.agent.Cancellation;
+import dev.sentinel.config.ConfigLoader;
 import dev.sentinel.config.SentinelConfig.LlmSettings;
 import dev.sentinel.cost.PriceTable;
 import dev.sentinel.testing.OpenAiStub;
@@ -12,6 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -19,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@link OpenAiClient} against a real local OpenAI-compatible server ({@link OpenAiStub}). */
 class OpenAiClientTest {
@@ -102,6 +107,29 @@ class OpenAiClientTest {
     assertThat(body.getJsonArray("messages")).hasSize(2);
     assertThat(body.getJsonArray("messages").getJsonObject(0).getString("role")).isEqualTo("system");
     assertThat(body.getJsonArray("messages").getJsonObject(1).getString("content")).startsWith("Find the key facts");
+  }
+
+  @Test void aBaseUrlAloneCallsTheProviderWithNoAuthorizationHeader() throws IOException {
+    // configured as a node is: the shipped defaults (llm.provider auto) plus a --conf naming only
+    // a base URL, the way one points Sentinel at a local Ollama
+    assumeTrue(blank(System.getenv("OPENAI_API_KEY")) && blank(System.getenv("OPENAI_BASE_URL")),
+        "the OPENAI_* variables of this environment would override the --conf file");
+    Path conf = Files.createTempFile("sentinel-keyless-", ".yaml");
+    LlmSettings keyless;
+    try {
+      Files.writeString(conf, "llm: {base_url: \"" + stub.baseUrl() + "\"}\n");
+      keyless = ConfigLoader.load(vertx, conf.toString(), null).await().llm();
+    } finally {
+      Files.delete(conf);
+    }
+    assertThat(keyless.useMock()).as("a base URL alone is a provider, not the mock").isFalse();
+    assertThat(keyless.providerChoice()).isEqualTo("openai-compatible at " + stub.baseUrl() + " (no API key: none sent)");
+
+    String key = key();
+    LlmResponse r = result(new OpenAiClient(vertx, keyless).complete(request(key), new Cancellation()));
+    assertThat(r.text()).isEqualTo(stub.billedFor(taskOf(key)).get(0).text);
+    OpenAiStub.Received sent = stub.receivedFor(taskOf(key)).get(0);
+    assertThat(sent.authorization).as("no key: no Authorization header at all").isNull();
   }
 
   @Test void withoutCachedTokensTheUsageHasNone() {
@@ -226,6 +254,8 @@ class OpenAiClientTest {
     Thread.sleep(2500);   // past the Retry-After: no retry may be sent
     assertThat(stub.receivedFor(taskOf(key))).hasSize(1);
   }
+
+  private static boolean blank(String s) { return s == null || s.isBlank(); }
 
   private static String taskOf(String key) {
     return key.substring(0, key.lastIndexOf(':'));

@@ -117,6 +117,31 @@ class HostPolicyTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {
+      "64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b::c0a8:101", "64:ff9b::a9fe:a9fe", "64:ff9b::6440:1",
+      "64:ff9b::1", "64:ff9b::ffff:ffff",                                  // NAT64 of 127.0.0.1, 10/8, …, 0/8, 255/8
+      "2002:7f00:1::", "2002:c0a8:101::1", "2002:a9fe:a9fe::1", "2002:ac10::1", "2002:6440:1::",   // 6to4
+      "::127.0.0.1", "::10.0.0.1", "::169.254.169.254", "::8.8.8.8", "::2",   // IPv4-compatible: all of ::/96
+      "64:ff9b:1::7f00:1", "64:ff9b:1::808:808", "64:ff9b:1:808:8:800::"})   // local-use NAT64: all of it
+  void anIpv6AddressCarryingAnInternalIpv4AddressIsRefused(String internal) {
+    InetAddress address = addr("tool.example.com", internal);
+    assertThat(address).as("the IPv6 path is the one tested").isInstanceOf(Inet6Address.class);
+    HostPolicy p = new HostPolicy(List.of("tool.example.com"));
+    URI url = URI.create("http://tool.example.com/hook");
+    assertThat(p.refuseAddress(url, address))
+        .hasValueSatisfying(why -> assertThat(why).contains("internal address"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"64:ff9b::808:808", "64:ff9b::5db8:d822", "2002:808:808::1", "2002:5db8:d822:1::2",
+      "2002:808:808::7f00:1"})   // 6to4 carries its IPv4 in bytes 2..5, not in the last four
+  void anIpv6AddressCarryingAPublicIpv4AddressIsAllowed(String pub) {
+    HostPolicy p = new HostPolicy(List.of("tool.example.com"));
+    URI url = URI.create("http://tool.example.com/hook");
+    assertThat(p.refuseAddress(url, addr("tool.example.com", pub))).isEmpty();
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"93.184.216.34", "8.8.8.8", "100.63.255.255", "100.128.0.1", "172.15.255.255", "172.32.0.1",
       "192.169.0.1", "2606:2800:220:1:248:1893:25c8:1946"})
   void publicAddressesOfAnAllowListedHostAreAllowed(String pub) {
@@ -157,7 +182,8 @@ class HostPolicyTest {
   @Test void anotherSpellingOfAListedLiteralIsNotTheLiteral() {
     // 127.0.0.1 is listed; a decimal, short or IPv4-mapped spelling of it names another "host"
     HostPolicy p = new HostPolicy(List.of("127.0.0.1"));
-    for (String url : List.of("http://2130706433/", "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://0x7f000001/")) {
+    for (String url : List.of("http://2130706433/", "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://0x7f000001/",
+        "http://[::127.0.0.1]/", "http://[64:ff9b::7f00:1]/", "http://[2002:7f00:1::]/")) {
       URI u = URI.create(url);
       boolean refusedUpFront = p.refuseUrl(u).isPresent();
       boolean refusedAfterLookup = !refusedUpFront && p.refuseAddress(u, addr(null, "127.0.0.1")).isPresent();
