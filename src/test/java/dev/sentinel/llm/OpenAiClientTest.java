@@ -1,7 +1,7 @@
 package dev.sentinel.llm;
 
 import dev.sentinel.agent.Cancellation;
-import dev.sentinel.config.ConfigLoader;
+import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.config.SentinelConfig.LlmSettings;
 import dev.sentinel.cost.PriceTable;
 import dev.sentinel.testing.OpenAiStub;
@@ -12,18 +12,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@link OpenAiClient} against a real local OpenAI-compatible server ({@link OpenAiStub}). */
 class OpenAiClientTest {
@@ -109,19 +111,17 @@ class OpenAiClientTest {
     assertThat(body.getJsonArray("messages").getJsonObject(1).getString("content")).startsWith("Find the key facts");
   }
 
+  @SuppressWarnings("unchecked")
   @Test void aBaseUrlAloneCallsTheProviderWithNoAuthorizationHeader() throws IOException {
-    // configured as a node is: the shipped defaults (llm.provider auto) plus a --conf naming only
-    // a base URL, the way one points Sentinel at a local Ollama
-    assumeTrue(blank(System.getenv("OPENAI_API_KEY")) && blank(System.getenv("OPENAI_BASE_URL")),
-        "the OPENAI_* variables of this environment would override the --conf file");
-    Path conf = Files.createTempFile("sentinel-keyless-", ".yaml");
-    LlmSettings keyless;
-    try {
-      Files.writeString(conf, "llm: {base_url: \"" + stub.baseUrl() + "\"}\n");
-      keyless = ConfigLoader.load(vertx, conf.toString(), null).await().llm();
-    } finally {
-      Files.delete(conf);
+    // configured as a node is: the shipped defaults (llm.provider auto) with only a base URL set,
+    // the way one points Sentinel at a local Ollama. Built from the YAML alone (no environment
+    // folded in), so this machine's OPENAI_* variables cannot change the outcome.
+    JsonObject shipped;
+    try (InputStream in = OpenAiClientTest.class.getResourceAsStream("/conf/sentinel.yaml")) {
+      shipped = new JsonObject((Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(in));
     }
+    shipped.getJsonObject("llm").put("base_url", stub.baseUrl());
+    LlmSettings keyless = SentinelConfig.fromJson(shipped).llm();
     assertThat(keyless.useMock()).as("a base URL alone is a provider, not the mock").isFalse();
     assertThat(keyless.providerChoice()).isEqualTo("openai-compatible at " + stub.baseUrl() + " (no API key: none sent)");
 
@@ -255,7 +255,6 @@ class OpenAiClientTest {
     assertThat(stub.receivedFor(taskOf(key))).hasSize(1);
   }
 
-  private static boolean blank(String s) { return s == null || s.isBlank(); }
 
   private static String taskOf(String key) {
     return key.substring(0, key.lastIndexOf(':'));
