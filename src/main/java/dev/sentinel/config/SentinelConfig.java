@@ -63,11 +63,18 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
    * LiteLLM), so the client sends none; only with neither does auto run the offline mock, so a
    * forgotten key shows up as the provider's 401 rather than as mock answers. A base URL equal to
    * OpenAI's in a YAML file is not a choice: it is the shipped default, copied. The API key is
-   * never logged.
+   * never logged. {@code maxHoldMs} caps how long a provider's 429 (its Retry-After) holds a model
+   * cluster-wide: a misbehaving or hostile endpoint must not stop every worker for a day.
    */
   public record LlmSettings(String provider, String baseUrl, String apiKey, long timeoutMs, int maxRetries,
-                            Map<String, ModelLimits> models, long maxRateWaitMs, boolean baseUrlChosen) {
+                            Map<String, ModelLimits> models, long maxRateWaitMs, boolean baseUrlChosen, long maxHoldMs) {
     public static final String OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
+    public static final long DEFAULT_MAX_HOLD_MS = 60_000;
+
+    public LlmSettings(String provider, String baseUrl, String apiKey, long timeoutMs, int maxRetries,
+                       Map<String, ModelLimits> models, long maxRateWaitMs, boolean baseUrlChosen) {
+      this(provider, baseUrl, apiKey, timeoutMs, maxRetries, models, maxRateWaitMs, baseUrlChosen, DEFAULT_MAX_HOLD_MS);
+    }
 
     public LlmSettings(String provider, String baseUrl, String apiKey, long timeoutMs, int maxRetries,
                        Map<String, ModelLimits> models, long maxRateWaitMs) {
@@ -164,7 +171,9 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     return new LlmSettings(provider, base, l.getString("api_key", ""),
         number(l.copy().put("timeout_ms", l.getValue("timeout_ms", 60000)), "llm.timeout_ms", "timeout_ms"),
         integer(l.copy().put("max_retries", l.getValue("max_retries", 3)), "llm.max_retries", "max_retries"),
-        Map.copyOf(models), l.getLong("max_rate_wait_ms", 2000L), baseUrlChosen);
+        Map.copyOf(models), l.getLong("max_rate_wait_ms", 2000L), baseUrlChosen,
+        number(l.copy().put("max_hold_ms", l.getValue("max_hold_ms", LlmSettings.DEFAULT_MAX_HOLD_MS)), "llm.max_hold_ms",
+            "max_hold_ms"));
   }
 
   private static LimitDefaults limits(JsonObject l) {

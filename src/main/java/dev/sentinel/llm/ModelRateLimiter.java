@@ -45,6 +45,8 @@ public final class ModelRateLimiter {
   /** Nothing was taken; room is expected in {@code ms}. */
   public record Wait(long ms, Scope scope) implements Reservation {}
 
+  private static final System.Logger LOG = System.getLogger(ModelRateLimiter.class.getName());
+
   private final LedgerScripts ledger;
   private final LlmSettings settings;
   private final LimitDefaults tenantDefaults;
@@ -84,8 +86,18 @@ public final class ModelRateLimiter {
         g.tenantTpm().slotEnd(), g.tenantTpm().refunds()).mapEmpty();
   }
 
+  /**
+   * Holds the model cluster-wide after a provider's 429, for its Retry-After but never longer
+   * than {@code llm.max_hold_ms}: a longer one (a misconfigured proxy, a hostile endpoint) is cut
+   * and logged, and later calls find out for themselves whether the provider is still throttling.
+   */
   public Future<Void> hold(String model, long ms) {
-    return ledger.settleModel(model, 0, 0, 0, Math.max(1, ms), 0, 0, "", 0, 0, 0).mapEmpty();
+    long held = Math.max(1, Math.min(ms, settings.maxHoldMs()));
+    if (held < ms) {
+      LOG.log(System.Logger.Level.WARNING, "provider asked to hold model " + model + " for " + ms + " ms (Retry-After); "
+          + "holding it " + held + " ms (llm.max_hold_ms)");
+    }
+    return ledger.settleModel(model, 0, 0, 0, held, 0, 0, "", 0, 0, 0).mapEmpty();
   }
 
   /** How long a step may wait for room in place before it gives its worker slot back. */

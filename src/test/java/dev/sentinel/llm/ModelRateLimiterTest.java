@@ -234,6 +234,18 @@ class ModelRateLimiterTest {
     b.close();
   }
 
+  /** A Retry-After of a day (a misconfigured proxy, a hostile endpoint) holds the model only llm.max_hold_ms. */
+  @Test void aProvidersHoldIsCutToMaxHoldMs() {
+    StoreFixture a = new StoreFixture(vertx, redis.url());
+    LlmSettings settings = new LlmSettings("openai", "http://x", "", 1000, 0, Map.of(), 2000, true, 3000);
+    ModelRateLimiter limiter = new ModelRateLimiter(a.ledger, settings);
+    limiter.hold("gpt", 86_400_000).await();                  // Retry-After: 86400
+    long held = a.cmd(Command.PTTL, a.keys.prefix() + "hold:model:gpt").toLong();
+    assertThat(held).as("ms the model is held").isBetween(1L, 3000L);
+    assertThat(reserve(limiter, "gpt", null, 100)).as("callers wait the cut hold, not a day").isBetween(1L, 3000L);
+    a.close();
+  }
+
   @Test void aStepThatMustWaitLongGivesItsSlotBackAndIsRescheduled() {
     try (TestNode node = new TestNode(redis.url(), "rl" + System.nanoTime() + ":",
         "http: {port: 0}\nllm: {provider: mock, models: {gpt-4o-mini: {rpm: 6, rpm_burst: 1}}, max_rate_wait_ms: 100}\n"

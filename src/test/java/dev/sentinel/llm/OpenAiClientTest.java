@@ -255,7 +255,6 @@ class OpenAiClientTest {
     assertThat(stub.receivedFor(taskOf(key))).hasSize(1);
   }
 
-
   private static String taskOf(String key) {
     return key.substring(0, key.lastIndexOf(':'));
   }
