@@ -26,8 +26,13 @@ public final class NodeKinds {
   }
 
   public NodeKinds register(NodeHandler kind) {
-    if (kinds.putIfAbsent(kind.name(), kind) != null) {
-      throw new IllegalArgumentException("node kind " + kind.name() + " is registered twice");
+    String name = kind.name();
+    if (name == null || name.isBlank()) throw new IllegalArgumentException("node kind " + kind.getClass().getName() + " has no name");
+    NodeHandler before = kinds.putIfAbsent(name, kind);
+    // a plugin's author needs to know which two classes clash, not only the name
+    if (before != null) {
+      throw new IllegalArgumentException("node kind '" + name + "' is registered twice: by " + before.getClass().getName()
+          + " and by " + kind.getClass().getName());
     }
     return this;
   }

@@ -58,10 +58,12 @@ class AgentLoaderTest {
     assertThat(g.next("summarize", new JsonObject())).isNull();
 
     YamlAgent triage = agents.get(AgentLoader.BUILT_IN.indexOf("ticket-triage"));
-    assertThat(triage.requiredParams()).containsExactly("ticket");
+    assertThat(triage.requiredParams()).containsExactly("ticket", "webhook_url");
     assertThatThrownBy(() -> triage.validate(new JsonObject())).isInstanceOf(InvalidTaskParamsException.class)
         .hasMessageContaining("task_params.ticket");
-    triage.validate(new JsonObject().put("ticket", "help"));
+    assertThatThrownBy(() -> triage.validate(new JsonObject().put("ticket", "help"))).isInstanceOf(InvalidTaskParamsException.class)
+        .hasMessageContaining("task_params.webhook_url");
+    triage.validate(new JsonObject().put("ticket", "help").put("webhook_url", "https://hooks.example.com/page"));
     AgentGraph t = triage.graph(new JsonObject());
     assertThat(t.next("route", new JsonObject().put("classify", new JsonObject().put("text", "URGENT")))).isEqualTo("page");
     assertThat(t.next("route", new JsonObject().put("classify", new JsonObject().put("text", "normal")))).isEqualTo("draft");

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * A real local HTTP server speaking OpenAI's chat-completions format at
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Fault modes, settable at any time from any thread: 429 with Retry-After for the next N
  * requests, 500 for the next N, a delay before every answer, malformed JSON for the next N,
  * 200 without usage for the next N, and cached prompt tokens reported (half of the prompt).
+ * A test can also script the text of some answers ({@link #answerWith}), e.g. to play a
+ * classifier whose one-word answer a branch reads.
  */
 public final class OpenAiStub implements AutoCloseable {
 
@@ -141,6 +144,7 @@ public final class OpenAiStub implements AutoCloseable {
   private final AtomicInteger nextNoUsage = new AtomicInteger();
   private volatile long delayMs;
   private volatile boolean cachedTokens;
+  private volatile Function<JsonObject, String> script = request -> null;
 
   private OpenAiStub(Vertx vertx, boolean ownVertx) {
     this.vertx = vertx;
@@ -202,6 +206,16 @@ public final class OpenAiStub implements AutoCloseable {
   /** Report half of the prompt tokens as cached ({@code prompt_tokens_details.cached_tokens}). */
   public OpenAiStub cachedTokens(boolean on) {
     cachedTokens = on;
+    return this;
+  }
+
+  /**
+   * The answer text for the requests {@code script} answers (non-null), instead of the
+   * deterministic one; usage and cost are computed from that text as for any answer. A script
+   * is not a fault: {@link #resetFaults()} keeps it.
+   */
+  public OpenAiStub answerWith(Function<JsonObject, String> script) {
+    this.script = script;
     return this;
   }
 
@@ -340,7 +354,8 @@ public final class OpenAiStub implements AutoCloseable {
       send(resp, r, 200, "{\"id\": \"chatcmpl-" + seqNo + "\", \"choices\": [{\"message\": {\"content\": \"trunc", c);
       return;
     }
-    String text = answerFor(request);
+    String scripted = script.apply(request);
+    String text = scripted != null ? scripted : answerFor(request);
     long maxTokens = request.getLong("max_tokens", Long.MAX_VALUE);
     long completion = Usage.estimateTokens(text.length());
     String finish = "stop";
