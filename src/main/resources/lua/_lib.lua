@@ -55,22 +55,22 @@ local function tenant_counts_key(tenant) return P .. 'counts:' .. tenant end
 local function tenant_limits_key(tenant) return P .. 'limits:tenant:' .. tenant end
 local function day_cost_key(tenant, day) return P .. 'cost:tenant:' .. tenant .. ':' .. day end
 
--- A task's budget reservation (check_budget.lua) is kept in its hash (budget_call, budget_micros,
--- budget_day) as well as in the day's reserved_micros: it belongs to one call of one holder, so
+-- A task's budget reservation (check_budget.lua) is kept in its hash (budget_call, budget_nanos,
+-- budget_day) as well as in the day's reserved_nanos: it belongs to one call of one holder, so
 -- it is given back exactly once, by whichever comes first: the call's record (record_call.lua),
 -- its failure (release_budget.lua), or the holder losing the task (expiry, cancel). `call_id`
 -- nil gives back whatever reservation the task holds; a call id only that call's.
--- Returns the micro-USD given back (0 when the task held none, or another call's).
+-- Returns the nano-USD given back (0 when the task held none, or another call's).
 local function release_budget(id, call_id)
   local meta = meta_key(id)
-  local b = redis.call('HMGET', meta, 'budget_call', 'budget_micros', 'budget_day', 'tenant_id')
+  local b = redis.call('HMGET', meta, 'budget_call', 'budget_nanos', 'budget_day', 'tenant_id')
   if not b[1] or b[1] == '' or (call_id and b[1] ~= call_id) then return 0 end
-  local micros = tonumber(b[2]) or 0
-  if micros > 0 and b[3] and b[4] then
-    redis.call('HINCRBY', P .. 'cost:tenant:' .. b[4] .. ':' .. b[3], 'reserved_micros', -micros)
+  local nanos = tonumber(b[2]) or 0
+  if nanos > 0 and b[3] and b[4] then
+    redis.call('HINCRBY', P .. 'cost:tenant:' .. b[4] .. ':' .. b[3], 'reserved_nanos', -nanos)
   end
-  redis.call('HDEL', meta, 'budget_call', 'budget_micros', 'budget_day')
-  return micros
+  redis.call('HDEL', meta, 'budget_call', 'budget_nanos', 'budget_day')
+  return nanos
 end
 
 -- Per-day cost keys are kept this long after their day, then expire (GET /tenants/{t}/costs

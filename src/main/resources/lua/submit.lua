@@ -9,7 +9,7 @@
 -- KEYS: see _lib.lua (delayed, counts, the ring; task, ready:<t>, tenant:<t>:tasks, counts:<t>,
 --       tenants, seq:task, idem:<t>:<key>, limits, rate:submit:<t> from the prefix)
 -- ARGV: [1] task id, [2] tenant_id, [3] agent_type, [4] task_type,
---       [5] task_params (JSON), [6] max_attempts, [7] priority, [8] cost_limit (micro-USD, '' = none),
+--       [5] task_params (JSON), [6] max_attempts, [7] priority, [8] cost_limit (nano-USD, '' = none),
 --       [9] run_at (Redis ms, '' = now), [10] idempotency key ('' = none),
 --       [11] request fingerprint, [12] idempotency key TTL ms
 --       [13] submit rate per second (0 = none), [14] burst, [15] max waiting tasks (0 = none)
@@ -55,8 +55,8 @@ if run_at and run_at > now then status = SCHEDULED end
 local now_s = tostring(now)
 local task = {
   'task_id', id, 'status', status, 'tenant_id', tenant, 'agent_type', ARGV[3], 'task_type', ARGV[4],
-  'task_params', ARGV[5], 'max_attempts', ARGV[6], 'priority', ARGV[7], 'cost_limit', ARGV[8],
-  'cost', '0', 'attempts', '0', 'epoch', '0', 'claim', '', 'owner', '', 'step', '0', 'current_node', '',
+  'task_params', ARGV[5], 'max_attempts', ARGV[6], 'priority', ARGV[7], 'cost_limit_nanos', ARGV[8],
+  'cost_nanos', '0', 'attempts', '0', 'epoch', '0', 'claim', '', 'owner', '', 'step', '0', 'current_node', '',
   'seq', tostring(seq), 'created_at', now_s, 'updated_at', now_s, 'run_at', ARGV[9]}
 if ARGV[16] ~= '' then task[#task + 1] = 'total_steps'; task[#task + 1] = ARGV[16] end
 redis.call('HSET', meta, unpack(task))

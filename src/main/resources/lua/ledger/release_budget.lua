@@ -4,5 +4,5 @@
 -- tenant overspend). See release_budget in _lib.lua.
 -- KEYS: see _lib.lua (the task hash and the tenant's day cost key from the prefix)
 -- ARGV: [1] task id, [2] the call's id
--- Reply: the micro-USD given back (0: none held for this call)
+-- Reply: the nano-USD given back (0: none held for this call)
 return release_budget(ARGV[1], ARGV[2])

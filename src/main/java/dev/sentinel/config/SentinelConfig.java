@@ -41,10 +41,10 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
   public record WatcherSettings(long intervalMs, long retentionMs, int batch) {}
 
   /**
-   * @param defaultCostLimitMicros the cost_limit a task gets when its submission gives none (or
-   *                               null), in micro-USD; 0: such tasks have no limit
+   * @param defaultCostLimitNanos the cost_limit a task gets when its submission gives none (or
+   *                               null), in nano-USD; 0: such tasks have no limit
    */
-  public record TaskDefaults(int defaultMaxAttempts, long defaultCostLimitMicros) {}
+  public record TaskDefaults(int defaultMaxAttempts, long defaultCostLimitNanos) {}
 
   /** A key from the configuration: its SHA-256 digest and what it grants (a tenant, or admin). */
   public record ConfiguredKey(String sha256, String tenantId, boolean admin) {
@@ -114,7 +114,7 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
   }
 
   /** Agent definitions, tools, budgets and prices. */
-  public record AgentSettings(String dir, List<String> httpAllowedHosts, long httpTimeoutMs, long tenantDailyBudgetMicros,
+  public record AgentSettings(String dir, List<String> httpAllowedHosts, long httpTimeoutMs, long tenantDailyBudgetNanos,
                               String pricingFile) {}
 
   public SentinelConfig withRedis(RedisSettings r) {
@@ -143,7 +143,7 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
         new WatcherSettings(number(wa, "watcher.interval_ms", "interval_ms"),
             number(wa, "watcher.retention_ms", "retention_ms"), integer(wa, "watcher.batch", "batch")),
         new TaskDefaults(integer(t, "tasks.default_max_attempts", "default_max_attempts"),
-            usdMicros(t, "tasks.default_cost_limit_usd", "default_cost_limit_usd")),
+            usdNanos(t, "tasks.default_cost_limit_usd", "default_cost_limit_usd")),
         auth(j.getValue("auth") instanceof JsonObject a ? a : new JsonObject()),
         llm(j.getValue("llm") instanceof JsonObject l ? l : new JsonObject()),
         agents(j),
@@ -195,7 +195,7 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     double dailyUsd = Double.parseDouble(String.valueOf(budgets.getValue("tenant_daily_usd", 0)));
     return new AgentSettings(a.getString("dir", ""), strings(http.getValue("allowed_hosts")),
         number(http.copy().put("timeout_ms", http.getValue("timeout_ms", 30000)), "tools.http.timeout_ms", "timeout_ms"),
-        Math.round(dailyUsd * 1_000_000), j.getString("pricing_file", ""));
+        Math.round(dailyUsd * 1_000_000_000L), j.getString("pricing_file", ""));
   }
 
   private static AuthSettings auth(JsonObject a) {
@@ -262,13 +262,13 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     }
   }
 
-  /** A USD amount (a number or its text), as whole micro-USD. */
-  private static long usdMicros(JsonObject j, String path, String key) {
+  /** A USD amount (a number or its text), as whole nano-USD. */
+  private static long usdNanos(JsonObject j, String path, String key) {
     Object v = value(j, path, key);
     try {
       BigDecimal usd = new BigDecimal(v.toString().trim());
       if (usd.signum() < 0) throw new NumberFormatException();
-      return usd.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
+      return usd.movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
     } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException("configuration: '" + path + "' must be a non-negative USD amount, got '" + v + "'");
     }

@@ -11,21 +11,21 @@ public final class BudgetGuard {
 
   public sealed interface Verdict permits Allowed, TaskLimitReached, TenantBudgetUsedUp {}
 
-  /** The call may go ahead; {@code reservedMicros} were set aside on {@code day} (0: no daily budget). */
-  public record Allowed(long reservedMicros, String day) implements Verdict {
+  /** The call may go ahead; {@code reservedNanos} were set aside on {@code day} (0: no daily budget). */
+  public record Allowed(long reservedNanos, String day) implements Verdict {
     public static final Allowed NOTHING_RESERVED = new Allowed(0, "");
   }
 
-  public record TaskLimitReached(long costMicros, long limitMicros) implements Verdict {}
+  public record TaskLimitReached(long costNanos, long limitNanos) implements Verdict {}
 
-  public record TenantBudgetUsedUp(long spentMicros, long budgetMicros, long resumeAt) implements Verdict {}
+  public record TenantBudgetUsedUp(long spentNanos, long budgetNanos, long resumeAt) implements Verdict {}
 
   private final LedgerScripts ledger;
-  private final long defaultDailyBudgetMicros;
+  private final long defaultDailyBudgetNanos;
 
-  public BudgetGuard(LedgerScripts ledger, long defaultDailyBudgetMicros) {
+  public BudgetGuard(LedgerScripts ledger, long defaultDailyBudgetNanos) {
     this.ledger = ledger;
-    this.defaultDailyBudgetMicros = defaultDailyBudgetMicros;
+    this.defaultDailyBudgetNanos = defaultDailyBudgetNanos;
   }
 
   /**
@@ -33,13 +33,13 @@ public final class BudgetGuard {
    * still holds it: a holder that lost the task had it given back already.
    */
   public Future<Void> release(String taskId, String callId, Allowed reservation) {
-    if (reservation.reservedMicros() <= 0) return Future.succeededFuture();
+    if (reservation.reservedNanos() <= 0) return Future.succeededFuture();
     return ledger.releaseBudget(taskId, callId).mapEmpty();
   }
 
   /** @param callId the call the reservation is for: only its record or its failure gives it back */
-  public Future<Verdict> check(String taskId, String tenantId, String callId, long estimateMicros) {
-    return ledger.checkBudget(taskId, tenantId, estimateMicros, defaultDailyBudgetMicros, callId)
+  public Future<Verdict> check(String taskId, String tenantId, String callId, long estimateNanos) {
+    return ledger.checkBudget(taskId, tenantId, estimateNanos, defaultDailyBudgetNanos, callId)
         .map(r -> switch (r.get(0).toString()) {
           case "OK" -> new Allowed(r.get(1).toLong(), r.get(2).toString());
           case "TASK_LIMIT" -> new TaskLimitReached(r.get(1).toLong(), r.get(2).toLong());

@@ -12,13 +12,13 @@ import java.util.List;
 public final class CostLedger {
 
   public record Call(String callId, String taskId, String tenantId, String model, int step, long epoch, String workerId,
-                     Usage usage, long micros, long latencyMs, String priceVersion, String provider) {
+                     Usage usage, long nanos, long latencyMs, String priceVersion, String provider) {
     JsonObject toJson() {
       return new JsonObject().put("call_id", callId).put("task_id", taskId).put("tenant_id", tenantId).put("model", model)
           .put("step", step).put("epoch", epoch).put("worker_id", workerId)
           .put("input_tokens", usage.input()).put("output_tokens", usage.output())
           .put("cached_tokens", usage.cachedInput()).put("reasoning_tokens", usage.reasoning())
-          .put("micro_usd", micros).put("latency_ms", latencyMs).put("price_version", priceVersion).put("provider", provider);
+          .put("nano_usd", nanos).put("latency_ms", latencyMs).put("price_version", priceVersion).put("provider", provider);
     }
   }
 
@@ -35,7 +35,7 @@ public final class CostLedger {
    * @return true when recorded now, false when this call_id was recorded before
    */
   public Future<Boolean> record(Call c) {
-    return ledger.recordCall(c.taskId(), c.tenantId(), c.callId(), c.model(), c.micros(),
+    return ledger.recordCall(c.taskId(), c.tenantId(), c.callId(), c.model(), c.nanos(),
         c.usage().input(), c.usage().output(), c.usage().cachedInput(), c.usage().reasoning(), c.toJson().encode())
         .map(r -> "OK".equals(r.get(0).toString()));
   }

@@ -18,7 +18,9 @@ import java.util.TreeMap;
 
 /**
  * USD per million tokens per model (conf/pricing.yaml), with a version recorded on every call.
- * A call's cost is rounded up to whole micro-USD, so recorded money is never less than spent.
+ * A call's cost is in nano-USD: exact for prices with up to three decimals (USD per million
+ * tokens is then a whole number of nano-USD per token); a finer price is rounded up, once per
+ * call, so recorded money is never less than spent.
  */
 public record PriceTable(String version, Map<String, Price> models) {
 
@@ -27,14 +29,14 @@ public record PriceTable(String version, Map<String, Price> models) {
 
   public Optional<Price> price(String model) { return Optional.ofNullable(models.get(model)); }
 
-  /** Micro-USD for this usage (1 USD per million tokens = 1 micro-USD per token). */
-  public long micros(String model, Usage u) {
+  /** Nano-USD for this usage (1 USD per million tokens = 1,000 nano-USD per token). */
+  public long nanos(String model, Usage u) {
     Price p = price(model).orElseThrow(() -> new IllegalArgumentException("no price for model " + model));
     long cached = Math.min(u.cachedInput(), u.input());
     BigDecimal cost = p.input().multiply(BigDecimal.valueOf(u.input() - cached))
         .add(p.cachedInput().multiply(BigDecimal.valueOf(cached)))
         .add(p.output().multiply(BigDecimal.valueOf(u.output())));
-    return cost.setScale(0, RoundingMode.CEILING).longValueExact();
+    return cost.movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();
   }
 
   /** The built-in table, or the given file when set. */

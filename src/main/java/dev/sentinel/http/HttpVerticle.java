@@ -83,7 +83,7 @@ public final class HttpVerticle extends VerticleBase {
     TaskEventsHandler events = new TaskEventsHandler(vertx, store.queries());
     OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs());
     TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys, config.limits()),
-        new TenantLimits(redis, keys, config.agents().tenantDailyBudgetMicros(), config.limits()), store.commands());
+        new TenantLimits(redis, keys, config.agents().tenantDailyBudgetNanos(), config.limits()), store.commands());
     AdminHandlers admin = new AdminHandlers(apiKeys);
     AuthHandler auth = new AuthHandler(apiKeys);
 

@@ -209,7 +209,7 @@ public final class TaskHandlers {
     String id = rc.pathParam("task_id");
     visibleTask(rc, queries, id)
         .compose(m -> within(ledger.calls(id)).map(calls -> new JsonObject().put("task_id", id)
-            .put("cost_so_far", Usd.ofMicros(Long.parseLong(m.getOrDefault("cost", "0"))))
+            .put("cost_so_far", Usd.ofNanos(Long.parseLong(m.getOrDefault("cost_nanos", "0"))))
             .put("calls", new JsonArray(calls.stream().map(TaskHandlers::callView).toList()))))
         .onSuccess(body -> json(rc, 200, body))
         .onFailure(rc::fail);
@@ -217,9 +217,9 @@ public final class TaskHandlers {
 
   static JsonObject callView(JsonObject c) {
     JsonObject v = c.copy();
-    long micros = v.getLong("micro_usd", 0L);
-    v.remove("micro_usd");
-    v.put("cost_usd", Usd.ofMicros(micros));
+    long nanos = v.getLong("nano_usd", 0L);
+    v.remove("nano_usd");
+    v.put("cost_usd", Usd.ofNanos(nanos));
     Long at = v.getLong("recorded_at");
     if (at != null) v.put("recorded_at", Instant.ofEpochMilli(at).toString());
     return v;

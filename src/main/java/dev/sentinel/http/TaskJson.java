@@ -21,8 +21,8 @@ public final class TaskJson {
         .put("task_type", m.get("task_type"))
         .put("task_params", json(m.get("task_params")))
         .put("priority", integer(m.get("priority")))
-        .put("cost_so_far", usd(m.get("cost")))
-        .put("cost_limit", usd(m.get("cost_limit")))
+        .put("cost_so_far", usd(m.get("cost_nanos")))
+        .put("cost_limit", usd(m.get("cost_limit_nanos")))
         .put("attempts", integer(m.get("attempts")))
         .put("max_attempts", integer(m.get("max_attempts")))
         .put("owner", blankToNull(m.get("owner")))
@@ -47,8 +47,8 @@ public final class TaskJson {
     return blankToNull(s) == null ? null : Integer.valueOf(s);
   }
 
-  private static BigDecimal usd(String micros) {
-    return blankToNull(micros) == null ? null : Usd.ofMicros(Long.parseLong(micros));
+  private static BigDecimal usd(String nanos) {
+    return blankToNull(nanos) == null ? null : Usd.ofNanos(Long.parseLong(nanos));
   }
 
   private static String time(String ms) {

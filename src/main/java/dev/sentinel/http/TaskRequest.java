@@ -11,6 +11,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class TaskRequest {
   private static final Set<String> SERVER_OWNED = Set.of("task_id", "id", "status", "owner", "epoch", "claim",
       "lease_expires", "attempts", "cost", "cost_so_far", "step", "current_node", "created_at", "updated_at",
       "completed_at", "result", "error", "worker_id");
-  private static final BigDecimal MICROS = BigDecimal.valueOf(1_000_000);
+  private static final BigDecimal NANOS = BigDecimal.valueOf(1_000_000_000L);
 
   private TaskRequest() {}
 
@@ -85,7 +86,7 @@ public final class TaskRequest {
     int priority = whole(j, "priority", 0, -1000, 1000, errors);
     Long costLimit = money(j, "cost_limit", errors);
     if (j.getValue("cost_limit") == null) {   // absent or null: the configured default
-      costLimit = defaults.defaultCostLimitMicros() > 0 ? defaults.defaultCostLimitMicros() : null;
+      costLimit = defaults.defaultCostLimitNanos() > 0 ? defaults.defaultCostLimitNanos() : null;
     }
     Long runAt = instant(j, "run_at", errors);
     if (!errors.isEmpty()) throw new ProblemException(Problem.invalid(422, errors));
@@ -128,7 +129,7 @@ public final class TaskRequest {
     return n.intValue();
   }
 
-  /** USD as given, stored as integer micro-USD so sums stay exact. */
+  /** USD as given, stored as integer nano-USD so sums stay exact. */
   private static Long money(JsonObject j, String key, List<FieldError> errors) {
     Object v = j.getValue(key);
     if (v == null) return null;
@@ -137,7 +138,7 @@ public final class TaskRequest {
       errors.add(new FieldError(key, key + " must be a number of US dollars from 0 to 1000000"));
       return null;
     }
-    return new BigDecimal(n.toString()).multiply(MICROS).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    return new BigDecimal(n.toString()).multiply(NANOS).setScale(0, RoundingMode.HALF_UP).longValueExact();
   }
 
   private static Long instant(JsonObject j, String key, List<FieldError> errors) {

@@ -10,6 +10,8 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,18 +24,18 @@ import java.util.List;
  */
 public final class TenantLimits {
 
-  private static final String[] FIELDS = {"submit_rate", "submit_burst", "max_queued", "max_running", "daily_budget_micros",
+  private static final String[] FIELDS = {"submit_rate", "submit_burst", "max_queued", "max_running", "daily_budget_nanos",
       "llm_rpm", "llm_tpm"};
 
   private final Redis redis;
   private final Keys keys;
-  private final long defaultDailyBudgetMicros;
+  private final long defaultDailyBudgetNanos;
   private final LimitDefaults defaults;
 
-  public TenantLimits(Redis redis, Keys keys, long defaultDailyBudgetMicros, LimitDefaults defaults) {
+  public TenantLimits(Redis redis, Keys keys, long defaultDailyBudgetNanos, LimitDefaults defaults) {
     this.redis = redis;
     this.keys = keys;
-    this.defaultDailyBudgetMicros = defaultDailyBudgetMicros;
+    this.defaultDailyBudgetNanos = defaultDailyBudgetNanos;
     this.defaults = defaults;
   }
 
@@ -48,17 +50,17 @@ public final class TenantLimits {
       long burst = v.get(1) == null ? defaults.submitBurst() : (long) num(v.get(1));
       long maxQueued = v.get(2) == null ? defaults.maxQueued() : (long) num(v.get(2));
       long maxRunning = v.get(3) == null ? defaults.maxRunning() : (long) num(v.get(3));
-      long budget = v.get(4) == null ? defaultDailyBudgetMicros : (long) num(v.get(4));
+      long budget = v.get(4) == null ? defaultDailyBudgetNanos : (long) num(v.get(4));
       long llmRpm = v.get(5) == null ? defaults.llmRpm() : (long) num(v.get(5));
       long llmTpm = v.get(6) == null ? defaults.llmTpm() : (long) num(v.get(6));
       List<String> ownFields = new ArrayList<>();
-      for (int i = 0; i < FIELDS.length; i++) if (v.get(i) != null) ownFields.add(FIELDS[i].replace("_micros", "_usd"));
+      for (int i = 0; i < FIELDS.length; i++) if (v.get(i) != null) ownFields.add(FIELDS[i].replace("_nanos", "_usd"));
       return new JsonObject().put("tenant_id", tenant)
           .put("submit_rate", rate > 0 ? rate : null)
           .put("submit_burst", burst)
           .put("max_queued", maxQueued > 0 ? maxQueued : null)
           .put("max_running", maxRunning > 0 ? maxRunning : null)
-          .put("daily_budget_usd", budget > 0 ? Usd.ofMicros(budget) : null)
+          .put("daily_budget_usd", budget > 0 ? Usd.ofNanos(budget) : null)
           .put("daily_budget_source", v.get(4) != null ? "tenant" : "default")
           .put("llm_rpm", llmRpm > 0 ? llmRpm : null)
           .put("llm_tpm", llmTpm > 0 ? llmTpm : null)
@@ -75,13 +77,13 @@ public final class TenantLimits {
     for (String field : new String[] {"submit_rate", "submit_burst", "max_queued", "max_running", "daily_budget_usd",
         "llm_rpm", "llm_tpm"}) {
       if (!update.containsKey(field)) continue;
-      String stored = field.equals("daily_budget_usd") ? "daily_budget_micros" : field;
+      String stored = field.equals("daily_budget_usd") ? "daily_budget_nanos" : field;
       Object v = update.getValue(field);
       if (v == null) {
         writes.add(Request.cmd(Command.HDEL).arg(key(tenant)).arg(stored));
       } else {
         String value = field.equals("daily_budget_usd")
-            ? String.valueOf(new java.math.BigDecimal(v.toString()).movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact())
+            ? String.valueOf(new BigDecimal(v.toString()).movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact())
             : v.toString();
         writes.add(Request.cmd(Command.HSET).arg(key(tenant)).arg(stored).arg(value));
       }

@@ -71,16 +71,16 @@ public final class LlmNodeHandler implements NodeHandler {
         retry -> paidCallMayStart(ctx, "retry " + retry + " of the LLM call")
             .compose(v -> reserve(ctx, limiter, model, estimatedTokens, System.nanoTime()))
             .map(g -> { room.set(g); return (Void) null; }));
-    long estimate = prices.micros(model, new Usage(Usage.estimateTokens(request.promptChars()), maxTokens, 0, 0));
+    long estimate = prices.nanos(model, new Usage(Usage.estimateTokens(request.promptChars()), maxTokens, 0, 0));
 
     return ctx.services().budget().check(ctx.taskId(), ctx.tenantId(), callId, estimate).compose(verdict -> {
       if (verdict instanceof BudgetGuard.TaskLimitReached t) {
         return Future.failedFuture(new BudgetExceededException("the call would cost up to " + usd(estimate)
-            + " USD; the task has spent " + usd(t.costMicros()) + " of its cost_limit " + usd(t.limitMicros())));
+            + " USD; the task has spent " + usd(t.costNanos()) + " of its cost_limit " + usd(t.limitNanos())));
       }
       if (verdict instanceof BudgetGuard.TenantBudgetUsedUp b) {
         return Future.failedFuture(new TenantBudgetPausedException("tenant " + ctx.tenantId() + " has spent "
-            + usd(b.spentMicros()) + " of its daily budget " + usd(b.budgetMicros()), b.resumeAt()));
+            + usd(b.spentNanos()) + " of its daily budget " + usd(b.budgetNanos()), b.resumeAt()));
       }
       BudgetGuard.Allowed reservation = (BudgetGuard.Allowed) verdict;
       return reserve(ctx, limiter, model, estimatedTokens, System.nanoTime())
@@ -134,13 +134,13 @@ public final class LlmNodeHandler implements NodeHandler {
 
   private CostLedger.Call callRecord(NodeContext ctx, String callId, String model, LlmResponse resp) {
     return new CostLedger.Call(callId, ctx.taskId(), ctx.tenantId(), model, ctx.step(), ctx.lease().epoch(), ctx.workerId(),
-        resp.usage(), prices.micros(model, resp.usage()), resp.latencyMs(), prices.version(), client.provider());
+        resp.usage(), prices.nanos(model, resp.usage()), resp.latencyMs(), prices.version(), client.provider());
   }
 
   private Future<JsonObject> call(NodeContext ctx, LlmRequest request, String callId) {
     return client.complete(request, ctx.cancellation()).compose(resp -> {
       CostLedger.Call call = callRecord(ctx, callId, request.model(), resp);
-      long micros = call.micros();
+      long nanos = call.nanos();
       // the money is spent: record it even if the task was cancelled meanwhile, retrying while Redis is away
       return record(ctx, call).map(v -> new JsonObject()
           .put("text", resp.text())
@@ -148,7 +148,7 @@ public final class LlmNodeHandler implements NodeHandler {
           .put("finish_reason", resp.finishReason())
           .put("usage", new JsonObject().put("input_tokens", resp.usage().input()).put("output_tokens", resp.usage().output())
               .put("cached_tokens", resp.usage().cachedInput()).put("reasoning_tokens", resp.usage().reasoning()))
-          .put("cost_usd", Usd.ofMicros(micros))
+          .put("cost_usd", Usd.ofNanos(nanos))
           .put("call_id", callId));
     });
   }
@@ -165,7 +165,7 @@ public final class LlmNodeHandler implements NodeHandler {
                 + " s of retries (" + e.getMessage() + "): " + call));
   }
 
-  private static String usd(long micros) {
-    return Usd.ofMicros(micros).toPlainString();
+  private static String usd(long nanos) {
+    return Usd.ofNanos(nanos).toPlainString();
   }
 }

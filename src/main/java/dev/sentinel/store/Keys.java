@@ -21,11 +21,11 @@ import java.util.List;
  * tenants                 SET    tenants that have tasks (listing across tenants)
  * counts, counts:{t}      HASH   exact number of tasks per status (and total), cluster-wide and per tenant
  * claim:{claim base}      STRING ids one claim call granted, for one lease (a retried claim gets them back)
- * layout                  STRING the key layout's version ("2"); a node refuses to start on another
+ * layout                  STRING the key layout's version ("3"; "2" kept money in micro-USD and is migrated at start-up); a node refuses to start on another
  * worker:{id}:hb          STRING heartbeat JSON with a TTL;  workers  ZSET worker id -> last heartbeat
  * audit:refused           STREAM every fenced write that was refused, MAXLEN ~
  * idem:{tenant}:{key}     HASH   Idempotency-Key -> task id + request fingerprint (24 h TTL, or the retention if shorter)
- * cost:tenant:{id}:total  HASH   a tenant's cost totals (micro-USD, calls), kept by the cost ledger
+ * cost:tenant:{id}:total  HASH   a tenant's cost totals (nano-USD, calls), kept by the cost ledger
  * cost:tenant:{id}:{day}  HASH   per day and model;  cost:tenant:{id}:days  ZSET  the days with costs
  * limits:tenant:{id}      HASH   a tenant's own limits (rate, burst, quotas, daily budget)
  * rate:submit:{tenant}    STRING GCRA state of the tenant's submission rate
@@ -41,7 +41,7 @@ import java.util.List;
 public record Keys(String prefix) {
 
   /** The version of the key layout this code reads and writes (the {@code layout} key). */
-  public static final String LAYOUT_VERSION = "2";
+  public static final String LAYOUT_VERSION = "3";
 
   public String meta(String taskId) { return prefix + "task:" + taskId + ":meta"; }
   public String history(String taskId) { return prefix + "task:" + taskId + ":history"; }

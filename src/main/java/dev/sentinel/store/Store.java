@@ -55,7 +55,8 @@ public final class Store {
   private static final List<String> LAYOUT_1_MARKERS = List.of("index:all", "queue:tenants", "queue:delayed", "index:finished");
 
   /**
-   * Checks that Redis holds this code's key layout, or nothing yet (then marks it). Tasks of the
+   * Checks that Redis holds this code's key layout, or nothing yet (then marks it). Layout 2 (this
+   * layout with money in micro-USD) is migrated in place ({@link MoneyMigration}). Tasks of the
    * 0.2.0 layout are not migrated: the node refuses to start (with {@link LayoutMismatch}) and
    * says how to proceed, rather than run on data its scripts would misread.
    */
@@ -65,6 +66,12 @@ public final class Store {
     LAYOUT_1_MARKERS.forEach(k -> markers.arg(keys.prefix() + k));
     return core.redis().batch(List.of(Request.cmd(Command.GET).arg(keys.layout()), markers)).compose(r -> {
       Response layout = r.get(0);
+      if (layout != null && "2".equals(layout.toString())) {
+        // layout 2 differs only in its money unit: convert it, then mark the new layout
+        return new MoneyMigration(core).run()
+            .compose(n -> core.send(Request.cmd(Command.SET).arg(keys.layout()).arg(Keys.LAYOUT_VERSION)))
+            .mapEmpty();
+      }
       if (layout != null) {
         return Keys.LAYOUT_VERSION.equals(layout.toString()) ? Future.succeededFuture()
             : Future.failedFuture(new LayoutMismatch("Redis holds Sentinel key layout " + layout + " under prefix '"

@@ -46,7 +46,7 @@ public final class TaskCommands {
     long burst = limits == null ? 1 : limits.submitBurst();
     long maxQueued = limits == null ? 0 : limits.maxQueued();
     return core.run(core.scripts().submit(), t.id(), t.tenantId(), t.agentType(), t.taskType(), JsonText.encode(t.params()),
-            t.maxAttempts(), t.priority(), t.costLimitMicros(), t.runAt(), idempotencyKey, fingerprint,
+            t.maxAttempts(), t.priority(), t.costLimitNanos(), t.runAt(), idempotencyKey, fingerprint,
             idempotencyTtlMs, rate, burst, maxQueued, t.totalSteps())
         .map(r -> {
           SubmitReply reply = SubmitReply.valueOf(r.get(0).toString());

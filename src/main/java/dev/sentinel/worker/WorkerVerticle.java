@@ -83,7 +83,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     leases = store.leases();
     commits = new CommitBatcher(leases, context, workerId, settings.leaseMs());
     services = new NodeContext.Services(new CostLedger(store.ledger()),
-        new BudgetGuard(store.ledger(), config.agents().tenantDailyBudgetMicros()),
+        new BudgetGuard(store.ledger(), config.agents().tenantDailyBudgetNanos()),
         new dev.sentinel.llm.ModelRateLimiter(store.ledger(), config.llm(), config.limits()));
     vertx.eventBus().<String>localConsumer(Signals.TASK_READY, m -> wake());
     vertx.eventBus().<String>localConsumer(Signals.TASK_CANCEL, m -> {

@@ -139,8 +139,8 @@ class TicketTriageAgentTest {
     return pages.stream().filter(p -> id.equals(p.headers().get("X-Sentinel-Task-Id"))).toList();
   }
 
-  private static long micros(Number usd) {
-    return Math.round(usd.doubleValue() * 1_000_000);
+  private static long nanos(Number usd) {
+    return new java.math.BigDecimal(usd.toString()).movePointRight(9).longValueExact();
   }
 
   /** The stub's one billed call for a step of a task. */
@@ -163,14 +163,14 @@ class TicketTriageAgentTest {
       assertThat(c.getString("tenant_id")).isEqualTo(tenant);
       assertThat(c.getLong("input_tokens")).isEqualTo(s.promptTokens);
       assertThat(c.getLong("output_tokens")).isEqualTo(s.completionTokens);
-      assertThat(micros(c.getDouble("cost_usd"))).as("call at step %d", c.getInteger("step")).isEqualTo(s.micros);
+      assertThat(nanos(c.getDouble("cost_usd"))).as("call at step %d", c.getInteger("step")).isEqualTo(s.nanos);
     }
-    long stubMicros = stub.billedMicros(id);
-    assertThat(stubMicros).isPositive();
+    long stubNanos = stub.billedNanos(id);
+    assertThat(stubNanos).isPositive();
     assertThat(stub.receivedFor(id)).as("no call but the LLM nodes' ones reached the provider").hasSize(llmSteps.length);
-    assertThat(micros(body.getDouble("cost_so_far"))).isEqualTo(stubMicros);
-    assertThat(micros(task.getDouble("cost_so_far"))).isEqualTo(stubMicros);
-    assertThat(micros(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(stubMicros);
+    assertThat(nanos(body.getDouble("cost_so_far"))).isEqualTo(stubNanos);
+    assertThat(nanos(task.getDouble("cost_so_far"))).isEqualTo(stubNanos);
+    assertThat(nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(stubNanos);
   }
 
   @Test void anUrgentTicketIsPagedThenAnswered() {
@@ -278,14 +278,14 @@ class TicketTriageAgentTest {
     long sum = 0;
     for (JsonObject c : calls) {
       assertThat(c.getString("provider")).isEqualTo("mock");
-      long expected = PRICES.micros("gpt-4o-mini", new Usage(c.getLong("input_tokens"), c.getLong("output_tokens"), 0, 0));
-      assertThat(micros(c.getDouble("cost_usd"))).isEqualTo(expected);
+      long expected = PRICES.nanos("gpt-4o-mini", new Usage(c.getLong("input_tokens"), c.getLong("output_tokens"), 0, 0));
+      assertThat(nanos(c.getDouble("cost_usd"))).isEqualTo(expected);
       sum += expected;
     }
     assertThat(calls.stream().filter(c -> c.getInteger("step") == 1).findFirst().orElseThrow().getLong("output_tokens"))
         .isEqualTo(5);
     assertThat(sum).isPositive();
-    assertThat(micros(task.getDouble("cost_so_far"))).isEqualTo(sum);
+    assertThat(nanos(task.getDouble("cost_so_far"))).isEqualTo(sum);
     assertThat(stub.receivedFor(id)).as("the mock made no network call").isEmpty();
   }
 }

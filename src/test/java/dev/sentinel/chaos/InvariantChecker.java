@@ -291,7 +291,7 @@ final class InvariantChecker {
   // ---- 5 ----------------------------------------------------------------------------------
 
   /**
-   * Per tenant, to the micro-dollar: the total in Redis = the sum of the call records = what the
+   * Per tenant, to the nano-dollar: the total in Redis = the sum of the call records = what the
    * stub billed, except answers a worker received and could not record because it was killed
    * holding that task (the money is spent, and nothing is left alive to write it down).
    */
@@ -302,7 +302,7 @@ final class InvariantChecker {
     for (OpenAiStub.Received r : run.stubReceived()) receivedNanos.put(r.seq, r.receivedNanos);
 
     Map<String, Integer> recordsByKey = new HashMap<>();
-    Map<String, Long> recordedMicros = new TreeMap<>(), recordedCalls = new TreeMap<>();
+    Map<String, Long> recordedNanos = new TreeMap<>(), recordedCalls = new TreeMap<>();
     for (TaskRecord t : redis.tasks().values()) {
       long taskSum = 0;
       for (JsonObject rec : t.calls()) {
@@ -311,19 +311,19 @@ final class InvariantChecker {
         List<OpenAiStub.Call> billed = billedByKey.getOrDefault(key, List.of());
         if (billed.isEmpty()) {
           violation(Invariant.COST_LEDGER, "call " + rec.getString("call_id"), "recorded but the stub billed no call for " + key);
-        } else if (rec.getLong("micro_usd") != billed.get(0).micros) {
-          violation(Invariant.COST_LEDGER, "call " + rec.getString("call_id"), "recorded at " + rec.getLong("micro_usd")
-              + " micro-USD, the stub billed " + billed.get(0).micros);
+        } else if (rec.getLong("nano_usd") != billed.get(0).nanos) {
+          violation(Invariant.COST_LEDGER, "call " + rec.getString("call_id"), "recorded at " + rec.getLong("nano_usd")
+              + " nano-USD, the stub billed " + billed.get(0).nanos);
         }
-        recordedMicros.merge(rec.getString("tenant_id"), rec.getLong("micro_usd"), Long::sum);
+        recordedNanos.merge(rec.getString("tenant_id"), rec.getLong("nano_usd"), Long::sum);
         recordedCalls.merge(rec.getString("tenant_id"), 1L, Long::sum);
-        taskSum += rec.getLong("micro_usd");
+        taskSum += rec.getLong("nano_usd");
       }
       long taskCost = Long.parseLong(t.meta().getOrDefault("cost", "0"));
       if (taskCost != taskSum) violation(Invariant.COST_LEDGER, "task " + t.id(), "cost " + taskCost + " but its call records sum to " + taskSum);
     }
 
-    Map<String, Long> stubMicros = new TreeMap<>(), excusedMicros = new TreeMap<>();
+    Map<String, Long> stubNanos = new TreeMap<>(), excusedNanos = new TreeMap<>();
     long duplicates = 0, excused = 0;
     for (Map.Entry<String, List<OpenAiStub.Call>> e : billedByKey.entrySet()) {
       List<OpenAiStub.Call> calls = e.getValue();
@@ -333,7 +333,7 @@ final class InvariantChecker {
         continue;
       }
       String tenant = t.tenant();
-      for (OpenAiStub.Call c : calls) stubMicros.merge(tenant, c.micros, Long::sum);
+      for (OpenAiStub.Call c : calls) stubNanos.merge(tenant, c.nanos, Long::sum);
       duplicates += Math.max(0, calls.size() - 1);
       int recorded = recordsByKey.getOrDefault(e.getKey(), 0);
       int missing = calls.size() - recorded;
@@ -350,7 +350,7 @@ final class InvariantChecker {
         }).count();
         long forgiven = Math.min(missing, excusable);
         excused += forgiven;
-        excusedMicros.merge(tenant, forgiven * calls.get(0).micros, Long::sum);
+        excusedNanos.merge(tenant, forgiven * calls.get(0).nanos, Long::sum);
         if (missing > excusable) {
           violation(Invariant.COST_LEDGER, "key " + e.getKey(), "the stub billed " + calls + " but Redis has only "
               + recorded + " records; " + (missing - excusable) + " not explained by a worker killed while holding the task");
@@ -360,24 +360,24 @@ final class InvariantChecker {
 
     for (Map.Entry<String, Map<String, String>> e : redis.tenantTotals().entrySet()) {
       String tenant = e.getKey();
-      long total = Long.parseLong(e.getValue().getOrDefault("micro_usd", "0"));
+      long total = Long.parseLong(e.getValue().getOrDefault("nano_usd", "0"));
       long calls = Long.parseLong(e.getValue().getOrDefault("calls", "0"));
-      long records = recordedMicros.getOrDefault(tenant, 0L);
-      long stub = stubMicros.getOrDefault(tenant, 0L) - excusedMicros.getOrDefault(tenant, 0L);
+      long records = recordedNanos.getOrDefault(tenant, 0L);
+      long stub = stubNanos.getOrDefault(tenant, 0L) - excusedNanos.getOrDefault(tenant, 0L);
       if (total != records || calls != recordedCalls.getOrDefault(tenant, 0L)) {
-        violation(Invariant.COST_LEDGER, "tenant " + tenant, "total " + total + " micro-USD over " + calls
+        violation(Invariant.COST_LEDGER, "tenant " + tenant, "total " + total + " nano-USD over " + calls
             + " calls, but its call records sum to " + records + " over " + recordedCalls.getOrDefault(tenant, 0L));
       }
       if (total != stub) {
-        violation(Invariant.COST_LEDGER, "tenant " + tenant, "total " + total + " micro-USD, the stub's ledger "
-            + stubMicros.getOrDefault(tenant, 0L) + " less " + excusedMicros.getOrDefault(tenant, 0L)
+        violation(Invariant.COST_LEDGER, "tenant " + tenant, "total " + total + " nano-USD, the stub's ledger "
+            + stubNanos.getOrDefault(tenant, 0L) + " less " + excusedNanos.getOrDefault(tenant, 0L)
             + " answered to killed workers = " + stub);
       }
     }
     figures.put("llm_calls_billed", (long) run.stubBilled().size());
     figures.put("llm_calls_repeated", duplicates);
     figures.put("llm_answers_lost_with_killed_worker", excused);
-    figures.put("micro_usd_total", redis.tenantTotals().values().stream()
-        .mapToLong(m -> Long.parseLong(m.getOrDefault("micro_usd", "0"))).sum());
+    figures.put("nano_usd_total", redis.tenantTotals().values().stream()
+        .mapToLong(m -> Long.parseLong(m.getOrDefault("nano_usd", "0"))).sum());
   }
 }

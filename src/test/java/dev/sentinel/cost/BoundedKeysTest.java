@@ -63,7 +63,7 @@ class BoundedKeysTest {
     assertThat(ttl).as("the call_id record expires").isBetween(1L, 86_400_000L);
     // still idempotent while it lasts, and the tenant was still charged once
     assertThat(ledger.record(call(gone, "late-1")).await()).isFalse();
-    assertThat(f.cmd(Command.HGET, f.keys.prefix() + "cost:tenant:acme:total", "micro_usd").toLong()).isEqualTo(42);
+    assertThat(f.cmd(Command.HGET, f.keys.prefix() + "cost:tenant:acme:total", "nano_usd").toLong()).isEqualTo(42);
 
     // a live task's call records stay as long as the task
     String live = f.submit("acme");

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BudgetReservationTest {
 
-  static final long BUDGET = 1_000_000;   // 1 USD a day
+  static final long BUDGET = 1_000_000_000;   // 1 USD a day, in nano-USD
   static final long ESTIMATE = 50_000;
 
   RedisServerProcess redis = RedisServerProcess.start();
@@ -42,7 +42,7 @@ class BudgetReservationTest {
   private long reservedToday() {
     Response t = f.cmd(Command.TIME);
     String day = LocalDate.ofInstant(Instant.ofEpochSecond(t.get(0).toLong()), ZoneOffset.UTC).toString();
-    Response v = f.cmd(Command.HGET, f.keys.tenantCostDay("acme", day), "reserved_micros");
+    Response v = f.cmd(Command.HGET, f.keys.tenantCostDay("acme", day), "reserved_nanos");
     return v == null ? 0 : v.toLong();
   }
 
@@ -52,8 +52,8 @@ class BudgetReservationTest {
     return (BudgetGuard.Allowed) v;
   }
 
-  private CostLedger.Call answered(String id, String callId, long micros) {
-    return new CostLedger.Call(callId, id, "acme", "gpt-4o-mini", 1, 1, "w1", new Usage(10, 5, 0, 0), micros, 3, "v1", "stub");
+  private CostLedger.Call answered(String id, String callId, long nanos) {
+    return new CostLedger.Call(callId, id, "acme", "gpt-4o-mini", 1, 1, "w1", new Usage(10, 5, 0, 0), nanos, 3, "v1", "stub");
   }
 
   @Test void theExpiryOfADeadHoldersLeaseGivesItsReservationBack() throws InterruptedException {
@@ -66,7 +66,7 @@ class BudgetReservationTest {
     Thread.sleep(150);
     assertThat(f.sweeps.expireLeases(100).await().requeued()).isEqualTo(1);
     assertThat(reservedToday()).isZero();
-    assertThat(f.meta(id)).doesNotContainKeys("budget_call", "budget_micros", "budget_day");
+    assertThat(f.meta(id)).doesNotContainKeys("budget_call", "budget_nanos", "budget_day");
 
     // the next holder reserves for its own call
     f.claimOne("w2", 60_000);
@@ -82,7 +82,7 @@ class BudgetReservationTest {
     // w2's answer turns its own reservation into the real cost
     assertThat(ledger.record(answered(id, "call-w2", 40_000)).await()).isTrue();
     assertThat(reservedToday()).isZero();
-    assertThat(f.meta(id).get("cost")).isEqualTo("70000");
+    assertThat(f.meta(id).get("cost_nanos")).isEqualTo("70000");
   }
 
   @Test void cancellingARunningTaskGivesItsReservationBack() {

@@ -124,25 +124,25 @@ class BudgetTest {
     return r.json();
   }
 
-  private static long micros(double usd) {
-    return BigDecimal.valueOf(usd).movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+  private static long nanos(double usd) {
+    return BigDecimal.valueOf(usd).movePointRight(9).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
   }
 
-  private JsonObject putBudget(String tenant, long budgetMicros) {
+  private JsonObject putBudget(String tenant, long budgetNanos) {
     Http.Reply r = api.send("PUT", "/tenants/" + tenant + "/limits",
-        "{\"daily_budget_usd\":" + BigDecimal.valueOf(budgetMicros, 6).toPlainString() + "}", Map.of());
+        "{\"daily_budget_usd\":" + BigDecimal.valueOf(budgetNanos, 9).toPlainString() + "}", Map.of());
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     return r.json();
   }
 
-  /** Today's recorded spend of a tenant, in micro-USD, from GET /tenants/{id}/costs. */
+  /** Today's recorded spend of a tenant, in nano-USD, from GET /tenants/{id}/costs. */
   private long spentToday(String tenant) {
     String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
     Http.Reply r = api.get("/tenants/" + tenant + "/costs?from=" + today + "&to=" + today);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     JsonArray days = r.json().getJsonArray("days");
     long total = 0;
-    for (int i = 0; i < days.size(); i++) total += micros(days.getJsonObject(i).getDouble("cost_usd"));
+    for (int i = 0; i < days.size(); i++) total += nanos(days.getJsonObject(i).getDouble("cost_usd"));
     return total;
   }
 
@@ -153,7 +153,7 @@ class BudgetTest {
     String n = g.entry();
     for (int i = 0; i < calls.size(); i++) {
       int maxTokens = g.node(n).config().getInteger("max_tokens");
-      out[i] = PRICES.micros(MODEL, new Usage(calls.get(i).getLong("input_tokens"), maxTokens, 0, 0));
+      out[i] = PRICES.nanos(MODEL, new Usage(calls.get(i).getLong("input_tokens"), maxTokens, 0, 0));
       n = g.next(n, new JsonObject());
     }
     return out;
@@ -193,10 +193,10 @@ class BudgetTest {
       assertThat(c.getString("provider")).isEqualTo("mock");
       assertThat(c.getString("tenant_id")).isEqualTo("acme");
     });
-    long sum = calls.stream().mapToLong(c -> micros(c.getDouble("cost_usd"))).sum();
+    long sum = calls.stream().mapToLong(c -> nanos(c.getDouble("cost_usd"))).sum();
     assertThat(sum).isPositive();
     JsonObject t = task(id);
-    assertThat(micros(t.getDouble("cost_so_far"))).isEqualTo(sum);
+    assertThat(nanos(t.getDouble("cost_so_far"))).isEqualTo(sum);
     assertThat(t.getInteger("attempts")).isZero();
     assertThat(t.getJsonObject("result").getString("summary")).startsWith("[mock " + MODEL);
     assertThat(spentToday("acme")).isEqualTo(sum);
@@ -205,7 +205,7 @@ class BudgetTest {
   // ---- a tenant's daily budget ----
 
   @Test void aTenantsUsedUpDailyBudgetPausesItsTasksUntilTheBudgetIsRaised() {
-    // the default budget (10000 micro-USD) covers every tenant without its own
+    // the default budget (10000 nano-USD) covers every tenant without its own
     start("worker: {instances: 1, concurrency: 4}\nbudgets: {tenant_daily_usd: 0.01}\n");
 
     // calibration: what the three calls of one task cost, and what each was estimated at
@@ -213,7 +213,7 @@ class BudgetTest {
     awaitStatus(calibration, "completed");
     List<JsonObject> calib = calls(calibration);
     assertThat(calib).hasSize(3);
-    long[] cost = calib.stream().mapToLong(c -> micros(c.getDouble("cost_usd"))).toArray();
+    long[] cost = calib.stream().mapToLong(c -> nanos(c.getDouble("cost_usd"))).toArray();
     long[] estimate = estimates(calib);
     long maxNeeded = 0, spent = 0, maxEstimate = 0;
     for (int i = 0; i < cost.length; i++) {
@@ -228,7 +228,7 @@ class BudgetTest {
 
     JsonObject limits = putBudget("acme", budget);
     assertThat(limits.getString("daily_budget_source")).isEqualTo("tenant");
-    assertThat(micros(limits.getDouble("daily_budget_usd"))).isEqualTo(budget);
+    assertThat(nanos(limits.getDouble("daily_budget_usd"))).isEqualTo(budget);
     JsonObject otherLimits = api.get("/tenants/other/limits").json();
     assertThat(otherLimits.getString("daily_budget_source")).isEqualTo("default");
     assertThat(otherLimits.getDouble("daily_budget_usd")).isEqualTo(0.01);
@@ -263,7 +263,7 @@ class BudgetTest {
     long stillTooSmall = budget + 1;
     assertThat(oneTask + estimate[0]).isGreaterThan(stillTooSmall);
     putBudget("acme", stillTooSmall);
-    String newBudget = BigDecimal.valueOf(stillTooSmall, 6).stripTrailingZeros().toPlainString();
+    String newBudget = BigDecimal.valueOf(stillTooSmall, 9).stripTrailingZeros().toPlainString();
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
       JsonObject t = task(second);
       return "paused".equals(t.getString("status")) && t.getString("error").contains("daily budget " + newBudget);
@@ -273,7 +273,7 @@ class BudgetTest {
     assertThat(stats("acme").getInteger("paused")).isEqualTo(1);
 
     // raising the budget resumes it at once
-    JsonObject raised = putBudget("acme", 100_000_000L);
+    JsonObject raised = putBudget("acme", 100_000_000_000L);   // 100 USD
     assertThat(raised.getDouble("daily_budget_usd")).isEqualTo(100.0);
     awaitStatus(second, "completed");
     assertThat(calls(second)).hasSize(3);
@@ -297,7 +297,7 @@ class BudgetTest {
         """);
     start("worker: {instances: 2, concurrency: 32}\nagents: {dir: \"" + agentsDir + "\"}\n");
     String text = "x".repeat(4000);
-    long estimate = PRICES.micros(MODEL, new Usage(Usage.estimateTokens(text.length()), 1, 0, 0));
+    long estimate = PRICES.nanos(MODEL, new Usage(Usage.estimateTokens(text.length()), 1, 0, 0));
     long budget = estimate;   // one call's worth
     putBudget("burst", budget);
 
@@ -314,7 +314,7 @@ class BudgetTest {
     long calls = ids.stream().mapToLong(id -> calls(id).size()).sum();
     long spent = spentToday("burst");
     assertThat(spent).as("recorded spend is the sum of the calls").isEqualTo(calls * estimate);
-    assertThat(spent).as("spend %d micro-USD (%d calls of %d) against a daily budget of %d", spent, calls, estimate, budget)
+    assertThat(spent).as("spend %d nano-USD (%d calls of %d) against a daily budget of %d", spent, calls, estimate, budget)
         .isLessThanOrEqualTo(budget + estimate);
   }
 

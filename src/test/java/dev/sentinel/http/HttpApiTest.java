@@ -91,7 +91,7 @@ class HttpApiTest {
     assertThat(t.containsKey("owner")).isTrue();
     assertThat(t.getValue("owner")).isNull();
     assertThat(t.getString("created_at")).endsWith("Z");
-    assertThat(f.meta(t.getString("task_id"))).containsEntry("cost_limit", "250000");   // micro-USD
+    assertThat(f.meta(t.getString("task_id"))).containsEntry("cost_limit_nanos", "250000000");   // nano-USD
     // the 201 body is built from what submit.lua wrote, not read back: it must be what a GET shows
     JsonObject fetched = api.get("/tasks/" + t.getString("task_id")).json();
     assertThat(fetched).isEqualTo(t);

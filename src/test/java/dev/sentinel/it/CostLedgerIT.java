@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The cost ledger under a worker crash, to the micro-dollar: the real jar as separate processes
+ * The cost ledger under a worker crash, to the nano-dollar: the real jar as separate processes
  * (an API node with the watcher, two workers) on a real Redis (appendfsync always), calling a
  * slow OpenAI-compatible stub that runs in this JVM and keeps its own ledger. Worker 1 is
  * {@code kill -9}ed while calls are in flight; its tasks resume on worker 2.
@@ -156,8 +156,8 @@ class CostLedgerIT {
       assertThat(tenantOf).as("a call for an unknown task: " + c).containsKey(c.taskId());
       answered.computeIfAbsent(c.idempotencyKey, k -> new ArrayList<>()).add(c);
     }
-    answered.forEach((k, calls) -> assertThat(calls).extracting(c -> c.micros).as("deterministic price of " + k)
-        .containsOnly(calls.get(0).micros));
+    answered.forEach((k, calls) -> assertThat(calls).extracting(c -> c.nanos).as("deterministic price of " + k)
+        .containsOnly(calls.get(0).nanos));
 
     // Redis' side: the call records, each one a call the stub answered, at the stub's price
     Map<String, Long> recordedPerTenant = new HashMap<>();
@@ -170,12 +170,12 @@ class CostLedgerIT {
         List<OpenAiStub.Call> stubCalls = answered.getOrDefault(k, List.of());
         assertThat(stubCalls).as("the stub answered the recorded call " + rec.encode()).isNotEmpty();
         OpenAiStub.Call s = stubCalls.get(0);
-        assertThat(rec.getLong("micro_usd")).as("price of " + rec.getString("call_id")).isEqualTo(s.micros);
+        assertThat(rec.getLong("nano_usd")).as("price of " + rec.getString("call_id")).isEqualTo(s.nanos);
         assertThat(rec.getLong("input_tokens")).isEqualTo(s.promptTokens);
         assertThat(rec.getLong("output_tokens")).isEqualTo(s.completionTokens);
         assertThat(rec.getString("tenant_id")).isEqualTo(tenantOf.get(id));
         recordedPerKey.merge(k, 1, Integer::sum);
-        taskSum += rec.getLong("micro_usd");
+        taskSum += rec.getLong("nano_usd");
       }
       assertThat(Long.parseLong(f.meta(id).get("cost"))).as("cost of " + id + " = sum of its call records").isEqualTo(taskSum);
       recordedPerTenant.merge(tenantOf.get(id), taskSum, Long::sum);
@@ -184,7 +184,7 @@ class CostLedgerIT {
 
     // answered but never recorded: only calls in flight on the killed worker when it died
     int unrecorded = 0;
-    Map<String, Long> unrecordedMicrosPerTenant = new HashMap<>();
+    Map<String, Long> unrecordedNanosPerTenant = new HashMap<>();
     List<String> unrecordedKeys = new ArrayList<>();
     for (Map.Entry<String, List<OpenAiStub.Call>> e : answered.entrySet()) {
       int recorded = recordedPerKey.getOrDefault(e.getKey(), 0);
@@ -196,24 +196,24 @@ class CostLedgerIT {
             .contains(task);
         unrecorded += missing;
         unrecordedKeys.add(e.getKey() + " x" + missing);
-        unrecordedMicrosPerTenant.merge(tenantOf.get(task), missing * e.getValue().get(0).micros, Long::sum);
+        unrecordedNanosPerTenant.merge(tenantOf.get(task), missing * e.getValue().get(0).nanos, Long::sum);
       }
     }
     assertThat(unrecorded).as("answered but never recorded " + unrecordedKeys).isLessThanOrEqualTo(inFlightAtKill);
 
-    // to the micro-dollar, per tenant: Redis total == sum of its call records == stub ledger minus the unrecorded
+    // to the nano-dollar, per tenant: Redis total == sum of its call records == stub ledger minus the unrecorded
     for (String tenant : TENANTS) {
       Response total = f.cmd(Command.HGETALL, f.keys.tenantCostTotals(tenant));
-      long totalMicros = total.get("micro_usd").toLong();
-      long stubMicros = answered.values().stream().flatMap(List::stream)
-          .filter(c -> tenant.equals(tenantOf.get(c.taskId()))).mapToLong(c -> c.micros).sum();
-      assertThat(totalMicros).as("cost:tenant:%s:total micro_usd = sum of its call records", tenant)
+      long totalNanos = total.get("nano_usd").toLong();
+      long stubNanos = answered.values().stream().flatMap(List::stream)
+          .filter(c -> tenant.equals(tenantOf.get(c.taskId()))).mapToLong(c -> c.nanos).sum();
+      assertThat(totalNanos).as("cost:tenant:%s:total nano_usd = sum of its call records", tenant)
           .isEqualTo(recordedPerTenant.get(tenant));
       assertThat(total.get("calls").toLong()).as("calls of " + tenant).isEqualTo(recordsPerTenant.get(tenant));
-      assertThat(totalMicros).as("tenant %s = the stub's ledger for the calls a live worker received", tenant)
-          .isEqualTo(stubMicros - unrecordedMicrosPerTenant.getOrDefault(tenant, 0L));
+      assertThat(totalNanos).as("tenant %s = the stub's ledger for the calls a live worker received", tenant)
+          .isEqualTo(stubNanos - unrecordedNanosPerTenant.getOrDefault(tenant, 0L));
       JsonObject costs = api.get("/tenants/" + tenant + "/costs").json();
-      assertThat(Math.round(costs.getDouble("total_cost_usd") * 1_000_000)).isEqualTo(totalMicros);
+      assertThat(new java.math.BigDecimal(costs.getValue("total_cost_usd").toString()).movePointRight(9).longValueExact()).isEqualTo(totalNanos);
       assertThat(costs.getLong("task_count")).isEqualTo(TASKS / TENANTS.size());
     }
 

@@ -51,12 +51,12 @@ class CostRecordOutageTest {
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
             .until(() -> "completed".equals(f.meta(id).get("status")));
-        long billed = stub.billedMicros(id);
+        long billed = stub.billedNanos(id);
         assertThat(billed).isPositive();
         assertThat(f.cmd(Command.HLEN, f.keys.calls(id)).toLong()).as("one record per billed call")
             .isEqualTo(stub.billedFor(id).size());
-        assertThat(Long.parseLong(f.meta(id).get("cost"))).as("task cost = the provider's bill").isEqualTo(billed);
-        assertThat(Math.round(api.get("/tenants/acme/costs").json().getDouble("total_cost_usd") * 1_000_000))
+        assertThat(Long.parseLong(f.meta(id).get("cost_nanos"))).as("task cost = the provider's bill").isEqualTo(billed);
+        assertThat(new java.math.BigDecimal(api.get("/tenants/acme/costs").json().getValue("total_cost_usd").toString()).movePointRight(9).longValueExact())
             .as("tenant total = the provider's bill").isEqualTo(billed);
       } finally {
         node.close();

@@ -94,9 +94,9 @@ class OpenAiClientTest {
     assertThat(r.latencyMs()).isGreaterThanOrEqualTo(0);
     // priced exactly as the stub prices it, cached tokens at the cached rate
     PriceTable prices = PriceTable.load("");
-    assertThat(prices.micros("gpt-4o-mini", r.usage())).isEqualTo(c.micros);
-    assertThat(prices.micros("gpt-4o-mini", new Usage(c.promptTokens, c.completionTokens, 0, 0)))
-        .as("cached tokens are cheaper").isGreaterThanOrEqualTo(c.micros);
+    assertThat(prices.nanos("gpt-4o-mini", r.usage())).isEqualTo(c.nanos);
+    assertThat(prices.nanos("gpt-4o-mini", new Usage(c.promptTokens, c.completionTokens, 0, 0)))
+        .as("cached tokens are cheaper").isGreaterThanOrEqualTo(c.nanos);
 
     // what went over the wire
     OpenAiStub.Received sent = stub.receivedFor(taskOf(key)).get(0);
@@ -137,7 +137,7 @@ class OpenAiClientTest {
     LlmResponse r = result(client(10_000, 3).complete(request(key), new Cancellation()));
     OpenAiStub.Call c = stub.billedFor(taskOf(key)).get(0);
     assertThat(r.usage()).isEqualTo(new Usage(c.promptTokens, c.completionTokens, 0, 0));
-    assertThat(PriceTable.load("").micros("gpt-4o-mini", r.usage())).isEqualTo(c.micros);
+    assertThat(PriceTable.load("").nanos("gpt-4o-mini", r.usage())).isEqualTo(c.nanos);
   }
 
   @Test void a429IsRetriedAfterItsRetryAfterAndThenSucceeds() {

@@ -91,8 +91,8 @@ class PromptBasedAgentTest {
     return task;
   }
 
-  private static long micros(Number usd) {
-    return Math.round(usd.doubleValue() * 1_000_000);
+  private static long nanos(Number usd) {
+    return new java.math.BigDecimal(usd.toString()).movePointRight(9).longValueExact();
   }
 
   /** The stub's billed call for one step of a task (exactly one). */
@@ -111,11 +111,27 @@ class PromptBasedAgentTest {
     assertThat(usage.getLong("input_tokens")).isEqualTo(c.promptTokens);
     assertThat(usage.getLong("output_tokens")).isEqualTo(c.completionTokens);
     assertThat(usage.getLong("cached_tokens")).isEqualTo(c.cachedTokens);
-    assertThat(micros(out.getDouble("cost_usd"))).isEqualTo(c.micros);
+    assertThat(nanos(out.getDouble("cost_usd"))).isEqualTo(c.nanos);
     assertThat(out.getString("call_id")).startsWith(c.taskId() + ":" + c.step() + ":");
   }
 
-  @Test void seedStyleTaskRunsThreeLlmStepsAndEveryMicroDollarAddsUp() {
+  /**
+   * Sixty cheap calls (about 20 micro-USD each): the tenant's total equals the provider's own
+   * ledger, computed exactly in decimals by the stub. 0.2.0 rounded each call up to the micro-USD
+   * and recorded +2.3 % (0.001160 USD against the provider's 0.001134).
+   */
+  @Test void sixtyCheapCallsCostExactlyWhatTheProviderBilled() {
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) ids.add(submit("question " + i + ": what does a fencing token prevent?", null));
+    for (String id : ids) awaitStatus(id, "completed", Duration.ofSeconds(60));
+    java.math.BigDecimal provider = ids.stream().map(stub::billedUsd).reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
+    assertThat(ids.stream().mapToLong(id -> stub.billedFor(id).size()).sum()).isEqualTo(60);
+    Object total = api.get("/tenants/" + tenant + "/costs").json().getValue("total_cost_usd");
+    assertThat(new java.math.BigDecimal(total.toString())).as("recorded USD, against the provider's exact ledger")
+        .isEqualByComparingTo(provider);
+  }
+
+  @Test void seedStyleTaskRunsThreeLlmStepsAndEveryNanoDollarAddsUp() {
     stub.cachedTokens(true);
     String id = submit("What limits the throughput of a single Redis instance?", null);
     JsonObject task = awaitStatus(id, "completed", Duration.ofSeconds(30));
@@ -147,8 +163,8 @@ class PromptBasedAgentTest {
         .map(s -> ((JsonObject) s).getString("node")).toList()).containsExactly("search", "analyze", "summarize");
 
     // the calls: three, and their costs add up exactly to cost_so_far and to the stub's ledger
-    long stubMicros = stub.billedMicros(id);
-    assertThat(stubMicros).isPositive();
+    long stubNanos = stub.billedNanos(id);
+    assertThat(stubNanos).isPositive();
     JsonObject calls = api.get("/tasks/" + id + "/calls").json();
     JsonArray list = calls.getJsonArray("calls");
     assertThat(list).hasSize(3);
@@ -156,7 +172,7 @@ class PromptBasedAgentTest {
     for (int i = 0; i < list.size(); i++) {
       JsonObject c = list.getJsonObject(i);
       OpenAiStub.Call s = call(id, c.getInteger("step"));
-      assertThat(micros(c.getDouble("cost_usd"))).as("call %s", c.getString("call_id")).isEqualTo(s.micros);
+      assertThat(nanos(c.getDouble("cost_usd"))).as("call %s", c.getString("call_id")).isEqualTo(s.nanos);
       assertThat(c.getLong("input_tokens")).isEqualTo(s.promptTokens);
       assertThat(c.getLong("output_tokens")).isEqualTo(s.completionTokens);
       assertThat(c.getLong("cached_tokens")).isEqualTo(s.cachedTokens);
@@ -164,23 +180,23 @@ class PromptBasedAgentTest {
       assertThat(c.getString("tenant_id")).isEqualTo(tenant);
       assertThat(c.getString("provider")).isEqualTo("openai");
       assertThat(c.getString("price_version")).isEqualTo("2026-11-01");
-      sum += micros(c.getDouble("cost_usd"));
+      sum += nanos(c.getDouble("cost_usd"));
     }
     assertThat(list.stream().map(c -> ((JsonObject) c).getInteger("step")).toList()).containsExactlyInAnyOrder(1, 2, 3);
-    assertThat(sum).isEqualTo(stubMicros);
-    assertThat(micros(calls.getDouble("cost_so_far"))).isEqualTo(stubMicros);
-    assertThat(micros(task.getDouble("cost_so_far"))).isEqualTo(stubMicros);
-    assertThat(f.meta(id).get("cost")).isEqualTo(String.valueOf(stubMicros));
+    assertThat(sum).isEqualTo(stubNanos);
+    assertThat(nanos(calls.getDouble("cost_so_far"))).isEqualTo(stubNanos);
+    assertThat(nanos(task.getDouble("cost_so_far"))).isEqualTo(stubNanos);
+    assertThat(f.meta(id).get("cost_nanos")).isEqualTo(String.valueOf(stubNanos));
 
     // the tenant's costs: the stub's total, one by-model row for gpt-4o-mini
     JsonObject costs = api.get("/tenants/" + tenant + "/costs").json();
-    assertThat(micros(costs.getDouble("total_cost_usd"))).isEqualTo(stubMicros);
+    assertThat(nanos(costs.getDouble("total_cost_usd"))).isEqualTo(stubNanos);
     assertThat(costs.getLong("task_count")).isEqualTo(1);
     JsonArray models = costs.getJsonArray("models");
     assertThat(models).hasSize(1);
     JsonObject row = models.getJsonObject(0);
     assertThat(row.getString("model")).isEqualTo("gpt-4o-mini");
-    assertThat(micros(row.getDouble("cost_usd"))).isEqualTo(stubMicros);
+    assertThat(nanos(row.getDouble("cost_usd"))).isEqualTo(stubNanos);
     assertThat(row.getLong("calls")).isEqualTo(3);
     assertThat(row.getLong("input_tokens")).isEqualTo(search.promptTokens + analyze.promptTokens + summarize.promptTokens);
     assertThat(row.getLong("output_tokens"))
@@ -197,10 +213,10 @@ class PromptBasedAgentTest {
     assertThat(task.getJsonObject("result").getString("summary")).isEqualTo(call(id, 3).text);
     JsonArray calls = api.get("/tasks/" + id + "/calls").json().getJsonArray("calls");
     assertThat(calls).as("the failed attempt cost nothing and is not a call").hasSize(3);
-    long stubMicros = stub.billedMicros(id);
-    assertThat(calls.stream().mapToLong(c -> micros(((JsonObject) c).getDouble("cost_usd"))).sum()).isEqualTo(stubMicros);
-    assertThat(micros(task.getDouble("cost_so_far"))).isEqualTo(stubMicros);
-    assertThat(micros(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(stubMicros);
+    long stubNanos = stub.billedNanos(id);
+    assertThat(calls.stream().mapToLong(c -> nanos(((JsonObject) c).getDouble("cost_usd"))).sum()).isEqualTo(stubNanos);
+    assertThat(nanos(task.getDouble("cost_so_far"))).isEqualTo(stubNanos);
+    assertThat(nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(stubNanos);
   }
 
   @Test void malformedAnswersFailTheTaskWithoutHurtingTheWorker() {
@@ -216,16 +232,16 @@ class PromptBasedAgentTest {
         .allMatch(r -> r.status() == 200 && (id + ":1").equals(r.idempotencyKey));
     assertThat(stub.billedFor(id)).isEmpty();
     assertThat(api.get("/tasks/" + id + "/calls").json().getJsonArray("calls")).isEmpty();
-    assertThat(micros(task.getDouble("cost_so_far"))).isZero();
+    assertThat(nanos(task.getDouble("cost_so_far"))).isZero();
 
     // the worker is fine: the next task, with the provider healthy again, completes
     stub.resetFaults();
     String next = submit("What is a healthy worker?", null);
     JsonObject done = awaitStatus(next, "completed", Duration.ofSeconds(30));
     assertThat(done.getJsonObject("result").getString("summary")).isEqualTo(call(next, 3).text);
-    assertThat(micros(done.getDouble("cost_so_far"))).isEqualTo(stub.billedMicros(next));
-    assertThat(micros(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd")))
-        .isEqualTo(stub.billedMicros(next));
+    assertThat(nanos(done.getDouble("cost_so_far"))).isEqualTo(stub.billedNanos(next));
+    assertThat(nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd")))
+        .isEqualTo(stub.billedNanos(next));
   }
 
   @Test void aCostLimitBelowTheFirstCallFailsTheTaskBeforeAnyCall() {
@@ -235,8 +251,8 @@ class PromptBasedAgentTest {
     assertThat(task.getInteger("attempts")).as("retrying cannot help: failed for good").isLessThanOrEqualTo(1);
     assertThat(stub.receivedFor(id)).as("the stub saw no call for this task").isEmpty();
     assertThat(api.get("/tasks/" + id + "/calls").json().getJsonArray("calls")).isEmpty();
-    assertThat(micros(task.getDouble("cost_so_far"))).isZero();
-    assertThat(micros(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isZero();
+    assertThat(nanos(task.getDouble("cost_so_far"))).isZero();
+    assertThat(nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isZero();
   }
 
   /**
@@ -254,13 +270,13 @@ class PromptBasedAgentTest {
     // the provider answers the call anyway, to a caller that is still connected: it is billed
     await().atMost(Duration.ofSeconds(10)).until(() -> stub.receivedFor(id).stream().noneMatch(OpenAiStub.Received::inFlight));
     assertThat(stub.billedFor(id)).hasSize(1);
-    long billed = stub.billedMicros(id);
+    long billed = stub.billedNanos(id);
     assertThat(billed).isPositive();
     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
       assertThat(api.get("/tasks/" + id + "/calls").json().getJsonArray("calls"))
           .as("the answered call of the cancelled task is recorded").hasSize(1);
-      assertThat(micros(api.get("/tasks/" + id).json().getDouble("cost_so_far"))).isEqualTo(billed);
-      assertThat(micros(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(billed);
+      assertThat(nanos(api.get("/tasks/" + id).json().getDouble("cost_so_far"))).isEqualTo(billed);
+      assertThat(nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(billed);
     });
   }
 

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,8 +30,9 @@ import java.util.function.Function;
  *
  * <p>It keeps its own ledger: every request it received ({@link #received()}, failed ones too),
  * and every call it answered 200 to ({@link #ledger()}) with the request body, model, usage,
- * Idempotency-Key and the cost in integer micro-USD computed from conf/pricing.yaml exactly as
- * {@link PriceTable#micros} does. An answer whose write failed (the caller was gone, e.g. killed)
+ * Idempotency-Key and the cost computed from conf/pricing.yaml's prices on its own, as an exact
+ * decimal (tokens times the price per million, divided by a million: no rounding anywhere), so a
+ * test comparing Sentinel's ledger with it checks Sentinel's arithmetic rather than repeating it. An answer whose write failed (the caller was gone, e.g. killed)
  * is marked undelivered and left out of the ledger.
  *
  * <p>Fault modes, settable at any time from any thread: 429 with Retry-After for the next N
@@ -76,7 +78,11 @@ public final class OpenAiStub implements AutoCloseable {
     }
   }
 
-  /** A call answered 200. {@code micros} is what its reported usage costs (0 when none was reported). */
+  /**
+   * A call answered 200. {@code usd} is what its reported usage costs, exactly (0 when none was
+   * reported); {@code nanos} the same in nano-USD, where it is a whole number (prices with up to
+   * three decimals per million tokens; the stub refuses to bill a model priced finer).
+   */
   public static final class Call {
     public final long seq;
     public final Kind kind;
@@ -87,12 +93,13 @@ public final class OpenAiStub implements AutoCloseable {
     public final long promptTokens;
     public final long completionTokens;
     public final long cachedTokens;
-    public final long micros;
+    public final BigDecimal usd;
+    public final long nanos;
     public final long answeredNanos;
     private volatile Boolean delivered;   // null while the write is pending
 
     Call(long seq, Kind kind, String idempotencyKey, String model, JsonObject request, String text, long promptTokens,
-         long completionTokens, long cachedTokens, long micros, long answeredNanos) {
+         long completionTokens, long cachedTokens, BigDecimal usd, long answeredNanos) {
       this.seq = seq;
       this.kind = kind;
       this.idempotencyKey = idempotencyKey;
@@ -102,7 +109,8 @@ public final class OpenAiStub implements AutoCloseable {
       this.promptTokens = promptTokens;
       this.completionTokens = completionTokens;
       this.cachedTokens = cachedTokens;
-      this.micros = micros;
+      this.usd = usd;
+      this.nanos = usd.movePointRight(9).toBigIntegerExact().longValueExact();
       this.answeredNanos = answeredNanos;
     }
 
@@ -121,7 +129,7 @@ public final class OpenAiStub implements AutoCloseable {
 
     @Override public String toString() {
       return "Call[" + seq + " " + kind + " " + idempotencyKey + " " + model + " in=" + promptTokens + " out="
-          + completionTokens + " cached=" + cachedTokens + " micros=" + micros + " delivered=" + delivered + "]";
+          + completionTokens + " cached=" + cachedTokens + " usd=" + usd.toPlainString() + " delivered=" + delivered + "]";
     }
   }
 
@@ -272,13 +280,26 @@ public final class OpenAiStub implements AutoCloseable {
     return billed().stream().filter(c -> taskId.equals(c.taskId())).toList();
   }
 
-  /** Micro-USD of every billed call. */
-  public long billedMicros() {
-    return billed().stream().mapToLong(c -> c.micros).sum();
+  /** Nano-USD of every billed call (exact: see {@link Call}). */
+  public long billedNanos() {
+    return billed().stream().mapToLong(c -> c.nanos).sum();
   }
 
-  public long billedMicros(String taskId) {
-    return billedFor(taskId).stream().mapToLong(c -> c.micros).sum();
+  public long billedNanos(String taskId) {
+    return billedFor(taskId).stream().mapToLong(c -> c.nanos).sum();
+  }
+
+  /** USD of a task's billed calls, the exact sum of their exact costs. */
+  public BigDecimal billedUsd(String taskId) {
+    return billedFor(taskId).stream().map(c -> c.usd).reduce(BigDecimal.ZERO, BigDecimal::add);
+  }
+
+  /** The exact cost of a usage at the model's prices (USD per million tokens): no rounding. */
+  static BigDecimal exactUsd(String model, long prompt, long completion, long cached) {
+    PriceTable.Price p = PRICES.price(model).orElse(null);
+    if (p == null) return BigDecimal.ZERO;
+    return p.input().multiply(BigDecimal.valueOf(prompt - cached)).add(p.cachedInput().multiply(BigDecimal.valueOf(cached)))
+        .add(p.output().multiply(BigDecimal.valueOf(completion))).movePointLeft(6);
   }
 
   // ---- answers ------------------------------------------------------------------------------
@@ -350,7 +371,7 @@ public final class OpenAiStub implements AutoCloseable {
     }
     long seqNo = r.seq;
     if (takeOne(nextMalformed)) {
-      Call c = new Call(seqNo, Kind.MALFORMED, r.idempotencyKey, model, request, null, 0, 0, 0, 0, System.nanoTime());
+      Call c = new Call(seqNo, Kind.MALFORMED, r.idempotencyKey, model, request, null, 0, 0, 0, BigDecimal.ZERO, System.nanoTime());
       send(resp, r, 200, "{\"id\": \"chatcmpl-" + seqNo + "\", \"choices\": [{\"message\": {\"content\": \"trunc", c);
       return;
     }
@@ -375,19 +396,19 @@ public final class OpenAiStub implements AutoCloseable {
             .put("message", new JsonObject().put("role", "assistant").put("content", text))
             .put("finish_reason", finish)));
     Kind kind = takeOne(nextNoUsage) ? Kind.NO_USAGE : Kind.OK;
-    long micros = 0;
+    BigDecimal usd = BigDecimal.ZERO;
     if (kind == Kind.OK) {
       JsonObject usage = new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completion)
           .put("total_tokens", prompt + completion);
       if (cachedTokens) usage.put("prompt_tokens_details", new JsonObject().put("cached_tokens", cached));
       completionJson.put("usage", usage);
-      micros = PRICES.price(model).isPresent() ? PRICES.micros(model, new Usage(prompt, completion, cached, 0)) : 0;
+      usd = exactUsd(model, prompt, completion, cached);
     } else {
       prompt = 0;
       completion = 0;
       cached = 0;
     }
-    Call c = new Call(seqNo, kind, r.idempotencyKey, model, request, text, prompt, completion, cached, micros, System.nanoTime());
+    Call c = new Call(seqNo, kind, r.idempotencyKey, model, request, text, prompt, completion, cached, usd, System.nanoTime());
     send(resp, r, 200, completionJson.encode(), c);
   }
 
