@@ -1,6 +1,7 @@
 package dev.sentinel;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
 
@@ -27,7 +28,7 @@ final class SentinelApplication extends VertxApplication implements VertxApplica
    * node that looks alive to its supervisor but does no work. Exit non-zero instead, from a
    * thread of our own (System.exit runs the shutdown hooks, which need the event loops).
    */
-  @Override public void afterFailureToDeployVerticle(io.vertx.launcher.application.HookContext context, Throwable t) {
+  @Override public void afterFailureToDeployVerticle(HookContext context, Throwable t) {
     Thread exit = new Thread(() -> System.exit(1), "sentinel-exit");
     exit.setDaemon(false);
     exit.start();

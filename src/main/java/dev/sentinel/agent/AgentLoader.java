@@ -1,6 +1,5 @@
 package dev.sentinel.agent;
 
-import dev.sentinel.cost.PriceTable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -9,6 +8,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,9 +42,9 @@ public final class AgentLoader {
   public static final List<String> BUILT_IN = List.of("prompt-based", "ticket-triage");
 
   private final NodeKinds kinds;
-  private final PriceTable prices;
+  private final PricedModels prices;
 
-  public AgentLoader(NodeKinds kinds, PriceTable prices) {
+  public AgentLoader(NodeKinds kinds, PricedModels prices) {
     this.kinds = kinds;
     this.prices = prices;
   }
@@ -55,7 +55,7 @@ public final class AgentLoader {
       String resource = "/conf/agents/" + name + ".yaml";
       try (InputStream in = AgentLoader.class.getResourceAsStream(resource)) {
         if (in == null) throw new IllegalStateException("missing built-in agent " + resource);
-        out.add(parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), resource));
+        out.add(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource));
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
@@ -103,7 +103,7 @@ public final class AgentLoader {
       if ("llm".equals(kind)) {
         String model = n.getString("model");
         if (model == null) throw new IllegalArgumentException(where + ": an llm node needs a model");
-        if (prices.price(model).isEmpty()) {
+        if (!prices.isPriced(model)) {
           throw new IllegalArgumentException(where + ": model '" + model + "' has no price in the price table (" + prices.version() + ")");
         }
       }

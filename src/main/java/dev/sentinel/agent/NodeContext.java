@@ -1,7 +1,5 @@
 package dev.sentinel.agent;
 
-import dev.sentinel.cost.BudgetGuard;
-import dev.sentinel.cost.CostLedger;
 import dev.sentinel.store.Lease;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -18,17 +16,14 @@ import java.util.function.BooleanSupplier;
  * cannot take back money a call spent).
  */
 public record NodeContext(Vertx vertx, String taskId, String tenantId, String workerId, int step, GraphNode node,
-                          JsonObject state, Lease lease, Cancellation cancellation, Services services,
+                          JsonObject state, Lease lease, Cancellation cancellation, NodeServices services,
                           BooleanSupplier leaseHeld) {
 
   /** A context whose lease is taken as held (nodes run outside a worker, in tests and tools). */
   public NodeContext(Vertx vertx, String taskId, String tenantId, String workerId, int step, GraphNode node,
-                     JsonObject state, Lease lease, Cancellation cancellation, Services services) {
+                     JsonObject state, Lease lease, Cancellation cancellation, NodeServices services) {
     this(vertx, taskId, tenantId, workerId, step, node, state, lease, cancellation, services, () -> true);
   }
-
-  /** The worker's own Redis-backed services, for nodes that spend money. */
-  public record Services(CostLedger ledger, BudgetGuard budget, dev.sentinel.llm.ModelRateLimiter limiter) {}
 
   public String idempotencyKey() { return taskId + ":" + step; }
 

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 /**
  * The registry of node kinds, by name: the built-in ones, those given by the caller (llm, http:
  * they need clients), and any {@link NodeHandler} on the class path found with
- * {@link ServiceLoader} (META-INF/services/dev.sentinel.agent.NodeHandler). Built once at
+ * {@link ServiceLoader} (META-INF/services/NodeHandler). Built once at
  * start-up, then only read.
  */
 public final class NodeKinds {

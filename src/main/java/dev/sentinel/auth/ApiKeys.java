@@ -1,5 +1,6 @@
 package dev.sentinel.auth;
 
+import dev.sentinel.crypto.Sha256;
 import dev.sentinel.store.Keys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -10,11 +11,10 @@ import io.vertx.redis.client.Response;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,11 +44,7 @@ public final class ApiKeys {
   public boolean enabled() { return !configured.isEmpty(); }
 
   public static String digest(String key) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(key);
   }
 
   public static String keyId(String digest) { return digest.substring(0, 16); }
@@ -83,7 +79,7 @@ public final class ApiKeys {
     return redis.send(Request.cmd(Command.HVALS).arg(keysHash())).map(r -> {
       List<ApiKeyRecord> out = new ArrayList<>();
       if (r != null) for (Response x : r) out.add(ApiKeyRecord.fromJson(new JsonObject(x.toString())));
-      out.sort(java.util.Comparator.comparingLong(ApiKeyRecord::createdAt));
+      out.sort(Comparator.comparingLong(ApiKeyRecord::createdAt));
       return out;
     });
   }

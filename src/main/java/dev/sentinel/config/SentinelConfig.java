@@ -1,5 +1,6 @@
 package dev.sentinel.config;
 
+import dev.sentinel.crypto.Sha256;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -9,8 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The whole configuration, typed, built once from the merged YAML and environment (see
@@ -160,7 +163,7 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     String base = l.getString("base_url", LlmSettings.OPENAI_DEFAULT_BASE_URL).replaceAll("/+$", "");
     boolean baseUrlChosen = !base.equals(LlmSettings.OPENAI_DEFAULT_BASE_URL)
         || l.getBoolean(ConfigLoader.BASE_URL_FROM_ENVIRONMENT, false);
-    Map<String, ModelLimits> models = new java.util.TreeMap<>();
+    Map<String, ModelLimits> models = new TreeMap<>();
     JsonObject m = l.getValue("models") instanceof JsonObject o ? o : new JsonObject();
     for (String model : m.fieldNames()) {
       JsonObject x = m.getJsonObject(model);
@@ -204,7 +207,7 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     if (listed instanceof JsonArray arr) {
       for (int i = 0; i < arr.size(); i++) {
         if (!(arr.getValue(i) instanceof JsonObject k)) throw new IllegalArgumentException("configuration: auth.keys[" + i + "] must be a map");
-        String sha = k.getString("sha256", "").toLowerCase(java.util.Locale.ROOT);
+        String sha = k.getString("sha256", "").toLowerCase(Locale.ROOT);
         if (!sha.matches("[0-9a-f]{64}")) throw new IllegalArgumentException("configuration: auth.keys[" + i + "].sha256 must be 64 hex digits");
         boolean admin = Boolean.parseBoolean(String.valueOf(k.getValue("admin", false)));
         String tenant = k.getString("tenant_id");
@@ -216,7 +219,7 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     }
     String adminKey = a.getString("admin_key");
     if (adminKey != null && !adminKey.isBlank()) {
-      keys.add(new ConfiguredKey(dev.sentinel.auth.ApiKeys.digest(adminKey.trim()), null, true));
+      keys.add(new ConfiguredKey(Sha256.hex(adminKey.trim()), null, true));
     }
     return new AuthSettings(List.copyOf(keys), Boolean.parseBoolean(String.valueOf(a.getValue("allow_unauthenticated", false))));
   }

@@ -1,11 +1,11 @@
 package dev.sentinel.cost;
 
-import dev.sentinel.llm.Usage;
 import dev.sentinel.store.LedgerScripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** Writes call records and their money (record_call.lua) and reads them back. */
@@ -45,7 +45,7 @@ public final class CostLedger {
     return ledger.callRecords(taskId).map(r -> {
       List<JsonObject> out = new ArrayList<>();
       for (String x : r) out.add(new JsonObject(x));
-      out.sort(java.util.Comparator.comparingLong(j -> j.getLong("recorded_at", 0L)));
+      out.sort(Comparator.comparingLong(j -> j.getLong("recorded_at", 0L)));
       return out;
     });
   }

@@ -1,6 +1,6 @@
 package dev.sentinel.cost;
 
-import dev.sentinel.llm.Usage;
+import dev.sentinel.agent.PricedModels;
 import io.vertx.core.json.JsonObject;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -22,12 +22,14 @@ import java.util.TreeMap;
  * tokens is then a whole number of nano-USD per token); a finer price is rounded up, once per
  * call, so recorded money is never less than spent.
  */
-public record PriceTable(String version, Map<String, Price> models) {
+public record PriceTable(String version, Map<String, Price> models) implements PricedModels {
 
   /** USD per million tokens; cached input tokens are billed at {@code cachedInput} (else input). */
   public record Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput) {}
 
   public Optional<Price> price(String model) { return Optional.ofNullable(models.get(model)); }
+
+  @Override public boolean isPriced(String model) { return models.containsKey(model); }
 
   /** Nano-USD for this usage (1 USD per million tokens = 1,000 nano-USD per token). */
   public long nanos(String model, Usage u) {

@@ -1,9 +1,10 @@
 package dev.sentinel.http;
 
 import dev.sentinel.store.TaskQueries;
-import dev.sentinel.auth.AuthHandler;
 import dev.sentinel.auth.Caller;
 import io.vertx.core.Future;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Map;
@@ -44,6 +45,6 @@ final class Access {
 
   static void json(RoutingContext rc, int status, Object body) {
     rc.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(body instanceof io.vertx.core.json.JsonObject j ? j.encode() : io.vertx.core.json.Json.encode(body));
+        .end(body instanceof JsonObject j ? j.encode() : Json.encode(body));
   }
 }

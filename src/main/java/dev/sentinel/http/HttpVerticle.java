@@ -4,7 +4,6 @@ import dev.sentinel.store.Store;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.auth.ApiKeyRecord;
 import dev.sentinel.auth.ApiKeys;
-import dev.sentinel.auth.AuthHandler;
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.config.SentinelConfig.ConfiguredKey;
 import dev.sentinel.cost.CostLedger;

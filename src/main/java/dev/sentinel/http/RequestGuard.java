@@ -6,7 +6,9 @@ import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The first handler of every request (a platform handler, so it may run before the body
@@ -25,7 +27,7 @@ import java.util.Map;
  */
 final class RequestGuard implements PlatformHandler {
 
-  private static final java.util.regex.Pattern MALFORMED_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+  private static final Pattern MALFORMED_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
   private static final List<String> VALIDATED_HEADERS = List.of("Idempotency-Key", "Last-Event-ID");
 
   @Override public void handle(RoutingContext rc) {
@@ -62,7 +64,7 @@ final class RequestGuard implements PlatformHandler {
       }
     }
     String type = rc.request().getHeader("Content-Type");
-    if (type != null && !type.isBlank() && !type.trim().toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (type != null && !type.isBlank() && !type.trim().toLowerCase(Locale.ROOT).startsWith("application/json")) {
       Problem.of(415, "Unsupported media type", "send the body as application/json").send(rc);
       return;
     }

@@ -4,9 +4,12 @@ import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.auth.Caller;
 import dev.sentinel.config.SentinelConfig.LimitDefaults;
 import dev.sentinel.config.SentinelConfig.TaskDefaults;
+import dev.sentinel.cost.CostLedger;
 import dev.sentinel.cost.Usd;
+import dev.sentinel.crypto.Sha256;
 import dev.sentinel.signal.Signals;
 import dev.sentinel.store.NewTask;
+import dev.sentinel.store.Results;
 import dev.sentinel.store.TaskCommands;
 import dev.sentinel.store.TaskFilter;
 import dev.sentinel.store.TaskQueries;
@@ -16,12 +19,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -54,10 +55,10 @@ public final class TaskHandlers {
    * its task would answer a replay with a task that no longer exists.
    */
   private final long idempotencyTtlMs;
-  private final dev.sentinel.cost.CostLedger ledger;
+  private final CostLedger ledger;
   private final LimitDefaults limits;
 
-  public TaskHandlers(Vertx vertx, TaskCommands commands, TaskQueries queries, dev.sentinel.cost.CostLedger ledger,
+  public TaskHandlers(Vertx vertx, TaskCommands commands, TaskQueries queries, CostLedger ledger,
                       AgentRegistry agents, TaskDefaults taskDefaults, LimitDefaults limits, long retentionMs) {
     this.limits = limits;
     this.vertx = vertx;
@@ -82,7 +83,7 @@ public final class TaskHandlers {
       throw Problem.forbidden("this API key belongs to tenant " + who.tenantId() + "; tenant_id must match").asException();
     }
     String idempotencyKey = rc.request().getHeader("Idempotency-Key");
-    String fingerprint = idempotencyKey == null ? null : sha256(rc.body().buffer().getBytes());
+    String fingerprint = idempotencyKey == null ? null : Sha256.hex(rc.body().buffer().getBytes());
     within(commands.submit(task, idempotencyKey, fingerprint, idempotencyTtlMs, limits))
         .compose(s -> switch (s.reply()) {
           case OK -> {
@@ -129,7 +130,7 @@ public final class TaskHandlers {
   }
 
   /** The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers), when a limit applied. */
-  private static void rateHeaders(RoutingContext rc, dev.sentinel.store.Results.RateInfo r) {
+  private static void rateHeaders(RoutingContext rc, Results.RateInfo r) {
     if (r.limit() <= 0) return;
     rc.response().putHeader("RateLimit-Limit", String.valueOf(r.limit()))
         .putHeader("RateLimit-Remaining", String.valueOf(Math.max(0, r.remaining())))
@@ -259,18 +260,10 @@ public final class TaskHandlers {
     String v = rc.request().getParam(name);
     if (v == null || v.isEmpty()) return dflt;
     try {
-      return new java.math.BigDecimal(v.trim()).intValueExact();
+      return new BigDecimal(v.trim()).intValueExact();
     } catch (ArithmeticException | NumberFormatException e) {
-      throw Problem.invalid(422, java.util.List.of(new Problem.FieldError(name, "the query parameter " + name
+      throw Problem.invalid(422, List.of(new Problem.FieldError(name, "the query parameter " + name
           + " must be a whole number"))).asException();
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

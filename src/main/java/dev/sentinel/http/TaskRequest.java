@@ -8,6 +8,7 @@ import dev.sentinel.http.Problem.FieldError;
 import dev.sentinel.store.NewTask;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
@@ -59,7 +60,7 @@ public final class TaskRequest {
   public static Submission parse(Buffer body, AgentRegistry agents, TaskDefaults defaults) {
     JsonObject j;
     try {
-      Object parsed = body == null || body.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(body);
+      Object parsed = body == null || body.length() == 0 ? null : Json.decodeValue(body);
       if (!(parsed instanceof JsonObject o)) {
         throw new ProblemException(Problem.of(400, "Bad request", "the request body must be a JSON object"));
       }

@@ -53,7 +53,7 @@ public final class TenantHandlers {
   public void putLimits(RoutingContext rc) {
     String tenant = rc.pathParam("tenant_id");
     Access.requireAdmin(rc);
-    io.vertx.core.json.JsonObject body = rc.body().asJsonObject();
+    JsonObject body = rc.body().asJsonObject();
     within(limits.update(tenant, body))
         .compose(v -> within(commands.resumePaused(tenant, 10_000)))
         .compose(v -> within(limits.get(tenant)))

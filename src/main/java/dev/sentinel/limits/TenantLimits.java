@@ -4,6 +4,7 @@ import dev.sentinel.config.SentinelConfig.LimitDefaults;
 import dev.sentinel.cost.Usd;
 import dev.sentinel.store.Keys;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -64,7 +65,7 @@ public final class TenantLimits {
           .put("daily_budget_source", v.get(4) != null ? "tenant" : "default")
           .put("llm_rpm", llmRpm > 0 ? llmRpm : null)
           .put("llm_tpm", llmTpm > 0 ? llmTpm : null)
-          .put("own", new io.vertx.core.json.JsonArray(ownFields));
+          .put("own", new JsonArray(ownFields));
     });
   }
 

@@ -10,6 +10,7 @@ import dev.sentinel.cost.BudgetGuard;
 import dev.sentinel.cost.CostLedger;
 import dev.sentinel.cost.PriceTable;
 import dev.sentinel.cost.TenantBudgetPausedException;
+import dev.sentinel.cost.Usage;
 import dev.sentinel.cost.Usd;
 import dev.sentinel.store.RetryUntil;
 import io.vertx.core.Future;
@@ -58,7 +59,7 @@ public final class LlmNodeHandler implements NodeHandler {
     messages.add(new LlmRequest.Message("user", Template.render(cfg.getString("prompt", ""), ctx.state())));
     int maxTokens = cfg.getInteger("max_tokens", DEFAULT_MAX_TOKENS);
     Double temperature = cfg.getValue("temperature") instanceof Number n ? n.doubleValue() : null;
-    ModelRateLimiter limiter = ctx.services().limiter();
+    ModelRateLimiter limiter = ctx.services().require(ModelRateLimiter.class);
     String callId = ctx.taskId() + ":" + ctx.step() + ":" + UUID.randomUUID();
     long estimatedTokens = Usage.estimateTokens(messages.stream().mapToInt(m -> m.content().length()).sum()) + maxTokens;
     // the room of the attempt that answered: a provider retry reserves its own (each is a request)
@@ -73,7 +74,7 @@ public final class LlmNodeHandler implements NodeHandler {
             .map(g -> { room.set(g); return (Void) null; }));
     long estimate = prices.nanos(model, new Usage(Usage.estimateTokens(request.promptChars()), maxTokens, 0, 0));
 
-    return ctx.services().budget().check(ctx.taskId(), ctx.tenantId(), callId, estimate).compose(verdict -> {
+    return ctx.services().require(BudgetGuard.class).check(ctx.taskId(), ctx.tenantId(), callId, estimate).compose(verdict -> {
       if (verdict instanceof BudgetGuard.TaskLimitReached t) {
         return Future.failedFuture(new BudgetExceededException("the call would cost up to " + usd(estimate)
             + " USD; the task has spent " + usd(t.costNanos()) + " of its cost_limit " + usd(t.limitNanos())));
@@ -91,7 +92,7 @@ public final class LlmNodeHandler implements NodeHandler {
           })
           .compose(v -> call(ctx, request, callId).map(out -> new Answered(room.get(), out)))
           // no answer (or no room: the step is rescheduled), no spend
-          .onFailure(e -> ctx.services().budget().release(ctx.taskId(), callId, reservation))
+          .onFailure(e -> ctx.services().require(BudgetGuard.class).release(ctx.taskId(), callId, reservation))
           .compose(a -> limiter.settle(a.granted(), a.out().getJsonObject("usage").getLong("input_tokens")
               + a.out().getJsonObject("usage").getLong("output_tokens")).otherwiseEmpty().map(a.out()));
     });
@@ -155,7 +156,7 @@ public final class LlmNodeHandler implements NodeHandler {
 
   private Future<Void> record(NodeContext ctx, CostLedger.Call call) {
     return new RetryUntil(ctx.vertx(), RECORD_RETRY_FOR_MS, 200, RECORD_BACKOFF_MAX_MS)
-        .<Void>run(() -> ctx.services().ledger().record(call).mapEmpty(), (failed, e) -> {
+        .<Void>run(() -> ctx.services().require(CostLedger.class).record(call).mapEmpty(), (failed, e) -> {
           if (failed == 0) LOG.log(System.Logger.Level.WARNING, "LLM call record of task " + call.taskId()
               + " not written yet (" + e.getMessage() + "); retrying while Redis is away");
         })

@@ -1,12 +1,10 @@
 package dev.sentinel.llm;
 
 import dev.sentinel.agent.Cancellation;
+import dev.sentinel.cost.Usage;
+import dev.sentinel.crypto.Sha256;
 import io.vertx.core.Future;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The offline provider: deterministic, no network. Its answer is derived from the prompt (so
@@ -21,7 +19,7 @@ public final class MockLlmClient implements LlmClient {
   @Override public Future<LlmResponse> complete(LlmRequest request, Cancellation cancellation) {
     if (cancellation.isCancelled()) return Future.failedFuture(new LlmException("call cancelled: " + cancellation.reason()));
     String prompt = request.messages().isEmpty() ? "" : request.messages().get(request.messages().size() - 1).content();
-    String digest = sha256(request.model() + "\n" + String.join("\n", request.messages().stream().map(m -> m.role() + ":" + m.content()).toList()));
+    String digest = Sha256.hex(request.model() + "\n" + String.join("\n", request.messages().stream().map(m -> m.role() + ":" + m.content()).toList()));
     String summary = prompt.length() > 160 ? prompt.substring(0, 160) + "..." : prompt;
     String text = "[mock " + request.model() + " " + digest.substring(0, 12) + "] Response to: " + summary;
     long output = Math.min(request.maxTokens(), Usage.estimateTokens(text.length()));
@@ -30,11 +28,4 @@ public final class MockLlmClient implements LlmClient {
     return Future.succeededFuture(new LlmResponse(text, usage, request.model(), 0, "stop"));
   }
 
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

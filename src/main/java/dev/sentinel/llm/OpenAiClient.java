@@ -2,10 +2,12 @@ package dev.sentinel.llm;
 
 import dev.sentinel.agent.Cancellation;
 import dev.sentinel.config.SentinelConfig.LlmSettings;
+import dev.sentinel.cost.Usage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -43,7 +45,7 @@ public final class OpenAiClient implements LlmClient {
     // one client per node, shared by every worker: a pool as wide as the node's concurrency
     this.client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.timeoutMs())).setUserAgent("sentinel"),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(256));
+        new PoolOptions().setHttp1MaxSize(256));
   }
 
   @Override public String provider() { return "openai"; }

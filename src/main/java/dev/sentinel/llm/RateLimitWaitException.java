@@ -1,11 +1,12 @@
 package dev.sentinel.llm;
 
+import dev.sentinel.agent.StepDeferredException;
+
 /**
  * The model, or the calling tenant's LLM limits, have no room for longer than a moment: the
  * task gives its slot back until room is expected.
  */
-public final class RateLimitWaitException extends RuntimeException {
-  private final long waitMs;
+public final class RateLimitWaitException extends StepDeferredException.Rescheduled {
 
   public RateLimitWaitException(String model, long waitMs) {
     this(model, null, ModelRateLimiter.Scope.MODEL, waitMs);
@@ -16,9 +17,6 @@ public final class RateLimitWaitException extends RuntimeException {
       case HOLD -> "the provider throttled model " + model;
       case MODEL -> "model " + model + " has no room";
       case TENANT -> "tenant " + tenant + " has no LLM room";
-    } + " for " + waitMs + " ms", null, false, false);
-    this.waitMs = waitMs;
+    } + " for " + waitMs + " ms", waitMs);
   }
-
-  public long waitMs() { return waitMs; }
 }

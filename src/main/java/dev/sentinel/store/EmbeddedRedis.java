@@ -2,6 +2,7 @@ package dev.sentinel.store;
 
 import redis.embedded.core.ExecutableProvider;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -108,7 +109,7 @@ public final class EmbeddedRedis {
   }
 
   private static Optional<String> setsid() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       Path candidate = Path.of(dir, "setsid");
       if (Files.isExecutable(candidate)) return Optional.of(candidate.toString());
     }

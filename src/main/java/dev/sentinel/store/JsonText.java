@@ -1,5 +1,6 @@
 package dev.sentinel.store;
 
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
@@ -27,7 +28,7 @@ public final class JsonText {
     }
   }
 
-  /** @throws io.vertx.core.json.DecodeException when the text is not a JSON object, as {@code new JsonObject(text)} does */
+  /** @throws DecodeException when the text is not a JSON object, as {@code new JsonObject(text)} does */
   @SuppressWarnings("unchecked")
   public static JsonObject decode(String text) {
     return new JsonObject(STREAMING.fromString(text, Map.class));

@@ -10,6 +10,7 @@ import dev.sentinel.store.Results.Renewed;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class LeaseProtocol {
         JsonObject params = JsonText.decode(StoreCore.str(r.get(i + 7)));
         Response history = r.get(i + 12);
         JsonObject checkpoint = null;
-        if (history != null && history.type() == io.vertx.redis.client.ResponseType.MULTI) {
+        if (history != null && history.type() == ResponseType.MULTI) {
           List<JsonObject> records = new ArrayList<>(history.size());
           for (Response rec : history) records.add(JsonText.decode(rec.toString()));
           checkpoint = History.checkpoint(params, records, 0);

@@ -4,6 +4,8 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -70,7 +72,7 @@ public final class HostPolicy {
     if (!v4 && !v6) return Optional.empty();
     try {
       return Optional.of(InetAddress.getByName(h));   // a literal: no DNS
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return Optional.empty();
     }
   }
@@ -114,8 +116,8 @@ public final class HostPolicy {
   /** The IPv4 address an IPv6 one carries in its four bytes from {@code offset}. */
   private static InetAddress ipv4(byte[] address, int offset) {
     try {
-      return InetAddress.getByAddress(java.util.Arrays.copyOfRange(address, offset, offset + 4));
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByAddress(Arrays.copyOfRange(address, offset, offset + 4));
+    } catch (UnknownHostException e) {
       throw new IllegalStateException("four bytes are always an IPv4 address", e);
     }
   }

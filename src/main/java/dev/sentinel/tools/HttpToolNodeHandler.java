@@ -9,10 +9,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
@@ -20,6 +22,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -38,7 +41,7 @@ public final class HttpToolNodeHandler implements NodeHandler {
   public HttpToolNodeHandler(Vertx vertx, List<String> allowedHosts, long defaultTimeoutMs) {
     this.vertx = vertx;
     this.client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setUserAgent("sentinel-tool"),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+        new PoolOptions().setHttp1MaxSize(64));
     this.policy = new HostPolicy(allowedHosts);
     this.defaultTimeoutMs = defaultTimeoutMs;
   }
@@ -72,7 +75,7 @@ public final class HttpToolNodeHandler implements NodeHandler {
     int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
     String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
         + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-    HttpMethod method = HttpMethod.valueOf(cfg.getString("method", "GET").toUpperCase(java.util.Locale.ROOT));
+    HttpMethod method = HttpMethod.valueOf(cfg.getString("method", "GET").toUpperCase(Locale.ROOT));
     HttpRequest<Buffer> req = client.request(method, SocketAddress.inetSocketAddress(port, address.getHostAddress()), port, url.getHost(), path)
         .ssl(tls)
         .timeout(cfg.getLong("timeout_ms", defaultTimeoutMs))
@@ -81,7 +84,7 @@ public final class HttpToolNodeHandler implements NodeHandler {
         .putHeader("X-Sentinel-Fencing-Token", ctx.fencingToken());
     Promise<JsonObject> result = Promise.promise();
     ctx.cancellation().onCancel(() -> result.tryFail(new NodeCancelledException(ctx.cancellation().reason())));
-    Future<io.vertx.ext.web.client.HttpResponse<Buffer>> sent = cfg.containsKey("body")
+    Future<HttpResponse<Buffer>> sent = cfg.containsKey("body")
         ? req.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(Json.encode(Template.renderJson(cfg.getValue("body"), ctx.state()))))
         : req.send();
     sent.onComplete(ar -> {

@@ -75,7 +75,7 @@ public final class WatcherVerticle extends VerticleBase {
           lastRetention = System.nanoTime();
           retentionBacklog = removed >= batch;
           return more || retentionBacklog;
-        }) : io.vertx.core.Future.succeededFuture(more))
+        }) : Future.succeededFuture(more))
         .onComplete(ar -> {
           sweeping = false;
           if (ar.failed()) {

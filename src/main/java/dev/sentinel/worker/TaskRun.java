@@ -6,8 +6,8 @@ import dev.sentinel.agent.GraphNode;
 import dev.sentinel.agent.LeaseDeadlinePassedException;
 import dev.sentinel.agent.NodeContext;
 import dev.sentinel.agent.NodeKinds;
-import dev.sentinel.cost.BudgetExceededException;
-import dev.sentinel.cost.TenantBudgetPausedException;
+import dev.sentinel.agent.StepDeferredException;
+import dev.sentinel.agent.TaskCannotSucceedException;
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.Lease;
 import dev.sentinel.store.Replies.CommitReply;
@@ -147,11 +147,11 @@ final class TaskRun {
         } else if (cause instanceof LeaseDeadlinePassedException) {
           // write nothing: the lease expires (or already has) and the task is claimed again
           abort(cause.getMessage());
-        } else if (cause instanceof BudgetExceededException) {
+        } else if (cause instanceof TaskCannotSucceedException) {
           failForGood(cause.getMessage());
-        } else if (cause instanceof TenantBudgetPausedException paused) {
+        } else if (cause instanceof StepDeferredException.Paused paused) {
           pause(paused);
-        } else if (cause instanceof dev.sentinel.llm.RateLimitWaitException wait) {
+        } else if (cause instanceof StepDeferredException.Rescheduled wait) {
           reschedule(wait);
         } else {
           failNode(node, cause);
@@ -229,8 +229,8 @@ final class TaskRun {
       else result.tryFail(ar.cause());
     });
     return result.future().recover(e -> {
-      boolean retryable = !stoppedByUs() && !worker.draining() && !(e instanceof BudgetExceededException)
-          && !(e instanceof TenantBudgetPausedException) && !(e instanceof dev.sentinel.llm.RateLimitWaitException)
+      boolean retryable = !stoppedByUs() && !worker.draining() && !(e instanceof TaskCannotSucceedException)
+          && !(e instanceof StepDeferredException)
           && !(e instanceof LeaseDeadlinePassedException);
       if (!retryable || attempt >= node.maxAttempts()) return Future.failedFuture(e);
       if (!leaseHeld()) {
@@ -264,13 +264,13 @@ final class TaskRun {
   }
 
   /** The model has no room for a while: give the slot back; the task is ready again when room is expected. */
-  private void reschedule(dev.sentinel.llm.RateLimitWaitException wait) {
+  private void reschedule(StepDeferredException.Rescheduled wait) {
     withRetry("reschedule", () -> worker.leases().redisNow().compose(now -> worker.leases().park(task.id(), task.lease(),
         wait.getMessage(), now + wait.waitMs(), worker.workerId(), "scheduled"))).onComplete(ar -> finish());
   }
 
   /** The tenant's daily budget is used up: park the task, holding no worker, until it resets. */
-  private void pause(TenantBudgetPausedException paused) {
+  private void pause(StepDeferredException.Paused paused) {
     withRetry("pause", () -> worker.leases().pause(task.id(), task.lease(), paused.getMessage(), paused.resumeAt(),
         worker.workerId())).onComplete(ar -> finish());
   }

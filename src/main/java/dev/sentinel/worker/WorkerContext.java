@@ -1,6 +1,8 @@
 package dev.sentinel.worker;
 
+import dev.sentinel.agent.NodeServices;
 import dev.sentinel.config.SentinelConfig.WorkerSettings;
+import dev.sentinel.store.CommitBatcher;
 import dev.sentinel.store.LeaseProtocol;
 import io.vertx.core.Vertx;
 
@@ -12,7 +14,7 @@ interface WorkerContext {
   LeaseProtocol leases();
 
   /** Group commit of this worker's step commits (see CommitBatcher). */
-  dev.sentinel.store.CommitBatcher commits();
+  CommitBatcher commits();
 
   String workerId();
 
@@ -21,7 +23,7 @@ interface WorkerContext {
   Backoff backoff();
 
   /** Redis-backed services nodes may use (cost ledger, budgets). */
-  dev.sentinel.agent.NodeContext.Services services();
+  NodeServices services();
 
   /** True once shutdown began: runs hand their task back before starting another node. */
   boolean draining();

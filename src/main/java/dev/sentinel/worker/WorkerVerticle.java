@@ -3,15 +3,17 @@ package dev.sentinel.worker;
 import dev.sentinel.agent.Agent;
 import dev.sentinel.agent.AgentGraph;
 import dev.sentinel.agent.AgentRegistry;
-import dev.sentinel.agent.NodeContext;
-import dev.sentinel.cost.BudgetGuard;
-import dev.sentinel.cost.CostLedger;
+import dev.sentinel.agent.NodeServices;
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.config.SentinelConfig.WorkerSettings;
+import dev.sentinel.cost.BudgetGuard;
+import dev.sentinel.cost.CostLedger;
+import dev.sentinel.llm.ModelRateLimiter;
 import dev.sentinel.signal.Signals;
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.CommitBatcher;
 import dev.sentinel.store.Keys;
+import dev.sentinel.store.RedisClients;
 import dev.sentinel.store.LeaseProtocol;
 import dev.sentinel.store.LeaseProtocol.Held;
 import dev.sentinel.store.Replies.RenewReply;
@@ -20,6 +22,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 
@@ -59,7 +62,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   private Redis redis;
   private LeaseProtocol leases;
   private CommitBatcher commits;
-  private NodeContext.Services services;
+  private NodeServices services;
   private boolean claiming;
   private boolean wakeAgain;
   private boolean draining;
@@ -78,13 +81,13 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   }
 
   @Override public Future<?> start() {
-    redis = dev.sentinel.store.RedisClients.create(vertx, config.redis(), "sentinel-worker");
+    redis = RedisClients.create(vertx, config.redis(), "sentinel-worker");
     Store store = Store.open(redis, new Keys(config.keyPrefix()));
     leases = store.leases();
     commits = new CommitBatcher(leases, context, workerId, settings.leaseMs());
-    services = new NodeContext.Services(new CostLedger(store.ledger()),
+    services = NodeServices.of(new CostLedger(store.ledger()),
         new BudgetGuard(store.ledger(), config.agents().tenantDailyBudgetNanos()),
-        new dev.sentinel.llm.ModelRateLimiter(store.ledger(), config.llm(), config.limits()));
+        new ModelRateLimiter(store.ledger(), config.llm(), config.limits()));
     vertx.eventBus().<String>localConsumer(Signals.TASK_READY, m -> wake());
     vertx.eventBus().<String>localConsumer(Signals.TASK_CANCEL, m -> {
       TaskRun run = running.get(m.body());
@@ -180,7 +183,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     List<Held> held = runs.stream().map(r -> new Held(r.taskId(), r.lease())).toList();
     JsonObject heartbeat = new JsonObject()
         .put("worker_id", workerId)
-        .put("tasks", new io.vertx.core.json.JsonArray(held.stream().map(Held::taskId).toList()))
+        .put("tasks", new JsonArray(held.stream().map(Held::taskId).toList()))
         .put("concurrency", settings.concurrency())
         .put("started_at", Instant.ofEpochMilli(startedAt).toString())
         .put("draining", draining);
@@ -212,5 +215,5 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   @Override public WorkerSettings settings() { return settings; }
   @Override public Backoff backoff() { return backoff; }
   @Override public boolean draining() { return draining; }
-  @Override public NodeContext.Services services() { return services; }
+  @Override public NodeServices services() { return services; }
 }

@@ -1,6 +1,7 @@
 package dev.sentinel.agent;
 
 import dev.sentinel.cost.PriceTable;
+import dev.sentinel.store.Lease;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -132,7 +133,7 @@ class AgentLoaderTest {
     GraphNode done = g.node("done");
     JsonObject state = new JsonObject().put("q", "42");
     JsonObject out = new TransformNodeHandler().run(new NodeContext(null, "t-1", "acme", "w", 1, done, state,
-        new dev.sentinel.store.Lease(1, "c"), new Cancellation(), null)).result();
+        new Lease(1, "c"), new Cancellation(), null)).result();
     assertThat(out).isEqualTo(new JsonObject().put("answer", "42"));
     JsonObject after = AgentGraph.merge(state, done, out);
     assertThat(Template.lookup(after, "done.answer|answer")).as("state after the transform: " + after.encode()).isEqualTo("42");

@@ -1,7 +1,7 @@
 package dev.sentinel.agent;
 
 import dev.sentinel.cost.PriceTable;
-import dev.sentinel.llm.Usage;
+import dev.sentinel.cost.Usage;
 import dev.sentinel.testing.Http;
 import dev.sentinel.testing.OpenAiStub;
 import dev.sentinel.testing.RealRedis;
@@ -19,7 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -140,7 +142,7 @@ class TicketTriageAgentTest {
   }
 
   private static long nanos(Number usd) {
-    return new java.math.BigDecimal(usd.toString()).movePointRight(9).longValueExact();
+    return new BigDecimal(usd.toString()).movePointRight(9).longValueExact();
   }
 
   /** The stub's one billed call for a step of a task. */
@@ -155,7 +157,7 @@ class TicketTriageAgentTest {
     JsonObject body = api.get("/tasks/" + id + "/calls").json();
     List<JsonObject> calls = body.getJsonArray("calls").stream().map(c -> (JsonObject) c).toList();
     assertThat(calls).extracting(c -> c.getInteger("step")).containsExactlyInAnyOrder(
-        java.util.Arrays.stream(llmSteps).boxed().toArray(Integer[]::new));
+        Arrays.stream(llmSteps).boxed().toArray(Integer[]::new));
     for (JsonObject c : calls) {
       OpenAiStub.Call s = billed(id, c.getInteger("step"));
       assertThat(c.getString("model")).isEqualTo("gpt-4o-mini");

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * A Sentinel cluster of real processes on one Redis, laid out as in production: one process
@@ -63,7 +64,7 @@ public final class BenchCluster implements AutoCloseable {
     awaitUp(() -> probe.zcard("workers") >= expected);
   }
 
-  private void awaitUp(java.util.function.BooleanSupplier up) {
+  private void awaitUp(BooleanSupplier up) {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (!up.getAsBoolean()) {
       for (SentinelProcess p : all()) {

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,7 +25,7 @@ import java.util.List;
  * commit latency a single running task sees; the HTTP API's times (Redis-clock ms) cannot show it.
  * <pre>
  *   mvn -q -DskipTests package test-compile
- *   java -cp target/sentinel.jar:target/test-classes dev.sentinel.bench.CommitLatencyBench [tasks] [steps] [warm-up tasks]
+ *   java -cp target/sentinel.jar:target/test-classes CommitLatencyBench [tasks] [steps] [warm-up tasks]
  * </pre>
  */
 public final class CommitLatencyBench {
@@ -40,7 +41,7 @@ public final class CommitLatencyBench {
       Store store = Store.open(client, new Keys(""));
       store.loadScripts().await();
       LeaseProtocol leases = store.leases();
-      List<ClaimedTask> claimed = new java.util.ArrayList<>();
+      List<ClaimedTask> claimed = new ArrayList<>();
       while (claimed.size() < warmup + tasks) {
         List<ClaimedTask> got = leases.claim("w1", 600_000, "w1:" + claimed.size(), 500).await();
         if (got.isEmpty()) throw new IllegalStateException("queue ran dry after " + claimed.size());

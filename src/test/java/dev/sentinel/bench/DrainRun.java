@@ -1,5 +1,9 @@
 package dev.sentinel.bench;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -74,10 +78,10 @@ public final class DrainRun {
     long sum = 0;
     for (long pid : pids) {
       try {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(pid), "stat"));
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);   // fields 14 and 15 of stat(5)
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         return -1;   // not Linux, or the process is gone
       }
     }
@@ -88,16 +92,16 @@ public final class DrainRun {
   static long jitTicks(List<Long> pids) {
     long sum = 0;
     for (long pid : pids) {
-      java.io.File[] threads = new java.io.File("/proc/" + pid + "/task").listFiles();
+      File[] threads = new File("/proc/" + pid + "/task").listFiles();
       if (threads == null) return -1;
-      for (java.io.File t : threads) {
+      for (File t : threads) {
         try {
-          String comm = java.nio.file.Files.readString(t.toPath().resolve("comm")).trim();
+          String comm = Files.readString(t.toPath().resolve("comm")).trim();
           if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) continue;
-          String stat = java.nio.file.Files.readString(t.toPath().resolve("stat"));
+          String stat = Files.readString(t.toPath().resolve("stat"));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
         }
       }

@@ -22,7 +22,7 @@ import java.util.Map;
  * (one reserve round trip; the settle after the call is off the call's critical path only in
  * part, so both are reported). Fresh redis-server, AOF off.
  *
- * <pre>java -cp target/sentinel.jar:target/test-classes dev.sentinel.bench.LimiterBench [inFlight] [seconds]</pre>
+ * <pre>java -cp target/sentinel.jar:target/test-classes LimiterBench [inFlight] [seconds]</pre>
  */
 public final class LimiterBench {
 

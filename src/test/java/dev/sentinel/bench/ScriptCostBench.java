@@ -22,7 +22,7 @@ import java.util.List;
  * script calls (commandstats usec) per task, and the commands the scripts called.
  * <pre>
  *   mvn -q -DskipTests package test-compile
- *   java -cp target/sentinel.jar:target/test-classes dev.sentinel.bench.ScriptCostBench [tasks] [steps] [batch]
+ *   java -cp target/sentinel.jar:target/test-classes ScriptCostBench [tasks] [steps] [batch]
  * </pre>
  */
 public final class ScriptCostBench {

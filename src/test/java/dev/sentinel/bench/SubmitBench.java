@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * an API-only process; C clients each send submissions back to back (closed loop, keep-alive)
  * for a warm-up and then a measured period. Every answer must be 201.
  *
- * <pre>java -cp target/sentinel.jar:target/test-classes dev.sentinel.bench.SubmitBench
+ * <pre>java -cp target/sentinel.jar:target/test-classes SubmitBench
  *      [--concurrency 32] [--seconds 20] [--warmup-seconds 5] [--http-instances 2] [--with-key true]</pre>
  */
 public final class SubmitBench {

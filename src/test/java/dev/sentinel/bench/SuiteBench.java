@@ -2,6 +2,7 @@ package dev.sentinel.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.Set;
  * redis-server (AOF on, appendfsync everysec, free port, fresh directory) and the real jar as
  * separate processes, and prints Markdown tables for BENCHMARKS.md plus RESULT lines for scripts.
  *
- * <pre>java -cp target/sentinel.jar:target/test-classes dev.sentinel.bench.SuiteBench [--quick]
+ * <pre>java -cp target/sentinel.jar:target/test-classes SuiteBench [--quick]
  *      [--sections scaling,idle,memory] [--workers 1,2,4] [--steps 1,5,20] [--tasks 20000,20000,5000]
  *      [--instances 2] [--concurrency 64] [--warmup 20000] [--overlap-steps 5] [--submitters 32]
  *      [--idle-workers 4] [--idle-seconds 20] [--memory-tasks 100000] [--memory-steps 5]</pre>
@@ -49,7 +50,7 @@ public final class SuiteBench {
     if (sections.contains("scaling")) {
       List<Integer> steps = ints(a.get("steps"));
       List<Integer> tasks = ints(a.get("tasks"));
-      if (tasks.size() == 1) tasks = new ArrayList<>(java.util.Collections.nCopies(steps.size(), tasks.get(0)));
+      if (tasks.size() == 1) tasks = new ArrayList<>(Collections.nCopies(steps.size(), tasks.get(0)));
       if (tasks.size() != steps.size()) throw new IllegalArgumentException("--tasks needs one count, or one per --steps value");
       ScalingSection.run(new ScalingSection.Plan(ints(a.get("workers")), steps, tasks, instances, concurrency,
           Integer.parseInt(a.get("warmup")), ints(a.get("overlap-steps")), Integer.parseInt(a.get("submitters"))));

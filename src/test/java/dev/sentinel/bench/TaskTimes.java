@@ -1,5 +1,7 @@
 package dev.sentinel.bench;
 
+import dev.sentinel.store.History;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -47,8 +49,8 @@ public record TaskTimes(List<Long> submitToDone, List<Long> claimToDone, long fi
   /** `at` of the first `claimed` record, or 0. */
   private static long claimedAt(Response events) {
     for (Response entry : events) {
-      io.vertx.core.json.JsonObject record = new io.vertx.core.json.JsonObject(entry.toString());
-      if ("claimed".equals(record.getString("type"))) return dev.sentinel.store.History.longOf(record.getValue("at"));
+      JsonObject record = new JsonObject(entry.toString());
+      if ("claimed".equals(record.getString("type"))) return History.longOf(record.getValue("at"));
     }
     return 0;
   }

@@ -319,7 +319,7 @@ final class InvariantChecker {
         recordedCalls.merge(rec.getString("tenant_id"), 1L, Long::sum);
         taskSum += rec.getLong("nano_usd");
       }
-      long taskCost = Long.parseLong(t.meta().getOrDefault("cost", "0"));
+      long taskCost = Long.parseLong(t.meta().getOrDefault("cost_nanos", "0"));
       if (taskCost != taskSum) violation(Invariant.COST_LEDGER, "task " + t.id(), "cost " + taskCost + " but its call records sum to " + taskSum);
     }
 

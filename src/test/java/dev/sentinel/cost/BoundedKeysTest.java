@@ -1,6 +1,6 @@
 package dev.sentinel.cost;
 
-import dev.sentinel.llm.Usage;
+import dev.sentinel.cost.Usage;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package dev.sentinel.cost;
 
 import dev.sentinel.agent.AgentGraph;
-import dev.sentinel.llm.Usage;
+import dev.sentinel.cost.Usage;
 import dev.sentinel.testing.Http;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
@@ -17,9 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -125,7 +129,7 @@ class BudgetTest {
   }
 
   private static long nanos(double usd) {
-    return BigDecimal.valueOf(usd).movePointRight(9).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+    return BigDecimal.valueOf(usd).movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
   }
 
   private JsonObject putBudget(String tenant, long budgetNanos) {
@@ -137,7 +141,7 @@ class BudgetTest {
 
   /** Today's recorded spend of a tenant, in nano-USD, from GET /tenants/{id}/costs. */
   private long spentToday(String tenant) {
-    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
     Http.Reply r = api.get("/tenants/" + tenant + "/costs?from=" + today + "&to=" + today);
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     JsonArray days = r.json().getJsonArray("days");
@@ -320,7 +324,7 @@ class BudgetTest {
 
   /** {@code n} one-call tasks that become ready at the same moment (one watcher pass), so the workers claim them together. */
   private List<String> wave(String tenant, String text, int n) {
-    String runAt = java.time.Instant.now().plusSeconds(2).toString();
+    String runAt = Instant.now().plusSeconds(2).toString();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Http.Reply r = api.post("/tasks", new JsonObject().put("tenant_id", tenant).put("task_type", "bulk").put("agent_type", "one-call")

@@ -6,11 +6,13 @@ import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -115,7 +119,7 @@ class ApiFeaturesTest {
     assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
     // filters combine; totals are exact
     JsonObject acmeReports = api.get("/tasks?tenant_id=acme&task_type=report&agent_type=noop").json();
-    long expected = java.util.stream.IntStream.range(0, 25).filter(i -> i % 2 == 0 && i % 3 == 0).count();
+    long expected = IntStream.range(0, 25).filter(i -> i % 2 == 0 && i % 3 == 0).count();
     assertThat(acmeReports.getLong("total")).isEqualTo(expected);
     assertThat(acmeReports.getJsonArray("tasks")).hasSize((int) expected)
         .allSatisfy(t -> assertThat(((JsonObject) t).getString("tenant_id")).isEqualTo("acme"));
@@ -141,7 +145,7 @@ class ApiFeaturesTest {
     HttpClient client = HttpClient.newHttpClient();
     HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/tasks/" + id + "/events"))
         .header("Authorization", "Bearer " + ADMIN).build();
-    HttpResponse<java.io.InputStream> resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
     assertThat(resp.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
     List<String[]> events = new ArrayList<>();   // {id, type}
     node.startWorkers("sse");   // the task starts only now: what follows arrives live
@@ -162,7 +166,7 @@ class ApiFeaturesTest {
     assertThat(types).startsWith("claimed").endsWith("step", "completed").doesNotContain("submitted");
     assertThat(types.stream().filter("step"::equals).count()).isEqualTo(4);
     assertThat(events.stream().map(e -> Long.parseLong(e[0])).toList()).as("ids: positions since the task began")
-        .isEqualTo(java.util.stream.LongStream.rangeClosed(1, events.size()).boxed().toList());
+        .isEqualTo(LongStream.rangeClosed(1, events.size()).boxed().toList());
 
     String resumeAfter = events.get(2)[0];
     Http.Reply resumed = api.send("GET", "/tasks/" + id + "/events", null, Map.of("Last-Event-ID", resumeAfter));
@@ -204,7 +208,7 @@ class ApiFeaturesTest {
 
   @Test void withoutKeysTheApiRefusesToListenBeyondLoopbackUnlessToldOtherwise() {
     try (TestNode open = new TestNode(redis.url(), "", "http: {port: 0, host: 0.0.0.0}\n")) {
-      Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> open.vertx.deployVerticle(
+      Throwable refused = Assertions.catchThrowable(() -> open.vertx.deployVerticle(
           new HttpVerticle(open.config, AgentRegistry.builtIn())).await());
       assertThat(refused).hasMessageContaining("without API keys").hasMessageContaining("SENTINEL_ADMIN_KEY");
     }

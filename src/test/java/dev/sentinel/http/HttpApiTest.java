@@ -8,12 +8,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -185,7 +187,7 @@ class HttpApiTest {
       assertThat(http.get("/health").status()).isEqualTo(503);
       problem(http.get("/tasks/anything"), 503);
       own.restart();
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> http.get("/health").status() == 200);
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/health").status() == 200);
       assertThat(http.post("/tasks", body).status()).isEqualTo(201);
     }
   }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -177,7 +178,7 @@ class CostLedgerIT {
         recordedPerKey.merge(k, 1, Integer::sum);
         taskSum += rec.getLong("nano_usd");
       }
-      assertThat(Long.parseLong(f.meta(id).get("cost"))).as("cost of " + id + " = sum of its call records").isEqualTo(taskSum);
+      assertThat(Long.parseLong(f.meta(id).get("cost_nanos"))).as("cost of " + id + " = sum of its call records").isEqualTo(taskSum);
       recordedPerTenant.merge(tenantOf.get(id), taskSum, Long::sum);
       recordsPerTenant.merge(tenantOf.get(id), (long) records(id).size(), Long::sum);
     }
@@ -213,7 +214,7 @@ class CostLedgerIT {
       assertThat(totalNanos).as("tenant %s = the stub's ledger for the calls a live worker received", tenant)
           .isEqualTo(stubNanos - unrecordedNanosPerTenant.getOrDefault(tenant, 0L));
       JsonObject costs = api.get("/tenants/" + tenant + "/costs").json();
-      assertThat(new java.math.BigDecimal(costs.getValue("total_cost_usd").toString()).movePointRight(9).longValueExact()).isEqualTo(totalNanos);
+      assertThat(new BigDecimal(costs.getValue("total_cost_usd").toString()).movePointRight(9).longValueExact()).isEqualTo(totalNanos);
       assertThat(costs.getLong("task_count")).isEqualTo(TASKS / TENANTS.size());
     }
 

@@ -1,6 +1,6 @@
 package dev.sentinel.it;
 
-import dev.sentinel.llm.Usage;
+import dev.sentinel.cost.Usage;
 import dev.sentinel.testing.Http;
 import dev.sentinel.testing.OpenAiStub;
 import dev.sentinel.testing.RedisServerProcess;
@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -22,9 +23,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -118,9 +124,9 @@ class LlmLimitsIT {
     for (int round = 0; round < 5; round++) {
       List<String> ids = submit(WARM_UP, 30, i -> "warm up " + i);
       awaitCompleted(ids, 60);
-      java.util.Set<String> workers = new java.util.HashSet<>();
+      Set<String> workers = new HashSet<>();
       for (String id : ids) {
-        for (io.vertx.redis.client.Response c : f.cmd(Command.HVALS, f.keys.calls(id))) {
+        for (Response c : f.cmd(Command.HVALS, f.keys.calls(id))) {
           String w = new JsonObject(c.toString()).getString("worker_id", "");
           workers.add(w.substring(0, Math.max(0, w.indexOf('-', "llm-".length()))));
         }
@@ -153,7 +159,7 @@ class LlmLimitsIT {
     processes.add(SentinelProcess.start(name, roles, env, conf));
   }
 
-  private static List<String> submit(String model, int n, java.util.function.IntFunction<String> query) {
+  private static List<String> submit(String model, int n, IntFunction<String> query) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Http.Reply r = api.post("/tasks", new JsonObject().put("tenant_id", "acme").put("task_type", "probe")
@@ -208,7 +214,7 @@ class LlmLimitsIT {
     awaitCompleted(ids, 75);
 
     List<OpenAiStub.Received> received = stub.received().subList(before, stub.requestCount()).stream()
-        .filter(r -> LIMITED.equals(modelOf(r))).sorted(java.util.Comparator.comparingLong(r -> r.receivedNanos)).toList();
+        .filter(r -> LIMITED.equals(modelOf(r))).sorted(Comparator.comparingLong(r -> r.receivedNanos)).toList();
     Map<Long, OpenAiStub.Call> answered = new HashMap<>();
     for (OpenAiStub.Call c : stub.ledger()) answered.put(c.seq, c);
     assertThat(received).as("one call per task, all answered 200").hasSize(TASKS).allMatch(r -> r.status() == 200);
@@ -223,7 +229,7 @@ class LlmLimitsIT {
       excess[i] = Math.max(0, real[i] - estimate(c.request));
     }
     double spanS = (starts[starts.length - 1] - starts[0]) / 1e9;
-    long realTotal = java.util.Arrays.stream(real).sum();
+    long realTotal = Arrays.stream(real).sum();
     System.out.printf("llm limits: %d calls over %.1f s at the stub, %d real tokens%n", starts.length, spanS, realTotal);
     StringBuilder first = new StringBuilder();
     for (int i = 0; i < Math.min(12, starts.length); i++) first.append((starts[i] - starts[0]) / 1_000_000).append(' ');
@@ -262,7 +268,7 @@ class LlmLimitsIT {
     awaitCompleted(ids, 60);
 
     List<OpenAiStub.Received> received = stub.received().subList(before, stub.requestCount()).stream()
-        .filter(r -> THROTTLED.equals(modelOf(r))).sorted(java.util.Comparator.comparingLong(r -> r.receivedNanos)).toList();
+        .filter(r -> THROTTLED.equals(modelOf(r))).sorted(Comparator.comparingLong(r -> r.receivedNanos)).toList();
     List<OpenAiStub.Received> throttled = received.stream().filter(r -> r.status() == 429).toList();
     assertThat(throttled).hasSize(1);
     long answeredAt = throttled.get(0).answeredNanos();

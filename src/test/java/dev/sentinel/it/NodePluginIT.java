@@ -1,5 +1,6 @@
 package dev.sentinel.it;
 
+import dev.sentinel.Main;
 import dev.sentinel.agent.NodeHandler;
 import dev.sentinel.samples.KeywordScoreNode;
 import dev.sentinel.testing.Http;
@@ -32,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A node kind shipped the way a third party ships one: the sample {@link KeywordScoreNode} and
  * its services file in a jar of their own, put on the class path of the unmodified
- * sentinel.jar ({@code java -cp sentinel.jar:plugin.jar dev.sentinel.Main}). The sample agent
+ * sentinel.jar ({@code java -cp sentinel.jar:plugin.jar Main}). The sample agent
  * from samples/agents runs on it; without the plugin jar the same agents directory stops the
  * node at start-up, and so does a plugin jar whose services file names a class it lacks.
  */

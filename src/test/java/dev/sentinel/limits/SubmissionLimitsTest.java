@@ -12,6 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,9 +196,9 @@ class SubmissionLimitsTest {
         + bigStartedBefore + " of A's 1000 had started, and completed when " + bigBefore + " of A's had completed";
     System.out.println(figure);
     try {
-      java.nio.file.Files.writeString(java.nio.file.Path.of("target", "fairness.txt"), figure + "\n");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      Files.writeString(Path.of("target", "fairness.txt"), figure + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     assertThat(bigStartedBefore).as("A's tasks started before B's last one started").isLessThan(60);
     assertThat(bigBefore).as("big tasks done before the small tenant's last").isLessThan(60);

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +57,7 @@ class CostRecordOutageTest {
         assertThat(f.cmd(Command.HLEN, f.keys.calls(id)).toLong()).as("one record per billed call")
             .isEqualTo(stub.billedFor(id).size());
         assertThat(Long.parseLong(f.meta(id).get("cost_nanos"))).as("task cost = the provider's bill").isEqualTo(billed);
-        assertThat(new java.math.BigDecimal(api.get("/tenants/acme/costs").json().getValue("total_cost_usd").toString()).movePointRight(9).longValueExact())
+        assertThat(new BigDecimal(api.get("/tenants/acme/costs").json().getValue("total_cost_usd").toString()).movePointRight(9).longValueExact())
             .as("tenant total = the provider's bill").isEqualTo(billed);
       } finally {
         node.close();

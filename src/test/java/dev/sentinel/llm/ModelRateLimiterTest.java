@@ -2,6 +2,8 @@ package dev.sentinel.llm;
 
 import dev.sentinel.config.SentinelConfig.LlmSettings;
 import dev.sentinel.config.SentinelConfig.ModelLimits;
+import dev.sentinel.config.SentinelConfig;
+import dev.sentinel.store.Store;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
 import dev.sentinel.testing.TestNode;
@@ -19,7 +21,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -75,7 +79,7 @@ class ModelRateLimiterTest {
     for (int w = 0; w < 3; w++) {
       StoreFixture f = new StoreFixture(vertx, redis.url());
       workers.add(f);
-      limiters.add(new ModelRateLimiter(dev.sentinel.store.Store.open(f.redis, workers.get(0).keys).ledger(), settings));
+      limiters.add(new ModelRateLimiter(Store.open(f.redis, workers.get(0).keys).ledger(), settings));
     }
     StoreFixture clock = workers.get(0);
     List<long[]> grants = new CopyOnWriteArrayList<>();   // {redis ms, tokens}
@@ -149,7 +153,7 @@ class ModelRateLimiterTest {
     // no limits of its own: the configured default llm_tpm applies (600/min = 10/s, burst 60)
     ModelRateLimiter l = new ModelRateLimiter(f.ledger,
         new LlmSettings("openai", "http://x", "", 1000, 0, Map.of(), 2000),
-        new dev.sentinel.config.SentinelConfig.LimitDefaults(0, 1, 0, 0, 0, 600));
+        new SentinelConfig.LimitDefaults(0, 1, 0, 0, 0, 600));
     ModelRateLimiter.Granted g = (ModelRateLimiter.Granted) l.reserve("x", "t1", 60).await();
     ModelRateLimiter.Reservation r = l.reserve("y", "t1", 30).await();
     assertThat(((ModelRateLimiter.Wait) r).scope()).isEqualTo(ModelRateLimiter.Scope.TENANT);
@@ -186,7 +190,7 @@ class ModelRateLimiterTest {
     }
     StoreFixture clock = workers.get(0);
     clock.cmd(Command.HSET, clock.keys.tenantLimits("t"), "llm_tpm", "30000");   // 500/s, burst 3000: the tenant binds
-    java.util.Random random = new java.util.Random(7);
+    Random random = new Random(7);
     List<long[]> used = new CopyOnWriteArrayList<>();          // {redis ms, real tokens}
     List<Future<Void>> settles = new ArrayList<>();
     int refused = 0;
@@ -260,7 +264,7 @@ class ModelRateLimiterTest {
       node.startWorkers("rl").startWatcher();
       // 6 calls per minute, 1 at once: the second call must wait ~10 s, far over 100 ms in place
       // (the task's history, read directly: the SSE endpoint follows a live task until it ends)
-      java.util.function.Function<String, String> events = id -> f.cmd(Command.LRANGE, f.keys.history(id), "0", "-1").toString();
+      Function<String, String> events = id -> f.cmd(Command.LRANGE, f.keys.history(id), "0", "-1").toString();
       await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().anyMatch(id -> events.apply(id).contains("scheduled")));
       assertThat(ids.stream().map(events).reduce("", String::concat)).contains("rate_limited");
       assertThat(node.running()).as("a waiting step holds no worker slot").isLessThanOrEqualTo(1);

@@ -4,6 +4,7 @@ import dev.sentinel.agent.Cancellation;
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.config.SentinelConfig.LlmSettings;
 import dev.sentinel.cost.PriceTable;
+import dev.sentinel.cost.Usage;
 import dev.sentinel.testing.OpenAiStub;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,7 +72,7 @@ class OpenAiClientTest {
   private static Throwable failure(Future<?> f) {
     try {
       f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       return e.getCause();
     } catch (Exception e) {
       throw new AssertionError("the call neither failed nor succeeded in time: " + e, e);

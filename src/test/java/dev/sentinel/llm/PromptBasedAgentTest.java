@@ -14,7 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -92,7 +94,7 @@ class PromptBasedAgentTest {
   }
 
   private static long nanos(Number usd) {
-    return new java.math.BigDecimal(usd.toString()).movePointRight(9).longValueExact();
+    return new BigDecimal(usd.toString()).movePointRight(9).longValueExact();
   }
 
   /** The stub's billed call for one step of a task (exactly one). */
@@ -121,13 +123,13 @@ class PromptBasedAgentTest {
    * and recorded +2.3 % (0.001160 USD against the provider's 0.001134).
    */
   @Test void sixtyCheapCallsCostExactlyWhatTheProviderBilled() {
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) ids.add(submit("question " + i + ": what does a fencing token prevent?", null));
     for (String id : ids) awaitStatus(id, "completed", Duration.ofSeconds(60));
-    java.math.BigDecimal provider = ids.stream().map(stub::billedUsd).reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
+    BigDecimal provider = ids.stream().map(stub::billedUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
     assertThat(ids.stream().mapToLong(id -> stub.billedFor(id).size()).sum()).isEqualTo(60);
     Object total = api.get("/tenants/" + tenant + "/costs").json().getValue("total_cost_usd");
-    assertThat(new java.math.BigDecimal(total.toString())).as("recorded USD, against the provider's exact ledger")
+    assertThat(new BigDecimal(total.toString())).as("recorded USD, against the provider's exact ledger")
         .isEqualByComparingTo(provider);
   }
 

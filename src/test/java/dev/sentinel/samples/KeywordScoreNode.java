@@ -1,5 +1,6 @@
 package dev.sentinel.samples;
 
+import dev.sentinel.Main;
 import dev.sentinel.agent.NodeContext;
 import dev.sentinel.agent.NodeHandler;
 import dev.sentinel.agent.Template;
@@ -10,13 +11,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 
 /**
  * A sample node kind written in Java, the way a third party writes one: it uses only the public
  * SPI ({@link NodeHandler}, {@link NodeContext}, {@link Template}) and is found by
- * {@link java.util.ServiceLoader} through its line in
- * {@code META-INF/services/dev.sentinel.agent.NodeHandler}. Put both in a jar and start
- * Sentinel with it on the class path ({@code java -cp sentinel.jar:my-nodes.jar dev.sentinel.Main});
+ * {@link ServiceLoader} through its line in
+ * {@code META-INF/services/NodeHandler}. Put both in a jar and start
+ * Sentinel with it on the class path ({@code java -cp sentinel.jar:my-nodes.jar Main});
  * agents then use the kind by its {@link #name()}:
  *
  * <pre>

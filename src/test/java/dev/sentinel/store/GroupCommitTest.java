@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -215,13 +216,13 @@ class GroupCommitTest {
    * tenant, equal the tally of the tasks' statuses.
    */
   private void assertIndexesAgree(List<String> ids) {
-    Map<String, Map<String, Long>> tally = new java.util.HashMap<>();
+    Map<String, Map<String, Long>> tally = new HashMap<>();
     for (String id : ids) {
       Map<String, String> m = f.meta(id);
       String status = m.get("status");
       String tenant = m.get("tenant_id");
-      tally.computeIfAbsent(tenant, x -> new java.util.HashMap<>()).merge(status, 1L, Long::sum);
-      tally.computeIfAbsent("", x -> new java.util.HashMap<>()).merge(status, 1L, Long::sum);
+      tally.computeIfAbsent(tenant, x -> new HashMap<>()).merge(status, 1L, Long::sum);
+      tally.computeIfAbsent("", x -> new HashMap<>()).merge(status, 1L, Long::sum);
       boolean running = status.equals("leased") || status.equals("in_progress");
       var lease = f.cmd(Command.ZSCORE, f.keys.leases(), id);
       assertThat(lease != null).as(id + " in leases while " + status).isEqualTo(running);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,7 +56,7 @@ class JsonTextTest {
   /** The state after step k is the params with the outputs of steps 1..k merged in order, as the worker merged them. */
   @Test void theCheckpointIsRebuiltFromTheHistoryAsTheWorkerMergedIt() {
     JsonObject params = new JsonObject().put("q", "x");
-    java.util.List<JsonObject> history = java.util.List.of(
+    List<JsonObject> history = List.of(
         new JsonObject().put("type", "claimed").put("epoch", "1"),
         new JsonObject("{\"type\":\"step\",\"at\":5," + StepCommit.of("t", new Lease(1, "c"), 1, "a", "b", "search",
             new JsonObject().put("hits", 3), null).recordTail()),

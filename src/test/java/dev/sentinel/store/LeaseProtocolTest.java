@@ -17,7 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +59,7 @@ class LeaseProtocolTest {
   private List<Map<String, String>> refusals() {
     List<Map<String, String>> out = new ArrayList<>();
     for (Response entry : f.cmd(Command.XRANGE, f.keys.auditRefused(), "-", "+")) {
-      Map<String, String> fields = new java.util.HashMap<>();
+      Map<String, String> fields = new HashMap<>();
       Response kv = entry.get(1);
       for (int i = 0; i + 1 < kv.size(); i += 2) fields.put(kv.get(i).toString(), kv.get(i + 1).toString());
       out.add(fields);
@@ -324,7 +326,7 @@ class LeaseProtocolTest {
   }
 
   private Map<String, String> counts(String tenant) {
-    Map<String, String> m = new java.util.HashMap<>();
+    Map<String, String> m = new HashMap<>();
     Response r = f.cmd(Command.HGETALL, tenant == null ? f.keys.counts() : f.keys.tenantCounts(tenant));
     for (String k : r.getKeys()) m.put(k, r.get(k).toString());
     return m;
@@ -378,7 +380,7 @@ class LeaseProtocolTest {
     f.cmd(Command.DEL, f.keys.meta(damaged));
     f.cmd(Command.SET, f.keys.meta(damaged), "not a hash");
     assertThat(f.leases.claim("w1", 10_000, "w1:a", 3).toCompletionStage().toCompletableFuture())
-        .failsWithin(java.time.Duration.ofSeconds(5));
+        .failsWithin(Duration.ofSeconds(5));
     // the one granted before the failure comes back to a repeat of the same call
     assertThat(f.leases.claim("w1", 10_000, "w1:a", 3, 0, true).await()).extracting(ClaimedTask::id).containsExactly(good1);
     // the one after the damaged task is still queued, the damaged one is out of the queue

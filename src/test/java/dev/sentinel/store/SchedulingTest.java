@@ -3,6 +3,7 @@ package dev.sentinel.store;
 import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,8 +58,8 @@ class SchedulingTest {
   }
 
   @Test void scheduledTaskWaitsForRunAt() {
-    long now = Long.parseLong(f.cmd(io.vertx.redis.client.Command.TIME).get(0).toString()) * 1000;
-    String later = f.submit(new NewTask(java.util.UUID.randomUUID().toString(), "acme", "noop", "test",
+    long now = Long.parseLong(f.cmd(Command.TIME).get(0).toString()) * 1000;
+    String later = f.submit(new NewTask(UUID.randomUUID().toString(), "acme", "noop", "test",
         new JsonObject(), 3, 0, null, now + 1500));
     assertThat(f.meta(later)).containsEntry("status", "scheduled");
     assertThat(f.claim("w", 10_000, 5)).isEmpty();

@@ -1,9 +1,10 @@
 package dev.sentinel.testing;
 
 import dev.sentinel.cost.PriceTable;
-import dev.sentinel.llm.Usage;
+import dev.sentinel.cost.Usage;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -344,7 +345,7 @@ public final class OpenAiStub implements AutoCloseable {
 
   private void answer(HttpServerRequest req, Received r) {
     HttpServerResponse resp = req.response();
-    if (req.method() != io.vertx.core.http.HttpMethod.POST || !"/v1/chat/completions".equals(req.path())) {
+    if (req.method() != HttpMethod.POST || !"/v1/chat/completions".equals(req.path())) {
       send(resp, r, 404, error("not_found", "no route " + req.method() + " " + req.path()).encode(), null);
       return;
     }

@@ -1,5 +1,6 @@
 package dev.sentinel.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public final class SentinelProcess implements AutoCloseable {
       } else {
         List<String> cp = new ArrayList<>(classpathFirst.stream().map(p -> p.toAbsolutePath().toString()).toList());
         cp.add(jar);
-        cmd.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, cp), "dev.sentinel.Main"));
+        cmd.addAll(List.of("-cp", String.join(File.pathSeparator, cp), "dev.sentinel.Main"));
       }
       cmd.addAll(List.of("--roles", roles));
       if (conf != null) cmd.addAll(List.of("--conf", conf.toAbsolutePath().toString()));

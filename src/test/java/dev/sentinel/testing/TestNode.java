@@ -1,6 +1,8 @@
 package dev.sentinel.testing;
 
+import dev.sentinel.AgentCatalog;
 import dev.sentinel.agent.AgentRegistry;
+import dev.sentinel.auth.ApiKeys;
 import dev.sentinel.config.ConfigLoader;
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.http.HttpVerticle;
@@ -43,7 +45,7 @@ public final class TestNode implements AutoCloseable {
 
   /** YAML that turns API keys on with one admin key (more keys: POST /admin/api-keys). */
   public static String adminKeyYaml(String adminKey) {
-    return "auth:\n  keys:\n    - {sha256: " + dev.sentinel.auth.ApiKeys.digest(adminKey) + ", admin: true}\n";
+    return "auth:\n  keys:\n    - {sha256: " + ApiKeys.digest(adminKey) + ", admin: true}\n";
   }
 
   public TestNode startWorkers(String name) {
@@ -63,7 +65,7 @@ public final class TestNode implements AutoCloseable {
 
   /** The full catalog, as a real node builds it: noop, the YAML agents, llm/http kinds. */
   public AgentRegistry agents() {
-    if (agents == null) agents = dev.sentinel.AgentCatalog.load(vertx, config);
+    if (agents == null) agents = AgentCatalog.load(vertx, config);
     return agents;
   }
 

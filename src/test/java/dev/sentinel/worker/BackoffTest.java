@@ -3,6 +3,7 @@ package dev.sentinel.worker;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,7 @@ class BackoffTest {
 
   @Test void jitterSpreadsRetries() {
     Backoff b = new Backoff(1000, 300_000, new SplittableRandom(7));
-    long distinct = java.util.stream.IntStream.range(0, 100).mapToLong(i -> b.delayMs(3)).distinct().count();
+    long distinct = IntStream.range(0, 100).mapToLong(i -> b.delayMs(3)).distinct().count();
     assertThat(distinct).isGreaterThan(50);
   }
 }

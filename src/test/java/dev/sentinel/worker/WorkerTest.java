@@ -8,6 +8,7 @@ import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
 import dev.sentinel.testing.TestNode;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,7 +51,7 @@ class WorkerTest {
 
   private void assertEachStepCommittedOnce(String id, int steps) {
     assertThat(f.queries.steps(id).await()).extracting(s -> s.getInteger("step"))
-        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, steps).boxed().toList());
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, steps).boxed().toList());
   }
 
   @Test void runsTasksToCompletionCommittingEachStepOnce() {
@@ -164,7 +166,7 @@ class WorkerTest {
     node.startWorkers("live");
     await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(f.meta(id).get("status")));
     assertThat(f.meta(id).get("error")).contains("renamed-node").contains("no longer has");
-    assertThat(f.cmd(io.vertx.redis.client.Command.ZSCORE, f.keys.leases(), id)).isNull();
+    assertThat(f.cmd(Command.ZSCORE, f.keys.leases(), id)).isNull();
     node.stopWorkers();   // nothing left running: shutdown does not wait for it
   }
 }

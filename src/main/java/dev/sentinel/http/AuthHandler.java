@@ -1,6 +1,7 @@
-package dev.sentinel.auth;
+package dev.sentinel.http;
 
-import dev.sentinel.http.Problem;
+import dev.sentinel.auth.ApiKeys;
+import dev.sentinel.auth.Caller;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,4 +1,4 @@
-package dev.sentinel.llm;
+package dev.sentinel.cost;
 
 /**
  * Tokens of one call, as the provider reported them. {@code cachedInput} is part of
