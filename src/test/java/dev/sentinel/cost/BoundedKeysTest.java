@@ -1,13 +1,14 @@
 package dev.sentinel.cost;
 
 import dev.sentinel.cost.Usage;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,15 +24,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BoundedKeysTest {
 
-  RedisServerProcess redis = RedisServerProcess.start();
-  Vertx vertx = Vertx.vertx();
-  StoreFixture f = new StoreFixture(vertx, redis.url());
-  CostLedger ledger = new CostLedger(f.ledger);
+  @RegisterExtension static final RealRedis redis = new RealRedis();
+  StoreFixture f;
+  CostLedger ledger;
+
+  @BeforeEach void fixture() {
+    f = redis.fixture();
+    ledger = new CostLedger(f.ledger);
+  }
 
   @AfterEach void stop() {
     f.close();
-    vertx.close().await();
-    redis.close();
   }
 
   private long redisNowMs() {

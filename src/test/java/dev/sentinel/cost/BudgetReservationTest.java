@@ -2,13 +2,14 @@ package dev.sentinel.cost;
 
 import dev.sentinel.cost.Usage;
 import dev.sentinel.store.ClaimedTask;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -27,16 +28,19 @@ class BudgetReservationTest {
   static final long BUDGET = 1_000_000_000;   // 1 USD a day, in nano-USD
   static final long ESTIMATE = 50_000;
 
-  RedisServerProcess redis = RedisServerProcess.start();
-  Vertx vertx = Vertx.vertx();
-  StoreFixture f = new StoreFixture(vertx, redis.url());
-  BudgetGuard guard = new BudgetGuard(f.ledger, BUDGET);
-  CostLedger ledger = new CostLedger(f.ledger);
+  @RegisterExtension static final RealRedis redis = new RealRedis();
+  StoreFixture f;
+  BudgetGuard guard;
+  CostLedger ledger;
+
+  @BeforeEach void fixture() {
+    f = redis.fixture();
+    guard = new BudgetGuard(f.ledger, BUDGET);
+    ledger = new CostLedger(f.ledger);
+  }
 
   @AfterEach void stop() {
     f.close();
-    vertx.close().await();
-    redis.close();
   }
 
   private long reservedToday() {

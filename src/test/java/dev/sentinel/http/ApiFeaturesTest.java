@@ -2,7 +2,7 @@ package dev.sentinel.http;
 
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.testing.Http;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +10,7 @@ import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -38,23 +39,18 @@ class ApiFeaturesTest {
 
   static final String ADMIN = "features-admin-key";
 
-  RedisServerProcess redis;
+  @RegisterExtension final RealRedis redis = RealRedis.perTest();
   TestNode node;
   Http api;
 
   @BeforeEach void start() {
-    redis = RedisServerProcess.start();
     node = new TestNode(redis.url(), "", "http: {port: 0}\nworker: {instances: 1, concurrency: 8}\n"
         + TestNode.adminKeyYaml(ADMIN));
     api = node.startApi().withKey(ADMIN);
   }
 
   @AfterEach void stop() {
-    try {
-      node.close();
-    } finally {
-      redis.close();
-    }
+    node.close();
   }
 
   private String submit(String tenant, String type, JsonObject params) {

@@ -2,12 +2,13 @@ package dev.sentinel.http;
 
 import dev.sentinel.testing.ContractChecker;
 import dev.sentinel.testing.Http;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,23 +26,18 @@ class ContractTest {
 
   static final String ADMIN = "contract-admin-key";
 
-  RedisServerProcess redis;
+  @RegisterExtension final RealRedis redis = RealRedis.perTest();
   TestNode node;
   Http admin;
 
   @BeforeEach void start() {
-    redis = RedisServerProcess.start();
     node = new TestNode(redis.url(), "", "http: {port: 0}\nworker: {instances: 1, concurrency: 4}\n"
         + TestNode.adminKeyYaml(ADMIN));
     admin = node.startApi().withKey(ADMIN);
   }
 
   @AfterEach void stop() {
-    try {
-      node.close();   // fails if any response broke the contract
-    } finally {
-      redis.close();
-    }
+    node.close();   // fails if any response broke the contract
   }
 
   @Test void everyOperationIsExercisedAndEveryResponseMatchesTheContract() {

@@ -1,13 +1,14 @@
 package dev.sentinel.http;
 
 import dev.sentinel.testing.Http;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
 import dev.sentinel.testing.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -20,18 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IdempotencyRetentionTest {
 
-  RedisServerProcess redis = RedisServerProcess.start();
-  Vertx vertx = Vertx.vertx();
-  StoreFixture f = new StoreFixture(vertx, redis.url());
+  @RegisterExtension static final RealRedis redis = new RealRedis();
+  StoreFixture f;
   TestNode node;
+
+  @BeforeEach void fixture() {
+    f = redis.fixture();
+  }
 
   @AfterEach void stop() {
     try {
       if (node != null) node.close();
     } finally {
       f.close();
-      vertx.close().await();
-      redis.close();
     }
   }
 

@@ -1,12 +1,13 @@
 package dev.sentinel.http;
 
 import dev.sentinel.testing.Http;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,22 +17,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SeedCompatibilityTest {
 
-  RedisServerProcess redis;
+  @RegisterExtension final RealRedis redis = RealRedis.perTest();
   TestNode node;
   Http api;
 
   @BeforeEach void start() {
-    redis = RedisServerProcess.start();
     node = new TestNode(redis.url(), "", "http: {port: 0}\n");
     api = node.startApi();
   }
 
   @AfterEach void stop() {
-    try {
-      node.close();
-    } finally {
-      redis.close();
-    }
+    node.close();
   }
 
   private JsonObject submit(String tenant) {

@@ -2,7 +2,7 @@ package dev.sentinel.limits;
 
 import dev.sentinel.store.History;
 import dev.sentinel.testing.Http;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
 import dev.sentinel.testing.TestNode;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +11,7 @@ import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,24 +28,19 @@ import static org.awaitility.Awaitility.await;
 /** Tenant submission rate (GCRA on the Redis clock), queue and running quotas, fairness. */
 class SubmissionLimitsTest {
 
-  RedisServerProcess redis;
+  @RegisterExtension final RealRedis redis = RealRedis.perTest();
   TestNode node;
   Http api;
   StoreFixture raw;
 
   @BeforeEach void start() {
-    redis = RedisServerProcess.start();
     node = new TestNode(redis.url(), "", "http: {port: 0}\nworker: {instances: 2, concurrency: 8}\nwatcher: {interval_ms: 100}\n");
     api = node.startApi();
     raw = new StoreFixture(node.vertx, redis.url(), "");
   }
 
   @AfterEach void stop() {
-    try {
-      node.close();
-    } finally {
-      redis.close();
-    }
+    node.close();
   }
 
   private Http.Reply submit(String tenant, JsonObject params) {

@@ -2,16 +2,16 @@ package dev.sentinel.llm;
 
 import dev.sentinel.testing.Http;
 import dev.sentinel.testing.OpenAiStub;
-import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
 import dev.sentinel.testing.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -26,18 +26,15 @@ import static org.awaitility.Awaitility.await;
  */
 class ProviderRetryRoomTest {
 
-  RedisServerProcess redis;
+  @RegisterExtension static final RealRedis redis = new RealRedis();
   OpenAiStub stub;
-  Vertx vertx;
   StoreFixture f;
   TestNode node;
   Http api;
 
   @BeforeEach void start() {
-    redis = RedisServerProcess.start();
     stub = OpenAiStub.start();
-    vertx = Vertx.vertx();
-    f = new StoreFixture(vertx, redis.url());
+    f = redis.fixture();
     node = new TestNode(redis.url(), f.keys.prefix(),
         "llm: {provider: openai, base_url: " + stub.baseUrl() + ", api_key: test,"
             + " models: {gpt-4o-mini: {rpm: 6, rpm_burst: 20}}}\n"
@@ -52,8 +49,6 @@ class ProviderRetryRoomTest {
     } finally {
       stub.close();
       f.close();
-      vertx.close().await();
-      redis.close();
     }
   }
 
