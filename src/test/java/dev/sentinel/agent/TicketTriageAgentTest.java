@@ -3,6 +3,7 @@ package dev.sentinel.agent;
 import dev.sentinel.cost.PriceTable;
 import dev.sentinel.cost.Usage;
 import dev.sentinel.testing.Http;
+import dev.sentinel.testing.Money;
 import dev.sentinel.testing.OpenAiStub;
 import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.StoreFixture;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -141,9 +141,6 @@ class TicketTriageAgentTest {
     return pages.stream().filter(p -> id.equals(p.headers().get("X-Sentinel-Task-Id"))).toList();
   }
 
-  private static long nanos(Number usd) {
-    return new BigDecimal(usd.toString()).movePointRight(9).longValueExact();
-  }
 
   /** The stub's one billed call for a step of a task. */
   private static OpenAiStub.Call billed(String id, int step) {
@@ -165,14 +162,14 @@ class TicketTriageAgentTest {
       assertThat(c.getString("tenant_id")).isEqualTo(tenant);
       assertThat(c.getLong("input_tokens")).isEqualTo(s.promptTokens);
       assertThat(c.getLong("output_tokens")).isEqualTo(s.completionTokens);
-      assertThat(nanos(c.getDouble("cost_usd"))).as("call at step %d", c.getInteger("step")).isEqualTo(s.nanos);
+      assertThat(Money.nanos(c.getDouble("cost_usd"))).as("call at step %d", c.getInteger("step")).isEqualTo(s.nanos);
     }
     long stubNanos = stub.billedNanos(id);
     assertThat(stubNanos).isPositive();
     assertThat(stub.receivedFor(id)).as("no call but the LLM nodes' ones reached the provider").hasSize(llmSteps.length);
-    assertThat(nanos(body.getDouble("cost_so_far"))).isEqualTo(stubNanos);
-    assertThat(nanos(task.getDouble("cost_so_far"))).isEqualTo(stubNanos);
-    assertThat(nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(stubNanos);
+    assertThat(Money.nanos(body.getDouble("cost_so_far"))).isEqualTo(stubNanos);
+    assertThat(Money.nanos(task.getDouble("cost_so_far"))).isEqualTo(stubNanos);
+    assertThat(Money.nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(stubNanos);
   }
 
   @Test void anUrgentTicketIsPagedThenAnswered() {
@@ -281,13 +278,13 @@ class TicketTriageAgentTest {
     for (JsonObject c : calls) {
       assertThat(c.getString("provider")).isEqualTo("mock");
       long expected = PRICES.nanos("gpt-4o-mini", new Usage(c.getLong("input_tokens"), c.getLong("output_tokens"), 0, 0));
-      assertThat(nanos(c.getDouble("cost_usd"))).isEqualTo(expected);
+      assertThat(Money.nanos(c.getDouble("cost_usd"))).isEqualTo(expected);
       sum += expected;
     }
     assertThat(calls.stream().filter(c -> c.getInteger("step") == 1).findFirst().orElseThrow().getLong("output_tokens"))
         .isEqualTo(5);
     assertThat(sum).isPositive();
-    assertThat(nanos(task.getDouble("cost_so_far"))).isEqualTo(sum);
+    assertThat(Money.nanos(task.getDouble("cost_so_far"))).isEqualTo(sum);
     assertThat(stub.receivedFor(id)).as("the mock made no network call").isEmpty();
   }
 }

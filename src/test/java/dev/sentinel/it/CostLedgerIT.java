@@ -1,6 +1,7 @@
 package dev.sentinel.it;
 
 import dev.sentinel.testing.Http;
+import dev.sentinel.testing.Money;
 import dev.sentinel.testing.OpenAiStub;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.SentinelProcess;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,15 +69,8 @@ class CostLedgerIT {
   }
 
   private SentinelProcess start(String name, String roles, Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "SENTINEL_REDIS_URL", redis.url(),
-        "SENTINEL_LEASE_MS", String.valueOf(LEASE_MS),
-        "SENTINEL_WATCHER_INTERVAL_MS", String.valueOf(WATCHER_INTERVAL_MS),
-        "SENTINEL_WORKER_INSTANCES", "1",
-        "SENTINEL_WORKER_CONCURRENCY", "10",
-        "SENTINEL_LLM_PROVIDER", "openai",
-        "OPENAI_BASE_URL", stub.baseUrl(),
-        "OPENAI_API_KEY", "test"));
+    Map<String, String> env = SentinelProcess.envCallingStub(redis.url(), LEASE_MS, WATCHER_INTERVAL_MS, stub.baseUrl());
+    env.put("SENTINEL_WORKER_CONCURRENCY", "10");
     env.putAll(extra);
     SentinelProcess p = SentinelProcess.start(name, roles, env);
     processes.add(p);
@@ -214,7 +207,7 @@ class CostLedgerIT {
       assertThat(totalNanos).as("tenant %s = the stub's ledger for the calls a live worker received", tenant)
           .isEqualTo(stubNanos - unrecordedNanosPerTenant.getOrDefault(tenant, 0L));
       JsonObject costs = api.get("/tenants/" + tenant + "/costs").json();
-      assertThat(new BigDecimal(costs.getValue("total_cost_usd").toString()).movePointRight(9).longValueExact()).isEqualTo(totalNanos);
+      assertThat(Money.nanos(costs.getValue("total_cost_usd"))).isEqualTo(totalNanos);
       assertThat(costs.getLong("task_count")).isEqualTo(TASKS / TENANTS.size());
     }
 

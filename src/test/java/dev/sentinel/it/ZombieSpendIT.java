@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,14 +45,7 @@ class ZombieSpendIT {
   }
 
   private SentinelProcess start(String name, String roles, Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "SENTINEL_REDIS_URL", redis.url(),
-        "SENTINEL_LEASE_MS", String.valueOf(LEASE_MS),
-        "SENTINEL_WATCHER_INTERVAL_MS", "100",
-        "SENTINEL_WORKER_INSTANCES", "1",
-        "SENTINEL_LLM_PROVIDER", "openai",
-        "OPENAI_BASE_URL", stub.baseUrl(),
-        "OPENAI_API_KEY", "test"));
+    Map<String, String> env = SentinelProcess.envCallingStub(redis.url(), LEASE_MS, 100, stub.baseUrl());
     env.putAll(extra);
     SentinelProcess p = SentinelProcess.start(name, roles, env);
     processes.add(p);

@@ -1,6 +1,7 @@
 package dev.sentinel.llm;
 
 import dev.sentinel.testing.Http;
+import dev.sentinel.testing.Money;
 import dev.sentinel.testing.OpenAiStub;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
@@ -10,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +57,7 @@ class CostRecordOutageTest {
         assertThat(f.cmd(Command.HLEN, f.keys.calls(id)).toLong()).as("one record per billed call")
             .isEqualTo(stub.billedFor(id).size());
         assertThat(Long.parseLong(f.meta(id).get("cost_nanos"))).as("task cost = the provider's bill").isEqualTo(billed);
-        assertThat(new BigDecimal(api.get("/tenants/acme/costs").json().getValue("total_cost_usd").toString()).movePointRight(9).longValueExact())
+        assertThat(Money.nanos(api.get("/tenants/acme/costs").json().getValue("total_cost_usd")))
             .as("tenant total = the provider's bill").isEqualTo(billed);
       } finally {
         node.close();

@@ -1,6 +1,7 @@
 package dev.sentinel.llm;
 
 import dev.sentinel.testing.Http;
+import dev.sentinel.testing.Money;
 import dev.sentinel.testing.OpenAiStub;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
@@ -93,9 +94,6 @@ class PromptBasedAgentTest {
     return task;
   }
 
-  private static long nanos(Number usd) {
-    return new BigDecimal(usd.toString()).movePointRight(9).longValueExact();
-  }
 
   /** The stub's billed call for one step of a task (exactly one). */
   private static OpenAiStub.Call call(String id, int step) {
@@ -113,7 +111,7 @@ class PromptBasedAgentTest {
     assertThat(usage.getLong("input_tokens")).isEqualTo(c.promptTokens);
     assertThat(usage.getLong("output_tokens")).isEqualTo(c.completionTokens);
     assertThat(usage.getLong("cached_tokens")).isEqualTo(c.cachedTokens);
-    assertThat(nanos(out.getDouble("cost_usd"))).isEqualTo(c.nanos);
+    assertThat(Money.nanos(out.getDouble("cost_usd"))).isEqualTo(c.nanos);
     assertThat(out.getString("call_id")).startsWith(c.taskId() + ":" + c.step() + ":");
   }
 
@@ -174,7 +172,7 @@ class PromptBasedAgentTest {
     for (int i = 0; i < list.size(); i++) {
       JsonObject c = list.getJsonObject(i);
       OpenAiStub.Call s = call(id, c.getInteger("step"));
-      assertThat(nanos(c.getDouble("cost_usd"))).as("call %s", c.getString("call_id")).isEqualTo(s.nanos);
+      assertThat(Money.nanos(c.getDouble("cost_usd"))).as("call %s", c.getString("call_id")).isEqualTo(s.nanos);
       assertThat(c.getLong("input_tokens")).isEqualTo(s.promptTokens);
       assertThat(c.getLong("output_tokens")).isEqualTo(s.completionTokens);
       assertThat(c.getLong("cached_tokens")).isEqualTo(s.cachedTokens);
@@ -182,23 +180,23 @@ class PromptBasedAgentTest {
       assertThat(c.getString("tenant_id")).isEqualTo(tenant);
       assertThat(c.getString("provider")).isEqualTo("openai");
       assertThat(c.getString("price_version")).isEqualTo("2026-11-01");
-      sum += nanos(c.getDouble("cost_usd"));
+      sum += Money.nanos(c.getDouble("cost_usd"));
     }
     assertThat(list.stream().map(c -> ((JsonObject) c).getInteger("step")).toList()).containsExactlyInAnyOrder(1, 2, 3);
     assertThat(sum).isEqualTo(stubNanos);
-    assertThat(nanos(calls.getDouble("cost_so_far"))).isEqualTo(stubNanos);
-    assertThat(nanos(task.getDouble("cost_so_far"))).isEqualTo(stubNanos);
+    assertThat(Money.nanos(calls.getDouble("cost_so_far"))).isEqualTo(stubNanos);
+    assertThat(Money.nanos(task.getDouble("cost_so_far"))).isEqualTo(stubNanos);
     assertThat(f.meta(id).get("cost_nanos")).isEqualTo(String.valueOf(stubNanos));
 
     // the tenant's costs: the stub's total, one by-model row for gpt-4o-mini
     JsonObject costs = api.get("/tenants/" + tenant + "/costs").json();
-    assertThat(nanos(costs.getDouble("total_cost_usd"))).isEqualTo(stubNanos);
+    assertThat(Money.nanos(costs.getDouble("total_cost_usd"))).isEqualTo(stubNanos);
     assertThat(costs.getLong("task_count")).isEqualTo(1);
     JsonArray models = costs.getJsonArray("models");
     assertThat(models).hasSize(1);
     JsonObject row = models.getJsonObject(0);
     assertThat(row.getString("model")).isEqualTo("gpt-4o-mini");
-    assertThat(nanos(row.getDouble("cost_usd"))).isEqualTo(stubNanos);
+    assertThat(Money.nanos(row.getDouble("cost_usd"))).isEqualTo(stubNanos);
     assertThat(row.getLong("calls")).isEqualTo(3);
     assertThat(row.getLong("input_tokens")).isEqualTo(search.promptTokens + analyze.promptTokens + summarize.promptTokens);
     assertThat(row.getLong("output_tokens"))
@@ -216,9 +214,9 @@ class PromptBasedAgentTest {
     JsonArray calls = api.get("/tasks/" + id + "/calls").json().getJsonArray("calls");
     assertThat(calls).as("the failed attempt cost nothing and is not a call").hasSize(3);
     long stubNanos = stub.billedNanos(id);
-    assertThat(calls.stream().mapToLong(c -> nanos(((JsonObject) c).getDouble("cost_usd"))).sum()).isEqualTo(stubNanos);
-    assertThat(nanos(task.getDouble("cost_so_far"))).isEqualTo(stubNanos);
-    assertThat(nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(stubNanos);
+    assertThat(calls.stream().mapToLong(c -> Money.nanos(((JsonObject) c).getDouble("cost_usd"))).sum()).isEqualTo(stubNanos);
+    assertThat(Money.nanos(task.getDouble("cost_so_far"))).isEqualTo(stubNanos);
+    assertThat(Money.nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(stubNanos);
   }
 
   @Test void malformedAnswersFailTheTaskWithoutHurtingTheWorker() {
@@ -234,15 +232,15 @@ class PromptBasedAgentTest {
         .allMatch(r -> r.status() == 200 && (id + ":1").equals(r.idempotencyKey));
     assertThat(stub.billedFor(id)).isEmpty();
     assertThat(api.get("/tasks/" + id + "/calls").json().getJsonArray("calls")).isEmpty();
-    assertThat(nanos(task.getDouble("cost_so_far"))).isZero();
+    assertThat(Money.nanos(task.getDouble("cost_so_far"))).isZero();
 
     // the worker is fine: the next task, with the provider healthy again, completes
     stub.resetFaults();
     String next = submit("What is a healthy worker?", null);
     JsonObject done = awaitStatus(next, "completed", Duration.ofSeconds(30));
     assertThat(done.getJsonObject("result").getString("summary")).isEqualTo(call(next, 3).text);
-    assertThat(nanos(done.getDouble("cost_so_far"))).isEqualTo(stub.billedNanos(next));
-    assertThat(nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd")))
+    assertThat(Money.nanos(done.getDouble("cost_so_far"))).isEqualTo(stub.billedNanos(next));
+    assertThat(Money.nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd")))
         .isEqualTo(stub.billedNanos(next));
   }
 
@@ -253,8 +251,8 @@ class PromptBasedAgentTest {
     assertThat(task.getInteger("attempts")).as("retrying cannot help: failed for good").isLessThanOrEqualTo(1);
     assertThat(stub.receivedFor(id)).as("the stub saw no call for this task").isEmpty();
     assertThat(api.get("/tasks/" + id + "/calls").json().getJsonArray("calls")).isEmpty();
-    assertThat(nanos(task.getDouble("cost_so_far"))).isZero();
-    assertThat(nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isZero();
+    assertThat(Money.nanos(task.getDouble("cost_so_far"))).isZero();
+    assertThat(Money.nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isZero();
   }
 
   /**
@@ -277,8 +275,8 @@ class PromptBasedAgentTest {
     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
       assertThat(api.get("/tasks/" + id + "/calls").json().getJsonArray("calls"))
           .as("the answered call of the cancelled task is recorded").hasSize(1);
-      assertThat(nanos(api.get("/tasks/" + id).json().getDouble("cost_so_far"))).isEqualTo(billed);
-      assertThat(nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(billed);
+      assertThat(Money.nanos(api.get("/tasks/" + id).json().getDouble("cost_so_far"))).isEqualTo(billed);
+      assertThat(Money.nanos(api.get("/tenants/" + tenant + "/costs").json().getDouble("total_cost_usd"))).isEqualTo(billed);
     });
   }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,22 @@ public final class SentinelProcess implements AutoCloseable {
     this.name = name;
     this.process = process;
     this.log = log;
+  }
+
+  /**
+   * The environment of a node on {@code redisUrl} whose llm nodes call an OpenAI-compatible stub
+   * at {@code llmBaseUrl}, with the lease and watcher interval a failure test wants; one worker
+   * verticle per process. A mutable map: add to it.
+   */
+  public static Map<String, String> envCallingStub(String redisUrl, long leaseMs, long watcherIntervalMs, String llmBaseUrl) {
+    return new HashMap<>(Map.of(
+        "SENTINEL_REDIS_URL", redisUrl,
+        "SENTINEL_LEASE_MS", String.valueOf(leaseMs),
+        "SENTINEL_WATCHER_INTERVAL_MS", String.valueOf(watcherIntervalMs),
+        "SENTINEL_WORKER_INSTANCES", "1",
+        "SENTINEL_LLM_PROVIDER", "openai",
+        "OPENAI_BASE_URL", llmBaseUrl,
+        "OPENAI_API_KEY", "test"));
   }
 
   public static SentinelProcess start(String name, String roles, Map<String, String> env) {
