@@ -1,6 +1,7 @@
 package dev.sentinel.http;
 
 import dev.sentinel.store.TaskQueries;
+import dev.sentinel.store.TaskView;
 import dev.sentinel.auth.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
@@ -28,8 +29,8 @@ final class Access {
   }
 
   /** The task, if it exists and this caller may see it; otherwise a 404 (never a 403: no probing). */
-  static Future<Map<String, String>> visibleTask(RoutingContext rc, TaskQueries queries, String taskId) {
-    return within(queries.get(taskId)).compose(m -> m.isPresent() && caller(rc).mayAccess(m.get().get("tenant_id"))
+  static Future<TaskView> visibleTask(RoutingContext rc, TaskQueries queries, String taskId) {
+    return within(queries.get(taskId)).compose(m -> m.isPresent() && caller(rc).mayAccess(m.get().tenantId())
         ? Future.succeededFuture(m.get())
         : Future.failedFuture(Problem.notFound("Task " + taskId).asException()));
   }

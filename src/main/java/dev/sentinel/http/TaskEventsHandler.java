@@ -89,7 +89,7 @@ public final class TaskEventsHandler {
         } else if (events.isEmpty()) {
           Access.within(queries.get(taskId)).onComplete(s -> {
             if (s.failed() || s.result().isEmpty()) end();
-            else if (FINAL.contains(s.result().get().get("status"))) poll(true);
+            else if (FINAL.contains(s.result().get().status())) poll(true);
             else vertx.setTimer(POLL_MS, t -> poll(false));
           });
         } else {

@@ -10,6 +10,7 @@ import dev.sentinel.crypto.Sha256;
 import dev.sentinel.signal.Signals;
 import dev.sentinel.store.NewTask;
 import dev.sentinel.store.Results;
+import dev.sentinel.store.StepRecord;
 import dev.sentinel.store.TaskCommands;
 import dev.sentinel.store.TaskFilter;
 import dev.sentinel.store.TaskQueries;
@@ -210,7 +211,7 @@ public final class TaskHandlers {
     String id = rc.pathParam("task_id");
     visibleTask(rc, queries, id)
         .compose(m -> within(ledger.calls(id)).map(calls -> new JsonObject().put("task_id", id)
-            .put("cost_so_far", Usd.ofNanos(Long.parseLong(m.getOrDefault("cost_nanos", "0"))))
+            .put("cost_so_far", Usd.ofNanos(m.costNanos()))
             .put("calls", new JsonArray(calls.stream().map(TaskHandlers::callView).toList()))))
         .onSuccess(body -> json(rc, 200, body))
         .onFailure(rc::fail);
@@ -244,15 +245,14 @@ public final class TaskHandlers {
         .onFailure(rc::fail);
   }
 
-  static JsonObject stepView(JsonObject s) {
-    Long at = s.getLong("committed_at");
+  static JsonObject stepView(StepRecord s) {
     return new JsonObject()
-        .put("step", s.getInteger("step"))
-        .put("node", s.getString("node"))
-        .put("epoch", s.getLong("epoch"))
-        .put("claim", s.getString("claim"))
-        .put("worker_id", s.getString("worker_id"))
-        .put("committed_at", at == null ? null : Instant.ofEpochMilli(at).toString());
+        .put("step", s.step())
+        .put("node", s.node())
+        .put("epoch", s.epoch())
+        .put("claim", s.claim())
+        .put("worker_id", s.workerId())
+        .put("committed_at", Instant.ofEpochMilli(s.committedAt()).toString());
   }
 
   /** The contract has checked the value is an integer, which includes forms like 1.0 and 1e2. */

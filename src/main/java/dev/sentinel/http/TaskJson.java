@@ -1,61 +1,48 @@
 package dev.sentinel.http;
 
 import dev.sentinel.cost.Usd;
+import dev.sentinel.store.TaskView;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
-import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.Map;
 
-/** The API's view of a stored task hash: seed field names, USD amounts, ISO-8601 times, nulls for "none". */
+/** The API's view of a task: seed field names, USD amounts, ISO-8601 times, nulls for "none". */
 public final class TaskJson {
   private TaskJson() {}
 
-  public static JsonObject from(Map<String, String> m) {
+  public static JsonObject from(TaskView t) {
     return new JsonObject()
-        .put("task_id", m.get("task_id"))
-        .put("status", m.get("status"))
-        .put("tenant_id", m.get("tenant_id"))
-        .put("agent_type", m.get("agent_type"))
-        .put("task_type", m.get("task_type"))
-        .put("task_params", json(m.get("task_params")))
-        .put("priority", integer(m.get("priority")))
-        .put("cost_so_far", usd(m.get("cost_nanos")))
-        .put("cost_limit", usd(m.get("cost_limit_nanos")))
-        .put("attempts", integer(m.get("attempts")))
-        .put("max_attempts", integer(m.get("max_attempts")))
-        .put("owner", blankToNull(m.get("owner")))
-        .put("epoch", integer(m.get("epoch")))
-        .put("step", integer(m.get("step")))
-        .put("total_steps", integer(m.get("total_steps")))
-        .put("current_node", blankToNull(m.get("current_node")))
-        .put("lease_expires", time(m.get("lease_expires")))
-        .put("run_at", time(m.get("run_at")))
-        .put("created_at", time(m.get("created_at")))
-        .put("updated_at", time(m.get("updated_at")))
-        .put("completed_at", time(m.get("completed_at")))
-        .put("result", json(m.get("result")))
-        .put("error", blankToNull(m.get("error")));
+        .put("task_id", t.taskId())
+        .put("status", t.status())
+        .put("tenant_id", t.tenantId())
+        .put("agent_type", t.agentType())
+        .put("task_type", t.taskType())
+        .put("task_params", json(t.paramsJson()))
+        .put("priority", t.priority())
+        .put("cost_so_far", Usd.ofNanos(t.costNanos()))
+        .put("cost_limit", t.costLimitNanos() == null ? null : Usd.ofNanos(t.costLimitNanos()))
+        .put("attempts", t.attempts())
+        .put("max_attempts", t.maxAttempts())
+        .put("owner", t.owner())
+        .put("epoch", t.epoch())
+        .put("step", t.step())
+        .put("total_steps", t.totalSteps())
+        .put("current_node", t.currentNode())
+        .put("lease_expires", time(t.leaseExpires()))
+        .put("run_at", time(t.runAt()))
+        .put("created_at", time(t.createdAt()))
+        .put("updated_at", time(t.updatedAt()))
+        .put("completed_at", time(t.completedAt()))
+        .put("result", json(t.resultJson()))
+        .put("error", t.error());
   }
 
-  private static String blankToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
-  }
-
-  private static Integer integer(String s) {
-    return blankToNull(s) == null ? null : Integer.valueOf(s);
-  }
-
-  private static BigDecimal usd(String nanos) {
-    return blankToNull(nanos) == null ? null : Usd.ofNanos(Long.parseLong(nanos));
-  }
-
-  private static String time(String ms) {
-    return blankToNull(ms) == null ? null : Instant.ofEpochMilli(Long.parseLong(ms)).toString();
+  private static String time(Long ms) {
+    return ms == null ? null : Instant.ofEpochMilli(ms).toString();
   }
 
   private static Object json(String s) {
-    return blankToNull(s) == null ? null : Json.decodeValue(s);
+    return s == null ? null : Json.decodeValue(s);
   }
 }

@@ -16,12 +16,12 @@ public final class Results {
 
   /**
    * {@code taskId} is the new task's, or for DUPLICATE and CONFLICT the one the key created;
-   * {@code task} (OK only) is the task hash exactly as submit.lua wrote it.
+   * {@code task} (OK only, else null) is the task exactly as submit.lua wrote it.
    */
   public record Submitted(SubmitReply reply, String taskId, long createdAt, String status, RateInfo rate, long waiting,
-                          long maxWaiting, Map<String, String> task) {
+                          long maxWaiting, TaskView task) {
     public Submitted(SubmitReply reply, String taskId, long createdAt, String status) {
-      this(reply, taskId, createdAt, status, RateInfo.NONE, 0, 0, Map.of());
+      this(reply, taskId, createdAt, status, RateInfo.NONE, 0, 0, null);
     }
   }
 
@@ -32,10 +32,10 @@ public final class Results {
 
   /**
    * @param status the task's status when the reply is WRONG_STATUS
-   * @param task the task hash as the retry left it (OK only): read in the same script, so a
-   *             worker that claims the task at once cannot change what the caller sees
+   * @param task the task as the retry left it (OK only, else null): read in the same script, so
+   *             a worker that claims the task at once cannot change what the caller sees
    */
-  public record Retried(RetryReply reply, String status, Map<String, String> task) {}
+  public record Retried(RetryReply reply, String status, TaskView task) {}
 
   /**
    * @param committed the task's committed step count as Redis holds it after this commit

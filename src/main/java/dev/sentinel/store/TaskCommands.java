@@ -52,12 +52,12 @@ public final class TaskCommands {
           SubmitReply reply = SubmitReply.valueOf(r.get(0).toString());
           return switch (reply) {
             case OK -> new Submitted(reply, t.id(), r.get(1).toLong(), r.get(2).toString(),
-                new Results.RateInfo(r.get(3).toLong(), r.get(4).toLong(), r.get(5).toLong(), 0), 0, 0, StoreCore.pairs(r.get(6)));
+                new Results.RateInfo(r.get(3).toLong(), r.get(4).toLong(), r.get(5).toLong(), 0), 0, 0, TaskView.of(StoreCore.pairs(r.get(6))));
             case DUPLICATE, CONFLICT -> new Submitted(reply, r.get(1).toString(), 0, null);
             case RATE_LIMITED -> new Submitted(reply, null, 0, null,
-                new Results.RateInfo(r.get(2).toLong(), r.get(3).toLong(), r.get(4).toLong(), r.get(1).toLong()), 0, 0, Map.of());
+                new Results.RateInfo(r.get(2).toLong(), r.get(3).toLong(), r.get(4).toLong(), r.get(1).toLong()), 0, 0, null);
             case QUOTA_EXCEEDED -> new Submitted(reply, null, 0, null, Results.RateInfo.NONE, r.get(1).toLong(), r.get(2).toLong(),
-                Map.of());
+                null);
             case EXISTS -> new Submitted(reply, null, 0, null);
           };
         });
@@ -72,9 +72,9 @@ public final class TaskCommands {
     return core.run(core.scripts().retry(), taskId).map(r -> {
       RetryReply reply = RetryReply.valueOf(r.get(0).toString());
       return switch (reply) {
-        case OK -> new Retried(reply, null, StoreCore.pairs(r.get(1)));
-        case WRONG_STATUS -> new Retried(reply, r.get(1).toString(), Map.of());
-        case NOT_FOUND -> new Retried(reply, null, Map.of());
+        case OK -> new Retried(reply, null, TaskView.of(StoreCore.pairs(r.get(1))));
+        case WRONG_STATUS -> new Retried(reply, r.get(1).toString(), null);
+        case NOT_FOUND -> new Retried(reply, null, null);
       };
     });
   }

@@ -28,23 +28,21 @@ public final class TaskQueries {
     this.core = core;
   }
 
-  /** The task hash as stored, or empty when there is no such task. */
-  public Future<Optional<Map<String, String>>> get(String taskId) {
-    return core.send(Request.cmd(Command.HGETALL).arg(core.keys().meta(taskId))).map(r -> {
-      Map<String, String> m = StoreCore.hash(r);
-      return m.isEmpty() ? Optional.empty() : Optional.of(m);
-    });
+  /** The task, or empty when there is no such task. */
+  public Future<Optional<TaskView>> get(String taskId) {
+    return core.send(Request.cmd(Command.HGETALL).arg(core.keys().meta(taskId)))
+        .map(r -> Optional.ofNullable(TaskView.of(StoreCore.hash(r))));
   }
 
-  /** The task hashes for these ids, in order, in one pipelined round trip; gone ones are skipped. */
-  public Future<List<Map<String, String>>> tasks(List<String> ids) {
+  /** The tasks with these ids, in order, in one pipelined round trip; gone ones are skipped. */
+  public Future<List<TaskView>> tasks(List<String> ids) {
     if (ids.isEmpty()) return Future.succeededFuture(List.of());
     List<Request> reads = ids.stream().map(id -> Request.cmd(Command.HGETALL).arg(core.keys().meta(id))).toList();
     return core.redis().batch(reads).map(replies -> {
-      List<Map<String, String>> out = new ArrayList<>();
+      List<TaskView> out = new ArrayList<>();
       for (Response r : replies) {
-        Map<String, String> m = StoreCore.hash(r);
-        if (!m.isEmpty()) out.add(m);
+        TaskView t = TaskView.of(StoreCore.hash(r));
+        if (t != null) out.add(t);
       }
       return out;
     });
@@ -81,19 +79,14 @@ public final class TaskQueries {
         .map(r -> History.withClaims(records(r)));
   }
 
-  /** The committed step records, oldest first: step, node, epoch, claim, worker_id, committed_at (Redis ms). */
-  public Future<List<JsonObject>> steps(String taskId) {
+  /** The committed steps, oldest first. */
+  public Future<List<StepRecord>> steps(String taskId) {
     return history(taskId).map(records -> {
-      List<JsonObject> out = new ArrayList<>();
+      List<StepRecord> out = new ArrayList<>();
       for (JsonObject r : records) {
         if (!History.isStep(r)) continue;
-        out.add(new JsonObject()
-            .put("step", History.intOf(r.getValue("step")))
-            .put("node", r.getString("node"))
-            .put("epoch", History.longOf(r.getValue("epoch")))
-            .put("claim", r.getString("claim"))
-            .put("worker_id", History.workerOf(r))
-            .put("committed_at", History.longOf(r.getValue("at"))));
+        out.add(new StepRecord(History.intOf(r.getValue("step")), r.getString("node"), History.longOf(r.getValue("epoch")),
+            r.getString("claim"), History.workerOf(r), History.longOf(r.getValue("at"))));
       }
       return out;
     });

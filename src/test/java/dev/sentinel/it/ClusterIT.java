@@ -1,6 +1,7 @@
 package dev.sentinel.it;
 
 import dev.sentinel.store.History;
+import dev.sentinel.store.StepRecord;
 import dev.sentinel.testing.Http;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.SentinelProcess;
@@ -160,7 +161,7 @@ class ClusterIT {
     for (String id : orphaned) {
       Map<String, String> m = f.meta(id);
       assertThat(m.get("attempts")).isEqualTo("1");
-      assertThat(f.queries.steps(id).await()).extracting(s -> s.getString("worker_id")).anyMatch(w -> w.startsWith("w2-"));
+      assertThat(f.queries.steps(id).await()).extracting(StepRecord::workerId).anyMatch(w -> w.startsWith("w2-"));
     }
   }
 
@@ -209,7 +210,7 @@ class ClusterIT {
     startApi();                               // api and watcher only: the late node does the work
     List<String> ids = submit(3, 2, 10);
     awaitAllCompleted(ids, Duration.ofSeconds(30));
-    assertThat(f.queries.steps(ids.get(0)).await()).extracting(s -> s.getString("worker_id")).allMatch(w -> w.startsWith("late-"));
+    assertThat(f.queries.steps(ids.get(0)).await()).extracting(StepRecord::workerId).allMatch(w -> w.startsWith("late-"));
   }
 
   @Test void aNodeThatCannotStartExitsNonZeroInsteadOfIdling() {

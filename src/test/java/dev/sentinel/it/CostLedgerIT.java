@@ -1,5 +1,6 @@
 package dev.sentinel.it;
 
+import dev.sentinel.store.StepRecord;
 import dev.sentinel.testing.Http;
 import dev.sentinel.testing.Money;
 import dev.sentinel.testing.OpenAiStub;
@@ -135,13 +136,13 @@ class CostLedgerIT {
 
     // every task completed, each of its 3 steps committed exactly once; w1's tasks resumed on w2
     for (String id : ids) {
-      assertThat(f.queries.steps(id).await()).extracting(s -> s.getInteger("step")).as("steps of " + id)
+      assertThat(f.queries.steps(id).await()).extracting(StepRecord::step).as("steps of " + id)
           .containsExactly(1, 2, 3);
       assertThat(f.meta(id).get("result")).as("result of " + id).isNotBlank();
     }
     for (String id : orphaned) {
       assertThat(f.meta(id)).as("orphaned " + id).containsEntry("attempts", "1");
-      assertThat(f.queries.steps(id).await()).extracting(s -> s.getString("worker_id")).anyMatch(w -> w.startsWith("w2-"));
+      assertThat(f.queries.steps(id).await()).extracting(StepRecord::workerId).anyMatch(w -> w.startsWith("w2-"));
     }
 
     // the stub's side: every delivered, billed answer, grouped by Idempotency-Key (task:step)

@@ -132,9 +132,9 @@ class GroupCommitTest {
     // a step record names its claim by the epoch alone; the steps view puts the claim id back
     assertThat(lastStep.getLong("epoch")).isEqualTo(t.lease().epoch());
     assertThat(lastStep.containsKey("claim")).isFalse();
-    JsonObject lastView = f.queries.steps(id).await().get(steps - 1);
-    assertThat(lastView.getString("claim")).isEqualTo(t.lease().claim());
-    assertThat(lastView.getString("worker_id")).isEqualTo("w1");
+    StepRecord lastView = f.queries.steps(id).await().get(steps - 1);
+    assertThat(lastView.claim()).isEqualTo(t.lease().claim());
+    assertThat(lastView.workerId()).isEqualTo("w1");
     assertThat(lastStep.getJsonObject("output")).isEqualTo(new JsonObject().put("n", steps));
     assertThat(lastStep.getLong("at")).isPositive();
     assertThat(f.queries.events(id, last, 10).await()).isEmpty();
@@ -192,7 +192,7 @@ class GroupCommitTest {
     f.cmd(Command.DEL, f.keys.history(damaged));
     assertThat(f.leases.commitStep(step(damaged, t.get(1).lease(), 1, null), "w1", 60_000).await().reply()).isEqualTo(CommitReply.OK);
     assertThat(f.leases.commitStep(step(damaged, t.get(1).lease(), 1, null), "w1", 60_000).await().reply()).isEqualTo(CommitReply.DUP);
-    assertThat(f.queries.steps(damaged).await()).extracting(s -> s.getInteger("step")).containsExactly(1);
+    assertThat(f.queries.steps(damaged).await()).extracting(StepRecord::step).containsExactly(1);
 
     // arguments the script cannot read (a step that is not a number): that commit alone answers ERROR
     Object[] args = new Object[2 + f.keys.scriptKeys().size() + 2 + 14];

@@ -104,8 +104,8 @@ class LeaseProtocolTest {
     ClaimedTask forged = new ClaimedTask(id, new Lease(t.lease().epoch(), "someone-else"), 0, "acme", "noop", "test",
         new JsonObject(), 0, "", 0, 3, null);
     assertThat(commit(forged, 3, "w2")).isEqualTo(CommitReply.STALE);  // same epoch, other claim id
-    List<JsonObject> steps = f.queries.steps(id).await();
-    assertThat(steps).extracting(s -> s.getInteger("step")).containsExactly(1, 2);
+    List<StepRecord> steps = f.queries.steps(id).await();
+    assertThat(steps).extracting(StepRecord::step).containsExactly(1, 2);
     assertThat(f.meta(id)).containsEntry("step", "2").containsEntry("status", "in_progress");
   }
 
@@ -148,9 +148,9 @@ class LeaseProtocolTest {
     assertThat(meta).containsEntry("owner", "heir").containsEntry("step", "3").containsEntry("status", "in_progress")
         .containsEntry("attempts", "1");
     assertThat(meta.get("result")).isNull();
-    List<JsonObject> steps = f.queries.steps(id).await();
-    assertThat(steps).extracting(s -> s.getString("worker_id")).containsExactly("zombie", "zombie", "heir");
-    assertThat(steps).extracting(s -> s.getInteger("step")).containsExactly(1, 2, 3);
+    List<StepRecord> steps = f.queries.steps(id).await();
+    assertThat(steps).extracting(StepRecord::workerId).containsExactly("zombie", "zombie", "heir");
+    assertThat(steps).extracting(StepRecord::step).containsExactly(1, 2, 3);
   }
 
   @Test void expiredTaskResumesFromItsLastCommittedStep() {

@@ -50,8 +50,8 @@ class RedisRestartTest {
       // the pooled client reconnects by itself; the restarted server has an empty script cache
       await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
           .until(() -> f.leases.commitStep(step(t, 6), "w1", 60_000).await().reply() == Replies.CommitReply.OK);
-      List<JsonObject> steps = f.queries.steps(id).await();
-      assertThat(steps).extracting(s -> s.getInteger("step")).containsExactly(1, 2, 3, 4, 5, 6);
+      List<StepRecord> steps = f.queries.steps(id).await();
+      assertThat(steps).extracting(StepRecord::step).containsExactly(1, 2, 3, 4, 5, 6);
       assertThat(f.queries.checkpoint(id).await().orElseThrow().getInteger("step")).isEqualTo(6);
       assertThat(f.meta(id)).containsEntry("epoch", "1").containsEntry("claim", t.lease().claim()).containsEntry("step", "6");
     }

@@ -18,6 +18,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -82,7 +83,11 @@ public final class StoreFixture implements AutoCloseable {
   }
 
   public Map<String, String> meta(String id) {
-    return queries.get(id).await().orElseThrow();
+    Map<String, String> m = new LinkedHashMap<>();
+    Response r = cmd(Command.HGETALL, keys.meta(id));
+    for (String k : r.getKeys()) m.put(k, r.get(k).toString());
+    if (m.isEmpty()) throw new IllegalStateException("no task " + id);
+    return m;
   }
 
   public Response cmd(Command c, Object... args) {

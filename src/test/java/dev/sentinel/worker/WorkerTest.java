@@ -3,6 +3,7 @@ package dev.sentinel.worker;
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.NewTask;
 import dev.sentinel.store.StepCommit;
+import dev.sentinel.store.StepRecord;
 import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
@@ -50,7 +51,7 @@ class WorkerTest {
   }
 
   private void assertEachStepCommittedOnce(String id, int steps) {
-    assertThat(f.queries.steps(id).await()).extracting(s -> s.getInteger("step"))
+    assertThat(f.queries.steps(id).await()).extracting(StepRecord::step)
         .containsExactlyElementsOf(IntStream.rangeClosed(1, steps).boxed().toList());
   }
 
@@ -117,7 +118,7 @@ class WorkerTest {
     node.startWorkers("live");
     await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(f.meta(id).get("status")));
     assertEachStepCommittedOnce(id, 4);
-    assertThat(f.queries.steps(id).await()).extracting(s -> s.getString("worker_id"))
+    assertThat(f.queries.steps(id).await()).extracting(StepRecord::workerId)
         .containsExactly("ghost", "live-w1", "live-w1", "live-w1");   // resumed at step 2, not from the start
     assertThat(f.meta(id)).containsEntry("attempts", "1").containsEntry("epoch", "3");
   }
@@ -146,7 +147,7 @@ class WorkerTest {
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
           .until(() -> ids.stream().allMatch(id -> "completed".equals(g.meta(id).get("status"))));
       for (String id : ids) {
-        assertThat(g.queries.steps(id).await()).extracting(s -> s.getInteger("step"))
+        assertThat(g.queries.steps(id).await()).extracting(StepRecord::step)
             .as("steps of " + id).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
       }
     }
