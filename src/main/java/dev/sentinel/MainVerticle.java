@@ -85,7 +85,7 @@ public final class MainVerticle extends VerticleBase {
   private Future<Void> loadScripts(SentinelConfig cfg) {
     Redis redis = RedisClients.create(vertx, cfg.redis(), "sentinel-setup");
     Store store = Store.open(redis, new Keys(cfg.keyPrefix()));
-    return new RetryUntil(vertx, STARTUP_REDIS_WAIT_MS, 100, 2_000).<Void>run(store::loadScripts, (failed, e) -> {
+    return RetryUntil.forMs(vertx, STARTUP_REDIS_WAIT_MS, 100, 2_000).<Void>run(store::loadScripts, (failed, e) -> {
           if (failed % 10 == 0) LOG.log(System.Logger.Level.WARNING, "waiting for Redis (" + e.getMessage() + ")");
         })
         .recover(e -> Future.failedFuture(new IllegalStateException("Redis did not answer within "

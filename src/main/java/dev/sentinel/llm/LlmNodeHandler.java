@@ -155,7 +155,7 @@ public final class LlmNodeHandler implements NodeHandler {
   }
 
   private Future<Void> record(NodeContext ctx, CostLedger.Call call) {
-    return new RetryUntil(ctx.vertx(), RECORD_RETRY_FOR_MS, 200, RECORD_BACKOFF_MAX_MS)
+    return RetryUntil.forMs(ctx.vertx(), RECORD_RETRY_FOR_MS, 200, RECORD_BACKOFF_MAX_MS)
         .<Void>run(() -> ctx.services().require(CostLedger.class).record(call).mapEmpty(), (failed, e) -> {
           if (failed == 0) LOG.log(System.Logger.Level.WARNING, "LLM call record of task " + call.taskId()
               + " not written yet (" + e.getMessage() + "); retrying while Redis is away");

@@ -12,6 +12,7 @@ import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.Lease;
 import dev.sentinel.store.Replies.CommitReply;
 import dev.sentinel.store.Results.Committed;
+import dev.sentinel.store.RetryUntil;
 import dev.sentinel.store.StepCommit;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -300,23 +301,9 @@ final class TaskRun {
    * Scripts are idempotent under retry: a commit that did land answers DUP.
    */
   private <T> Future<T> withRetry(String what, Supplier<Future<T>> write) {
-    Promise<T> p = Promise.promise();
-    attempt(what, write, p, 0);
-    return p.future();
-  }
-
-  private <T> void attempt(String what, Supplier<Future<T>> write, Promise<T> p, int tries) {
-    write.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        p.complete(ar.result());
-      } else if (stopped || System.nanoTime() > leaseDeadlineNanos) {
-        p.fail(ar.cause());
-      } else {
-        long delay = Math.min(1000, 50L << Math.min(tries, 5));
-        if (tries == 0) LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": " + what
-            + " failed (" + ar.cause().getMessage() + "), retrying while the lease lasts");
-        worker.vertx().setTimer(delay, t -> attempt(what, write, p, tries + 1));
-      }
+    return RetryUntil.whileTrue(worker.vertx(), this::leaseHeld, 50, 1000).run(write, (failed, e) -> {
+      if (failed == 0) LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": " + what
+          + " failed (" + e.getMessage() + "), retrying while the lease lasts");
     });
   }
 }
