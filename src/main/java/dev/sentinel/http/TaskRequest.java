@@ -36,8 +36,8 @@ public final class TaskRequest {
   private static final Set<String> ACCEPTED = Set.of("tenant_id", "agent_type", "task_type", "task_params",
       "max_attempts", "priority", "cost_limit", "run_at");
   private static final Set<String> SERVER_OWNED = Set.of("task_id", "id", "status", "owner", "epoch", "claim",
-      "lease_expires", "attempts", "cost", "cost_so_far", "step", "current_node", "created_at", "updated_at",
-      "completed_at", "result", "error", "worker_id");
+      "lease_expires", "attempts", "cost", "cost_so_far", "step", "total_steps", "current_node", "created_at",
+      "updated_at", "completed_at", "result", "error", "worker_id");
   private static final BigDecimal MICROS = BigDecimal.valueOf(1_000_000);
 
   private TaskRequest() {}

@@ -117,8 +117,8 @@ class HttpApiTest {
 
   @Test void serverOwnedFieldsAreRefusedWith422() {
     JsonObject p = problem(api.post("/tasks", """
-        {"tenant_id":"acme","task_type":"x","agent_type":"noop","status":"completed","owner":"me","epoch":9}"""), 422);
-    assertThat(fields(p)).containsExactlyInAnyOrder("status", "owner", "epoch");
+        {"tenant_id":"acme","task_type":"x","agent_type":"noop","status":"completed","owner":"me","epoch":9,"total_steps":2}"""), 422);
+    assertThat(fields(p)).containsExactlyInAnyOrder("status", "owner", "epoch", "total_steps");
     assertThat(storedTasks()).isZero();
   }
 
