@@ -145,8 +145,8 @@ public final class TaskRequest {
     if (v == null) return null;
     try {
       if (v instanceof String s) return Instant.parse(s).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      // reported below
+    } catch (DateTimeParseException | ArithmeticException e) {
+      // reported below; ArithmeticException: a year like +1000000000 parses but is beyond epoch milliseconds
     }
     errors.add(new FieldError(key, key + " must be an ISO-8601 UTC time such as 2026-01-31T12:00:00Z"));
     return null;

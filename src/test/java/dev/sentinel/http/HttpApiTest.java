@@ -133,6 +133,16 @@ class HttpApiTest {
     assertThat(storedTasks()).isZero();
   }
 
+  @Test void aRunAtBeyondEpochMillisecondsIs422NotA500() {
+    // Instant.parse takes a year of +1000000000; toEpochMilli then overflows
+    for (String runAt : List.of("+1000000000-12-31T23:59:59Z", "-1000000000-01-01T00:00:00Z")) {
+      JsonObject p = problem(api.post("/tasks", "{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\","
+          + "\"run_at\":\"" + runAt + "\"}"), 422);
+      assertThat(fields(p)).containsExactly("run_at");
+    }
+    assertThat(storedTasks()).isZero();
+  }
+
   @Test void bodyOverOneMebibyteIs413() {
     String big = "{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\",\"task_params\":{\"blob\":\""
         + "x".repeat(1_100_000) + "\"}}";
