@@ -143,6 +143,24 @@ class HttpApiTest {
     assertThat(storedTasks()).isZero();
   }
 
+  @Test void parametersAreValidatedAsTheStringsTheHandlersRead() {
+    // ids that are also JSON numbers are valid ids (vertx-openapi parsed them as numbers: 422)
+    assertThat(api.get("/tenants/-1/limits").status()).isEqualTo(200);
+    assertThat(api.get("/tenants/1.5/rate-limit").status()).isEqualTo(200);
+    assertThat(api.get("/tasks?tenant_id=-1&task_type=2.5").status()).isEqualTo(200);
+    assertThat(api.post("/tasks", "{\"tenant_id\":\"1.5\",\"task_type\":\"x\",\"agent_type\":\"noop\"}",
+        Map.of("Idempotency-Key", "-7.25")).status()).isEqualTo(201);
+    // a JSON string literal is not its content: "acme" with its quotes is no Identifier (it was
+    // validated as acme, and the handler wrote the quotes into Redis keys)
+    assertThat(fields(problem(api.send("PUT", "/tenants/%22evil%22/limits", "{\"max_running\":3}", Map.of()), 422)))
+        .containsExactly("tenant_id");
+    assertThat(f.cmd(Command.KEYS, f.keys.prefix() + "*\"*").size()).isZero();
+    assertThat(fields(problem(api.get("/tasks?cursor=%221764245550123:a%22"), 422))).containsExactly("cursor");   // was a 500
+    assertThat(fields(problem(api.post("/tasks", "{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\"}",
+        Map.of("Idempotency-Key", "\"k1\"")), 422))).containsExactly("Idempotency-Key");
+    assertThat(storedTasks()).isEqualTo(1);
+  }
+
   @Test void bodyOverOneMebibyteIs413() {
     String big = "{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\",\"task_params\":{\"blob\":\""
         + "x".repeat(1_100_000) + "\"}}";
