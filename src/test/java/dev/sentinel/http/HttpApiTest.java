@@ -161,6 +161,13 @@ class HttpApiTest {
     assertThat(storedTasks()).isEqualTo(1);
   }
 
+  @Test void anIdentifierWithATrailingNewlineIsRefused() {
+    // JSON Schema's $ is the end of the input; java.util.regex's also matches before a final newline
+    assertThat(fields(problem(api.get("/tasks?tenant_id=acme%0A"), 422))).containsExactly("tenant_id");
+    assertThat(fields(problem(api.get("/tenants/acme%0A/limits"), 422))).containsExactly("tenant_id");
+    assertThat(fields(problem(api.post("/admin/api-keys", "{\"tenant_id\":\"acme\\n\"}"), 422))).containsExactly("tenant_id");
+  }
+
   @Test void bodyOverOneMebibyteIs413() {
     String big = "{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\",\"task_params\":{\"blob\":\""
         + "x".repeat(1_100_000) + "\"}}";
