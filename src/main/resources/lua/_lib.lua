@@ -101,6 +101,13 @@ end
 -- Returns allowed (bool), remaining, retry_after_ms, reset_ms (until the bucket is full again).
 -- gcra_check decides without writing (so several limits can be checked before any is taken);
 -- gcra_take writes the new TAT.
+-- The key lives until the bucket is full again, but never more than GCRA_MAX_MS, and no wait it
+-- answers is longer: a rate of one in a very long time (1e-300/s) would otherwise give times
+-- Redis cannot take or answer as integers (and fail every later call); such a bucket is simply
+-- empty for 400 days at a time.
+local GCRA_MAX_MS = 400 * 86400000
+local function ms_capped(ms) return math.min(math.ceil(ms), GCRA_MAX_MS) end
+
 local function gcra_check(key, rate, burst, cost, now)
   local interval = 1000 / rate                  -- ms per request (or per token)
   local tolerance = interval * burst            -- how far ahead of now the TAT may run
@@ -110,13 +117,13 @@ local function gcra_check(key, rate, burst, cost, now)
   local allow_at = new_tat - tolerance
   if allow_at > now then
     local remaining = math.floor((tolerance - (tat - now)) / interval)
-    return false, math.max(remaining, 0), math.ceil(allow_at - now), math.ceil(tat - now), new_tat
+    return false, math.max(remaining, 0), ms_capped(allow_at - now), ms_capped(tat - now), new_tat
   end
-  return true, math.floor((tolerance - (new_tat - now)) / interval), 0, math.ceil(new_tat - now), new_tat
+  return true, math.max(math.floor((tolerance - (new_tat - now)) / interval), 0), 0, ms_capped(new_tat - now), new_tat
 end
 
 local function gcra_take(key, new_tat, now)
-  redis.call('SET', key, new_tat, 'PX', math.ceil(new_tat - now) + 1000)
+  redis.call('SET', key, new_tat, 'PX', ms_capped(new_tat - now) + 1000)
 end
 
 local function gcra(key, rate, burst, cost, now)

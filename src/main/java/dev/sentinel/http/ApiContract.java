@@ -22,8 +22,12 @@ import java.util.Map;
  * (custom media types arrive in a later release). The router therefore gets a copy in which
  * those read {@code application/json} and {@code text/plain}. It also leaves out the
  * {@code security} requirements, which our own auth handler enforces (the router's security
- * chain would otherwise demand an auth provider per scheme). Nothing else differs, and the
- * document clients see is the original.
+ * chain would otherwise demand an auth provider per scheme). And a pattern's closing {@code $}
+ * reads {@code \z}: JSON Schema patterns are ECMA-262 regular expressions, whose {@code $} is the
+ * end of the input, but the validator runs them with java.util.regex, whose {@code $} also
+ * matches before a final line terminator, so {@code "acme\n"} passed the Identifier pattern
+ * (found by HttpFuzzTest's contract part). Nothing else differs, and the document clients see
+ * is the original.
  */
 public final class ApiContract {
 
@@ -58,6 +62,7 @@ public final class ApiContract {
     String adapted = yaml.replace("application/problem+json", "application/json").replace("text/event-stream", "text/plain");
     Map<String, Object> tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(adapted);
     JsonObject json = new JsonObject(tree);
+    anchorPatternsAtTheEnd(json);
     json.remove("security");
     JsonObject paths = json.getJsonObject("paths", new JsonObject());
     for (String path : paths.fieldNames()) {
@@ -67,6 +72,22 @@ public final class ApiContract {
       }
     }
     return json;
+  }
+
+  /** Every {@code pattern} ending in {@code $} ends in {@code \z} instead (see the class comment). */
+  private static void anchorPatternsAtTheEnd(Object node) {
+    if (node instanceof JsonObject o) {
+      for (String key : o.fieldNames()) {
+        Object v = o.getValue(key);
+        if (key.equals("pattern") && v instanceof String p && p.endsWith("$") && !p.endsWith("\\$")) {
+          o.put(key, p.substring(0, p.length() - 1) + "\\z");
+        } else {
+          anchorPatternsAtTheEnd(v);
+        }
+      }
+    } else if (node instanceof io.vertx.core.json.JsonArray a) {
+      for (Object v : a) anchorPatternsAtTheEnd(v);
+    }
   }
 
   public Future<OpenAPIContract> load(Vertx vertx) {

@@ -38,8 +38,8 @@ public final class TaskRequest {
   private static final Set<String> ACCEPTED = Set.of("tenant_id", "agent_type", "task_type", "task_params",
       "max_attempts", "priority", "cost_limit", "run_at");
   private static final Set<String> SERVER_OWNED = Set.of("task_id", "id", "status", "owner", "epoch", "claim",
-      "lease_expires", "attempts", "cost", "cost_so_far", "step", "current_node", "created_at", "updated_at",
-      "completed_at", "result", "error", "worker_id");
+      "lease_expires", "attempts", "cost", "cost_so_far", "step", "total_steps", "current_node", "created_at",
+      "updated_at", "completed_at", "result", "error", "worker_id");
   private static final BigDecimal NANOS = BigDecimal.valueOf(1_000_000_000L);
 
   private TaskRequest() {}
@@ -147,8 +147,8 @@ public final class TaskRequest {
     if (v == null) return null;
     try {
       if (v instanceof String s) return Instant.parse(s).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      // reported below
+    } catch (DateTimeParseException | ArithmeticException e) {
+      // reported below; ArithmeticException: a year like +1000000000 parses but is beyond epoch milliseconds
     }
     errors.add(new FieldError(key, key + " must be an ISO-8601 UTC time such as 2026-01-31T12:00:00Z"));
     return null;

@@ -119,8 +119,8 @@ class HttpApiTest {
 
   @Test void serverOwnedFieldsAreRefusedWith422() {
     JsonObject p = problem(api.post("/tasks", """
-        {"tenant_id":"acme","task_type":"x","agent_type":"noop","status":"completed","owner":"me","epoch":9}"""), 422);
-    assertThat(fields(p)).containsExactlyInAnyOrder("status", "owner", "epoch");
+        {"tenant_id":"acme","task_type":"x","agent_type":"noop","status":"completed","owner":"me","epoch":9,"total_steps":2}"""), 422);
+    assertThat(fields(p)).containsExactlyInAnyOrder("status", "owner", "epoch", "total_steps");
     assertThat(storedTasks()).isZero();
   }
 
@@ -133,6 +133,41 @@ class HttpApiTest {
     assertThat(fields(unknown)).containsExactly("agent_type");
     assertThat(unknown.getString("detail")).contains("no-such-agent").contains("noop");
     assertThat(storedTasks()).isZero();
+  }
+
+  @Test void aRunAtBeyondEpochMillisecondsIs422NotA500() {
+    // Instant.parse takes a year of +1000000000; toEpochMilli then overflows
+    for (String runAt : List.of("+1000000000-12-31T23:59:59Z", "-1000000000-01-01T00:00:00Z")) {
+      JsonObject p = problem(api.post("/tasks", "{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\","
+          + "\"run_at\":\"" + runAt + "\"}"), 422);
+      assertThat(fields(p)).containsExactly("run_at");
+    }
+    assertThat(storedTasks()).isZero();
+  }
+
+  @Test void parametersAreValidatedAsTheStringsTheHandlersRead() {
+    // ids that are also JSON numbers are valid ids (vertx-openapi parsed them as numbers: 422)
+    assertThat(api.get("/tenants/-1/limits").status()).isEqualTo(200);
+    assertThat(api.get("/tenants/1.5/rate-limit").status()).isEqualTo(200);
+    assertThat(api.get("/tasks?tenant_id=-1&task_type=2.5").status()).isEqualTo(200);
+    assertThat(api.post("/tasks", "{\"tenant_id\":\"1.5\",\"task_type\":\"x\",\"agent_type\":\"noop\"}",
+        Map.of("Idempotency-Key", "-7.25")).status()).isEqualTo(201);
+    // a JSON string literal is not its content: "acme" with its quotes is no Identifier (it was
+    // validated as acme, and the handler wrote the quotes into Redis keys)
+    assertThat(fields(problem(api.send("PUT", "/tenants/%22evil%22/limits", "{\"max_running\":3}", Map.of()), 422)))
+        .containsExactly("tenant_id");
+    assertThat(f.cmd(Command.KEYS, f.keys.prefix() + "*\"*").size()).isZero();
+    assertThat(fields(problem(api.get("/tasks?cursor=%221764245550123:a%22"), 422))).containsExactly("cursor");   // was a 500
+    assertThat(fields(problem(api.post("/tasks", "{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\"}",
+        Map.of("Idempotency-Key", "\"k1\"")), 422))).containsExactly("Idempotency-Key");
+    assertThat(storedTasks()).isEqualTo(1);
+  }
+
+  @Test void anIdentifierWithATrailingNewlineIsRefused() {
+    // JSON Schema's $ is the end of the input; java.util.regex's also matches before a final newline
+    assertThat(fields(problem(api.get("/tasks?tenant_id=acme%0A"), 422))).containsExactly("tenant_id");
+    assertThat(fields(problem(api.get("/tenants/acme%0A/limits"), 422))).containsExactly("tenant_id");
+    assertThat(fields(problem(api.post("/admin/api-keys", "{\"tenant_id\":\"acme\\n\"}"), 422))).containsExactly("tenant_id");
   }
 
   @Test void bodyOverOneMebibyteIs413() {

@@ -1,104 +1,71 @@
 package dev.sentinel.http;
 
+import dev.sentinel.http.fuzz.AnswerChecks;
+import dev.sentinel.http.fuzz.ContractModel;
+import dev.sentinel.http.fuzz.ContractRequests;
+import dev.sentinel.http.fuzz.ContractRequests.FieldCase;
+import dev.sentinel.http.fuzz.ContractRequests.OperationCases;
+import dev.sentinel.http.fuzz.Expected;
+import dev.sentinel.http.fuzz.FuzzClient;
+import dev.sentinel.http.fuzz.FuzzRequest;
+import dev.sentinel.http.fuzz.Findings;
+import dev.sentinel.http.fuzz.RandomRequests;
+import dev.sentinel.http.fuzz.SeededData;
 import dev.sentinel.testing.Http;
+import dev.sentinel.testing.KeyspaceSnapshot;
+import dev.sentinel.testing.RawHttpClient.Answer;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
 import dev.sentinel.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
-import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * A fuzz test of the HTTP API: thousands of malformed or random bodies, headers, path ids and
- * query parameters against every operation of openapi.yaml (plus unknown paths and wrong
- * methods), with and without keys. It demands zero 5xx, a problem+json document for every 4xx,
- * no stack trace in any answer, and not one change in Redis.
+ * A fuzz test of the HTTP API, in two parts. The random one: thousands of seeded random
+ * requests built to be refused ({@link RandomRequests}) against every operation of openapi.yaml,
+ * plus unknown paths and wrong methods, with and without keys. The systematic one: every
+ * parameter and body field of every operation, given explicit null, each JSON type and each
+ * boundary of its schema ({@link ContractRequests}), each request judged by what the schema says
+ * of it. Both demand zero 5xx, a problem+json document for every 4xx, no stack trace in any
+ * answer, and no change in Redis from a refused request ({@link KeyspaceSnapshot}).
  *
- * <p>"No change in Redis" is meaningful because every request that could mutate is built to be
- * refused: a POST or DELETE carries a bad body, a bad id, bad parameters, an id that does not
- * exist (or a task whose state makes the operation a 409), or a missing, unknown or
- * insufficient key. GET requests may be anything. Redis is seeded first through the API (tasks
- * of two tenants, one with an Idempotency-Key, one scheduled; a tenant key; a rate limit), so
- * the snapshot covers real data; no workers or watcher run, so nothing changes by itself.
+ * <p>Redis is seeded first through the API (tasks of two tenants, one with an Idempotency-Key,
+ * one scheduled; a tenant key; a rate limit), so the snapshot covers real data; no workers or
+ * watcher run, so nothing changes by itself.
  *
  * <p>The run is reproducible: the seed is printed and can be set with
  * {@code -Dsentinel.fuzz.seed=N}; {@code -Dsentinel.fuzz.requests=N} changes the count.
- * Most requests go through {@link HttpClient}; about one in ten is written to a raw socket,
- * to send what a URI cannot carry (malformed percent escapes, raw UTF-8 in the request target
- * and in header values).
  */
 class HttpFuzzTest {
 
   private static final String ADMIN_KEY = "fuzz-admin-key-7c1e44f09b";
   private static final long SEED = Long.getLong("sentinel.fuzz.seed", 20261127L);
   private static final int REQUESTS = Integer.getInteger("sentinel.fuzz.requests", 4000);
-  private static final long ANSWER_WITHIN_MS = 6_000;
+  private static final int ANSWER_WITHIN_MS = 6_000;
   private static final int SHOWN = 20;
-  /** The contract's Identifier: what task, tenant and type ids must look like. */
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
-  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
-  private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{16}");
-  private static final java.util.Set<String> MUTATING = java.util.Set.of("POST", "PUT", "PATCH", "DELETE");
-
-  /** Who the request claims to be. Only ADMIN and TENANT requests can get past authentication. */
-  private enum Auth { ADMIN, TENANT, NONE, GARBAGE }
-
-  private record Req(String op, String method, String target, List<String[]> headers, byte[] body, Auth auth,
-                     boolean raw) {}
-
-  private record Res(int status, String contentType, String body) {}
+  /** -Dsentinel.fuzz.trace=true prints every request of the contract part with its answer. */
+  private static final boolean TRACE = Boolean.getBoolean("sentinel.fuzz.trace");
 
   private RedisServerProcess redis;
   private TestNode node;
   private StoreFixture redisView;
   private int port;
-  private HttpClient client;
-  private Random rnd;
-
-  private final List<String> acmeTasks = new ArrayList<>();
-  private final List<String> otherTasks = new ArrayList<>();
-  private String tenantKey;
-  private String tenantKeyId;
+  private SeededData seeded;
 
   @BeforeEach void start() {
     redis = RedisServerProcess.start();
@@ -106,9 +73,7 @@ class HttpFuzzTest {
     Http api = node.startApi();
     port = api.port();
     redisView = new StoreFixture(node.vertx, redis.url(), "");
-    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
-    seed(api.withKey(ADMIN_KEY));
+    seeded = seed(api.withKey(ADMIN_KEY));
   }
 
   @AfterEach void stop() {
@@ -121,7 +86,9 @@ class HttpFuzzTest {
   }
 
   /** Real data for the snapshot to cover, created the normal way. */
-  private void seed(Http admin) {
+  private static SeededData seed(Http admin) {
+    List<String> acmeTasks = new ArrayList<>();
+    List<String> otherTasks = new ArrayList<>();
     acmeTasks.add(submit(admin, "{\"tenant_id\":\"acme\",\"task_type\":\"report\",\"agent_type\":\"noop\","
         + "\"task_params\":{\"steps\":3,\"step_ms\":10}}", Map.of()));
     acmeTasks.add(submit(admin, "{\"tenant_id\":\"acme\",\"task_type\":\"report\",\"agent_type\":\"noop\","
@@ -134,12 +101,11 @@ class HttpFuzzTest {
         + "\"task_params\":{\"steps\":7}}", Map.of()));
     Http.Reply key = admin.post("/admin/api-keys", "{\"tenant_id\":\"acme\",\"name\":\"fuzz tenant key\"}");
     assertThat(key.status()).as(key.body()).isEqualTo(201);
-    tenantKey = key.json().getString("api_key");
-    tenantKeyId = key.json().getString("key_id");
     Http.Reply limit = admin.post("/tenants/acme/rate-limit?capacity=100&refill_rate=10", null);
     assertThat(limit.status()).as(limit.body()).isEqualTo(200);
     assertThat(admin.get("/tasks/" + acmeTasks.get(0)).json().getString("status")).isEqualTo("queued");
     assertThat(admin.get("/tasks/" + acmeTasks.get(2)).json().getString("status")).isEqualTo("scheduled");
+    return new SeededData(ADMIN_KEY, acmeTasks, otherTasks, key.json().getString("api_key"), key.json().getString("key_id"));
   }
 
   private static String submit(Http admin, String body, Map<String, String> headers) {
@@ -152,72 +118,63 @@ class HttpFuzzTest {
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void thousandsOfMalformedRequestsGetNo5xxOnlyProblemDocumentsAndChangeNothingInRedis() {
     long dbsizeBefore = redisView.cmd(Command.DBSIZE).toLong();
-    SortedMap<String, String> before = snapshot();
-    String digestBefore = debugDigest();
+    KeyspaceSnapshot before = KeyspaceSnapshot.take(redisView.redis);
+    String digestBefore = KeyspaceSnapshot.debugDigest(redisView.redis);
     System.out.println("HttpFuzzTest: seed " + SEED + " (-Dsentinel.fuzz.seed=" + SEED + "), " + REQUESTS
         + " requests, Redis holds " + dbsizeBefore + " keys" + (digestBefore == null ? " (DEBUG DIGEST not allowed:"
-        + " comparing KEYS + DUMP + contents)" : ", DEBUG DIGEST " + digestBefore));
+        + " comparing SCAN + DUMP + contents)" : ", DEBUG DIGEST " + digestBefore));
 
-    rnd = new Random(SEED);
-    List<String> serverErrors = new ArrayList<>();
-    List<String> noAnswer = new ArrayList<>();
-    List<String> notProblems = new ArrayList<>();
-    List<String> stackTraces = new ArrayList<>();
-    List<String> accepted = new ArrayList<>();
+    RandomRequests requests = new RandomRequests(SEED, seeded);
+    FuzzClient client = new FuzzClient(port, ANSWER_WITHIN_MS);
+    Findings findings = new Findings("HttpFuzzTest");
     Map<String, Integer> byOp = new TreeMap<>();
     Map<Integer, Integer> byStatus = new TreeMap<>();
     int raw = 0;
     long t0 = System.nanoTime();
     for (int i = 0; i < REQUESTS; i++) {
-      Req req = next();
+      FuzzRequest req = requests.next();
       if (req.raw()) raw++;
       byOp.merge(req.op(), 1, Integer::sum);
-      Res res;
+      Answer res;
       try {
-        res = req.raw() ? sendRaw(req) : send(req);
+        res = client.send(req);
       } catch (RuntimeException e) {
-        noAnswer.add(describe(i, req, null) + " -> no complete answer: " + e.getMessage());
+        findings.add("requests without a complete answer within " + ANSWER_WITHIN_MS + " ms (hang, reset)",
+            AnswerChecks.describe(i, req, null) + " -> " + e.getMessage());
         continue;
       }
       byStatus.merge(res.status(), 1, Integer::sum);
-      String where = describe(i, req, res);
-      if (res.status() >= 500) serverErrors.add(where);
-      boolean mutating = MUTATING.contains(req.method().toUpperCase(Locale.ROOT));
-      if (mutating && res.status() < 400) accepted.add(where);
-      if (res.status() >= 400 && res.status() < 500) {
-        String why = problemViolation(req, res);
-        if (why != null) notProblems.add(where + "\n      (" + why + ")");
+      String where = AnswerChecks.describe(i, req, res);
+      if (res.status() >= 500) findings.add("responses with status >= 500", where);
+      if (req.mutating() && res.status() < 400) {
+        findings.add("mutating requests accepted (2xx/3xx) although every one was built to be refused", where);
       }
-      if (looksLikeStackTrace(res)) stackTraces.add(where);
+      if (res.status() >= 400 && res.status() < 500) {
+        String why = AnswerChecks.problemViolation(req, res);
+        if (why != null) findings.add("4xx responses that are not a problem+json document with status and detail",
+            where + "\n      (" + why + ")");
+      }
+      if (AnswerChecks.looksLikeStackTrace(res)) findings.add("responses containing a stack trace", where);
     }
     long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
 
     System.out.println("HttpFuzzTest: " + REQUESTS + " requests (" + raw + " over a raw socket) in " + elapsedMs
         + " ms; by status " + byStatus + "; by operation " + byOp);
-    report("5xx answers", serverErrors);
-    report("requests without a complete answer (hang, reset)", noAnswer);
-    report("4xx answers that are not problem+json with status and detail", notProblems);
-    report("answers showing a stack trace", stackTraces);
-    report("mutating requests that were accepted although built to be refused", accepted);
+    findings.print();
 
     // the server is still up and Redis is exactly as before
     Http.Reply health = new Http(port).get("/health");
     long dbsizeAfter = redisView.cmd(Command.DBSIZE).toLong();
-    SortedMap<String, String> after = snapshot();
-    String digestAfter = debugDigest();
+    KeyspaceSnapshot after = KeyspaceSnapshot.take(redisView.redis);
+    String digestAfter = KeyspaceSnapshot.debugDigest(redisView.redis);
 
-    StringBuilder problems = new StringBuilder();
-    section(problems, "responses with status >= 500", serverErrors);
-    section(problems, "requests without a complete answer within " + ANSWER_WITHIN_MS + " ms", noAnswer);
-    section(problems, "4xx responses that are not a problem+json document with status and detail", notProblems);
-    section(problems, "responses containing a stack trace", stackTraces);
-    section(problems, "mutating requests accepted (2xx/3xx) although every one was built to be refused", accepted);
+    StringBuilder problems = new StringBuilder(findings.summary(SHOWN));
     if (health.status() != 200) problems.append("\nGET /health after the fuzz answered ").append(health.status())
         .append(": ").append(health.body()).append('\n');
     if (dbsizeAfter != dbsizeBefore || !after.equals(before) || (digestBefore != null && !digestBefore.equals(digestAfter))) {
       problems.append("\nRedis changed: DBSIZE ").append(dbsizeBefore).append(" -> ").append(dbsizeAfter)
           .append(digestBefore == null ? "" : ", DEBUG DIGEST " + digestBefore + " -> " + digestAfter)
-          .append('\n').append(diff(before, after));
+          .append('\n').append(before.describeDiff(after, SHOWN));
     }
     if (problems.length() > 0) {
       fail("HTTP fuzz (seed " + SEED + ", " + REQUESTS + " requests) found problems:\n" + problems);
@@ -225,1237 +182,123 @@ class HttpFuzzTest {
     assertThat(after).isEqualTo(before);
   }
 
-  // ---------------------------------------------------------------- request generation
-
-  private Req next() {
-    Req r;
-    do {
-      r = draw();
-    } while (r == null);
-    return r;
-  }
-
-  private Req draw() {
-    int roll = rnd.nextInt(1000);
-    if (roll < 200) return submitTask();
-    if (roll < 290) return listTasks();
-    if (roll < 410) return readTask();
-    if (roll < 480) return cancelTask();
-    if (roll < 530) return retryTask();
-    if (roll < 570) return stats();
-    if (roll < 620) return tenantRead();
-    if (roll < 690) return setRateLimit();
-    if (roll < 730) return deleteRateLimit();
-    if (roll < 800) return createApiKey();
-    if (roll < 830) return adminRead();
-    if (roll < 870) return deleteApiKey();
-    if (roll < 900) return publicRead();
-    if (roll < 950) return wrongMethod();
-    return unknownPath();
-  }
-
-  private Auth anyAuth() {
-    int r = rnd.nextInt(100);
-    return r < 45 ? Auth.ADMIN : r < 60 ? Auth.TENANT : r < 80 ? Auth.NONE : Auth.GARBAGE;
-  }
-
-  /** A request under construction: its path segments are encoded when it is built. */
-  private final class Builder {
-    final String op;
-    final String method;
-    final Auth auth;
-    final List<String> segments = new ArrayList<>();
-    final List<String[]> query = new ArrayList<>();
-    final List<String[]> headers = new ArrayList<>();
-    byte[] body;
-    boolean raw = rnd.nextInt(100) < 10;
-    /** Set when the Idempotency-Key given is the one thing wrong with the request: no second one then. */
-    boolean soleIdempotencyKey;
-
-    Builder(String op, String method, Auth auth, String... segments) {
-      this.op = op;
-      this.method = method;
-      this.auth = auth;
-      this.segments.addAll(Arrays.asList(segments));
-    }
-
-    Builder param(String name, String value) {
-      query.add(new String[] {name, value});
-      return this;
-    }
-
-    Builder header(String name, String value) {
-      headers.add(new String[] {name, value});
-      return this;
-    }
-
-    Builder json(String text) {
-      body = text.getBytes(StandardCharsets.UTF_8);
-      if (rnd.nextInt(100) < 80) header("Content-Type", "application/json");
-      return this;
-    }
-
-    Req build() {
-      authHeaders(auth, headers);
-      noiseHeaders(headers, soleIdempotencyKey);
-      if (body == null && !method.equals("HEAD") && !method.equals("TRACE") && rnd.nextInt(100) < 10) {
-        body = randomBytesBody();
-      }
-      if (body != null && headers.stream().noneMatch(h -> h[0].equalsIgnoreCase("content-type")) && rnd.nextInt(2) == 0) {
-        header("Content-Type", contentType());
-      }
-      StringBuilder target = new StringBuilder();
-      for (String s : segments) target.append('/').append(encode(s, raw));
-      if (target.length() == 0) target.append('/');
-      String path = mangle(target.toString());
-      if (!query.isEmpty() || rnd.nextInt(100) < 3) {
-        StringBuilder q = new StringBuilder();
-        for (String[] p : query) {
-          if (q.length() > 0) q.append('&');
-          q.append(encode(p[0], raw));
-          if (p[1] != null) q.append('=').append(encode(p[1], raw));
-        }
-        path = path + "?" + q;
-      }
-      if (raw && rnd.nextInt(3) == 0) path = injectBadEscape(path);
-      if (!raw && !headersFitClient(headers)) raw = true;
-      // a request line over 4 KiB is refused by the HTTP codec before the API sees it: draw another request
-      if (path.getBytes(StandardCharsets.UTF_8).length > 3_800) return null;
-      return new Req(op, method, path, headers, body, auth, raw);
-    }
-  }
-
-  private Req submitTask() {
-    Auth auth = anyAuth();
-    Builder b = new Builder("submitTask", "POST", auth, "tasks");
-    int kind = rnd.nextInt(100);
-    if (auth == Auth.NONE || auth == Auth.GARBAGE) {
-      b.json(rnd.nextBoolean() ? validTaskBody(anyTenant()) : invalidTaskBody());   // 401 either way
-    } else if (auth == Auth.TENANT && kind < 30) {
-      String other = rnd.nextBoolean() ? "globex" : validIdentifier();
-      b.json(validTaskBody(other.equals("acme") ? "globex" : other));                  // another tenant: 403
-    } else if (kind < 10) {
-      b.json(validTaskBody(anyTenant())).header("Idempotency-Key", badIdempotencyKey());  // 422
-      b.soleIdempotencyKey = true;
-    } else if (kind < 16) {
-      b.body = invalidTaskBody().getBytes(StandardCharsets.UTF_8);
-      b.header("Content-Type", contentType());
-    } else if (kind < 20) {
-      b.body = withInvalidUtf8(invalidTaskBody().getBytes(StandardCharsets.UTF_8));
-      b.header("Content-Type", "application/json");
-    } else if (kind < 21) {
-      b.json("{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\",\"task_params\":{\"blob\":\""
-          + "x".repeat(1_050_000 + rnd.nextInt(100_000)) + "\"}}");                       // over 1 MiB: 413
-    } else {
-      b.json(invalidTaskBody());
-    }
-    if (rnd.nextInt(100) < 15) {
-      b.header("Idempotency-Key", b.soleIdempotencyKey ? badIdempotencyKey()
-          : rnd.nextBoolean() ? "fuzz-seed-1" : anyIdempotencyKey());
-    }
-    if (rnd.nextInt(100) < 10) addRandomParams(b);
-    return b.build();
-  }
-
-  private Req listTasks() {
-    Builder b = new Builder("listTasks", "GET", anyAuth(), "tasks");
-    String[] names = {"status_filter", "tenant_id", "agent_type", "task_type", "limit", "offset", "cursor"};
-    int n = rnd.nextInt(5);
-    for (int i = 0; i < n; i++) {
-      String name = names[rnd.nextInt(names.length)];
-      b.param(name, switch (name) {
-        case "status_filter" -> rnd.nextInt(4) == 0 ? pick("queued", "scheduled", "completed", "in_progress") : garbageValue();
-        case "limit", "offset" -> rnd.nextInt(4) == 0 ? String.valueOf(rnd.nextInt(20)) : numberish();
-        case "cursor" -> rnd.nextInt(4) == 0 ? rnd.nextInt(1_000_000_000) + ":" + validIdentifier() : garbageValue();
-        default -> rnd.nextInt(3) == 0 ? anyTenant() : garbageValue();
-      });
-    }
-    if (rnd.nextInt(100) < 20) addRandomParams(b);
-    return b.build();
-  }
-
-  private Req readTask() {
-    Auth auth = anyAuth();
-    String sub = pick("", "", "steps", "checkpoint", "events");
-    Builder b = sub.isEmpty() ? new Builder("getTask", "GET", auth, "tasks", anyTaskId())
-        : new Builder("getTask" + Character.toUpperCase(sub.charAt(0)) + sub.substring(1), "GET", auth, "tasks",
-            anyTaskId(), sub);
-    if (sub.equals("events") && rnd.nextInt(100) < 70) b.header("Last-Event-ID", rnd.nextInt(4) == 0
-        ? String.valueOf(rnd.nextInt(50)) : garbageHeaderValue());
-    if (rnd.nextInt(100) < 15) addRandomParams(b);
-    if (rnd.nextInt(100) < 10) b.json(randomJson(3));
-    return b.build();
-  }
-
-  /** DELETE /tasks/{id}: never a task the caller could really cancel. */
-  private Req cancelTask() {
-    Auth auth = anyAuth();
-    String id = switch (auth) {
-      case ADMIN -> rnd.nextBoolean() ? missingTaskId() : badIdentifier();
-      case TENANT -> pick(missingTaskId(), badIdentifier(), otherTasks.get(rnd.nextInt(otherTasks.size())));
-      default -> anyTaskId();
-    };
-    Builder b = new Builder("cancelTask", "DELETE", auth, "tasks", id);
-    if (rnd.nextInt(100) < 15) b.json(randomJson(3));
-    if (rnd.nextInt(100) < 15) addRandomParams(b);
-    return b.build();
-  }
-
-  /** POST /tasks/{id}/retry: the seeded tasks are queued or scheduled, so a retry is a 409; others 404/422. */
-  private Req retryTask() {
-    Builder b = new Builder("retryTask", "POST", anyAuth(), "tasks", anyTaskId(), "retry");
-    if (rnd.nextInt(100) < 40) b.json(rnd.nextBoolean() ? randomJson(3) : invalidTaskBody());
-    if (rnd.nextInt(100) < 15) addRandomParams(b);
-    return b.build();
-  }
-
-  private Req stats() {
-    Builder b = new Builder("getStats", "GET", anyAuth(), "stats");
-    if (rnd.nextInt(100) < 70) b.param("tenant_id", rnd.nextInt(3) == 0 ? anyTenant() : garbageValue());
-    if (rnd.nextInt(100) < 20) addRandomParams(b);
-    return b.build();
-  }
-
-  private Req tenantRead() {
-    boolean costs = rnd.nextBoolean();
-    Builder b = new Builder(costs ? "getTenantCosts" : "getRateLimit", "GET", anyAuth(), "tenants", anyTenant(),
-        costs ? "costs" : "rate-limit");
-    if (rnd.nextInt(100) < 20) addRandomParams(b);
-    return b.build();
-  }
-
   /**
-   * POST /tenants/{t}/rate-limit. As admin, one of the three inputs is always refused by the
-   * contract: a bad tenant id, or every capacity given being out of range, not a number, or
-   * absent, or every refill_rate given (at least one) being out of range or not a number.
+   * Every field of every operation, one value at a time: explicit null, each JSON type, each
+   * boundary of its schema, left out, plus unknown and server-owned fields (see
+   * {@link ContractRequests}). Beyond the invariants of the random fuzz: a value the contract
+   * forbids is refused (a 2xx is a finding), a 422 names the field, a value the contract allows
+   * is never refused with a 422 naming it, and an unknown field that is ignored is named in
+   * Sentinel-Ignored-Fields. Accepted requests may change Redis, so the snapshot a request is
+   * compared with is the one taken right after the request before it.
    */
-  private Req setRateLimit() {
-    Auth auth = anyAuth();
-    String tenant = anyTenant();
-    List<String> capacities = new ArrayList<>();
-    List<String> refills = new ArrayList<>();
-    int broken = auth == Auth.ADMIN ? rnd.nextInt(3) : -1;
-    if (broken == 0) tenant = badIdentifier();
-    int nc = broken == 1 ? rnd.nextInt(3) : 1 + (rnd.nextInt(5) == 0 ? 1 : 0);
-    for (int i = 0; i < nc; i++) capacities.add(broken == 1 ? badCapacity() : anyRateValue());
-    // refill_rate may be left out (the seed's was optional); broken, at least one value is bad
-    int nr = broken == 2 ? 1 + rnd.nextInt(2) : rnd.nextInt(3);
-    for (int i = 0; i < nr; i++) refills.add(broken == 2 ? badRefillRate() : anyRateValue());
-    Builder b = new Builder("setRateLimit", "POST", auth, "tenants", tenant, "rate-limit");
-    List<String[]> params = new ArrayList<>();
-    capacities.forEach(c -> params.add(new String[] {"capacity", c}));
-    refills.forEach(r -> params.add(new String[] {"refill_rate", r}));
-    java.util.Collections.shuffle(params, rnd);
-    params.forEach(p -> b.param(p[0], p[1]));
-    if (rnd.nextInt(100) < 20) b.json(randomJson(3));
-    if (rnd.nextInt(100) < 10) addRandomParams(b);
-    return b.build();
-  }
-
-  /** DELETE /tenants/{t}/rate-limit: as admin only with a bad tenant id. */
-  private Req deleteRateLimit() {
-    Auth auth = anyAuth();
-    Builder b = new Builder("deleteRateLimit", "DELETE", auth, "tenants",
-        auth == Auth.ADMIN ? badIdentifier() : rnd.nextBoolean() ? "acme" : anyTenant(), "rate-limit");
-    if (rnd.nextInt(100) < 15) addRandomParams(b);
-    return b.build();
-  }
-
-  /** POST /admin/api-keys: as admin only with bodies the contract (or the handler) refuses. */
-  private Req createApiKey() {
-    Auth auth = anyAuth();
-    Builder b = new Builder("createApiKey", "POST", auth, "admin", "api-keys");
-    if (auth == Auth.ADMIN) {
-      int kind = rnd.nextInt(10);
-      if (kind == 0) {
-        b.body = withInvalidUtf8(invalidApiKeyBody().getBytes(StandardCharsets.UTF_8));
-        b.header("Content-Type", "application/json");
-      } else if (kind == 1) {
-        b.body = invalidApiKeyBody().getBytes(StandardCharsets.UTF_8);
-        b.header("Content-Type", contentType());
-      } else {
-        b.json(invalidApiKeyBody());
-      }
-    } else {
-      b.json(rnd.nextBoolean() ? validApiKeyBody() : invalidApiKeyBody());   // 401 / 403 either way
-    }
-    if (rnd.nextInt(100) < 10) addRandomParams(b);
-    return b.build();
-  }
-
-  private Req adminRead() {
-    boolean workers = rnd.nextBoolean();
-    Builder b = workers ? new Builder("listWorkers", "GET", anyAuth(), "workers")
-        : new Builder("listApiKeys", "GET", anyAuth(), "admin", "api-keys");
-    if (rnd.nextInt(100) < 25) addRandomParams(b);
-    return b.build();
-  }
-
-  /** DELETE /admin/api-keys/{key_id}: as admin never the real key. */
-  private Req deleteApiKey() {
-    Auth auth = anyAuth();
-    String keyId;
-    if (auth == Auth.ADMIN) {
-      do {
-        keyId = rnd.nextBoolean() ? hex(16) : badKeyId();
-      } while (keyId.equals(tenantKeyId));
-    } else {
-      keyId = rnd.nextBoolean() ? tenantKeyId : rnd.nextBoolean() ? hex(16) : badKeyId();
-    }
-    Builder b = new Builder("deleteApiKey", "DELETE", auth, "admin", "api-keys", keyId);
-    if (rnd.nextInt(100) < 15) addRandomParams(b);
-    return b.build();
-  }
-
-  private Req publicRead() {
-    String which = pick("health", "ready", "openapi.yaml", "docs", "docs/", "docs/x");
-    Builder b = switch (which) {
-      case "docs/" -> new Builder("docs", "GET", anyAuth(), "docs", "");
-      case "docs/x" -> new Builder("docs", "GET", anyAuth(), "docs",
-          pick("swagger-ui.css", "index.html", "..", "%2e%2e", weird(1 + rnd.nextInt(30)), "../../etc/passwd"));
-      default -> new Builder(which, "GET", anyAuth(), which);
-    };
-    if (rnd.nextInt(100) < 40) addRandomParams(b);
-    if (rnd.nextInt(100) < 20) b.header(pick("If-Modified-Since", "If-None-Match", "Range", "If-Range"), garbageHeaderValue());
-    return b.build();
-  }
-
-  /** A method the path does not have: 404/405. Ids are ones nothing could be done to anyway. */
-  private Req wrongMethod() {
-    Auth auth = anyAuth();
-    String id = auth == Auth.NONE || auth == Auth.GARBAGE ? anyTaskId() : missingTaskId();
-    String tenant = auth == Auth.NONE || auth == Auth.GARBAGE ? anyTenant() : badIdentifier();
-    Object[][] paths = {
-        {new String[] {"tasks"}, List.of("GET", "POST")},
-        {new String[] {"tasks", id}, List.of("GET", "DELETE")},
-        {new String[] {"tasks", id, "steps"}, List.of("GET")},
-        {new String[] {"tasks", id, "checkpoint"}, List.of("GET")},
-        {new String[] {"tasks", id, "events"}, List.of("GET")},
-        {new String[] {"tasks", id, "retry"}, List.of("POST")},
-        {new String[] {"stats"}, List.of("GET")},
-        {new String[] {"tenants", tenant, "costs"}, List.of("GET")},
-        {new String[] {"tenants", tenant, "rate-limit"}, List.of("GET", "POST", "DELETE")},
-        {new String[] {"workers"}, List.of("GET")},
-        {new String[] {"health"}, List.of("GET")},
-        {new String[] {"ready"}, List.of("GET")},
-        {new String[] {"admin", "api-keys"}, List.of("GET", "POST")},
-        {new String[] {"admin", "api-keys", badKeyId()}, List.of("DELETE")},
-        {new String[] {"openapi.yaml"}, List.of("GET")},
-    };
-    Object[] p = paths[rnd.nextInt(paths.length)];
-    @SuppressWarnings("unchecked") List<String> allowed = (List<String>) p[1];
-    String method;
-    do {
-      method = pick("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "FOO", "PROPFIND", "get", "post",
-          "delete");
-    } while (allowed.contains(method));
-    Builder b = new Builder("wrongMethod", method, auth, (String[]) p[0]);
-    if (!method.equals("HEAD") && !method.equals("TRACE") && !method.equals("GET") && rnd.nextInt(100) < 60) {
-      b.json(rnd.nextBoolean() ? invalidTaskBody() : randomJson(3));
-    }
-    return b.build();
-  }
-
-  /** Paths no route has: a first segment or a depth that matches nothing. */
-  private Req unknownPath() {
-    List<String> segs = new ArrayList<>();
-    int shape = rnd.nextInt(6);
-    switch (shape) {
-      case 0 -> segs.add(unknownWord());
-      case 1 -> { segs.add("tasks"); segs.add(anyTaskId()); segs.add(unknownWord()); }
-      case 2 -> { segs.add("tasks"); segs.add(anyTaskId()); segs.add("steps"); segs.add(notDots(weird(1 + rnd.nextInt(10)))); }
-      case 3 -> { segs.add("tenants"); segs.add(anyTenant()); segs.add(unknownWord()); }
-      case 4 -> { segs.add("admin"); segs.add(unknownWord()); }
-      default -> {
-        int n = 1 + rnd.nextInt(6);
-        segs.add(unknownWord());
-        for (int i = 1; i < n; i++) segs.add(notDots(rnd.nextBoolean() ? weird(1 + rnd.nextInt(12)) : unknownWord()));
-      }
-    }
-    String method = pick("GET", "GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS");
-    Builder b = new Builder("unknownPath", method, anyAuth(), segs.toArray(new String[0]));
-    if (!method.equals("GET") && !method.equals("HEAD") && rnd.nextBoolean()) {
-      b.json(rnd.nextBoolean() ? validTaskBody("acme") : randomJson(3));
-    }
-    if (rnd.nextInt(100) < 20) addRandomParams(b);
-    return b.build();
-  }
-
-  private String unknownWord() {
-    String w = pick("task", "Tasks", "TASKS", "v1", "api", "metrics", "admin2", "tenant", "debug", "actuator",
-        "console", ".env", "favicon.ico", "robots.txt", "graphql", "ws", "login", "%", "~", "stat", "healthz",
-        "worker", "keys", "cancel", "retries", "_");
-    return rnd.nextInt(4) == 0 ? w + weird(1 + rnd.nextInt(5)) : w;
-  }
-
-  /** "." and ".." are removed by path normalization, which could turn an unknown path into a known one. */
-  private static String notDots(String segment) {
-    return segment.equals(".") || segment.equals("..") ? segment + "x" : segment;
-  }
-
-  // ---------------------------------------------------------------- auth and headers
-
-  private void authHeaders(Auth auth, List<String[]> h) {
-    switch (auth) {
-      case ADMIN, TENANT -> {
-        String key = auth == Auth.ADMIN ? ADMIN_KEY : tenantKey;
-        switch (rnd.nextInt(4)) {
-          case 0 -> h.add(new String[] {"Authorization", "Bearer " + key});
-          case 1 -> h.add(new String[] {"Authorization", "bearer " + key});
-          case 2 -> h.add(new String[] {"X-API-Key", key});
-          default -> h.add(new String[] {"authorization", "BEARER " + key});
-        }
-      }
-      case NONE -> {
-        switch (rnd.nextInt(7)) {
-          case 0, 1 -> { }
-          case 2 -> h.add(new String[] {"Authorization", "Basic " + java.util.Base64.getEncoder()
-              .encodeToString(("admin:" + ADMIN_KEY).getBytes(StandardCharsets.UTF_8))});
-          case 3 -> h.add(new String[] {"Authorization", pick("Bearer", "Bearer ", "bearer", "Token " + ADMIN_KEY,
-              "Digest username=\"admin\"", "ApiKey " + ADMIN_KEY, ADMIN_KEY, "Bearer" + ADMIN_KEY)});
-          case 4 -> h.add(new String[] {"X-API-Key", pick("", " ", "\t")});
-          case 5 -> h.add(new String[] {"X-Api-Key-" + rnd.nextInt(9), ADMIN_KEY});
-          default -> h.add(new String[] {"Authorization", ""});
-        }
-      }
-      case GARBAGE -> {
-        String garbage = switch (rnd.nextInt(8)) {
-          case 0 -> ADMIN_KEY + pick("x", "0", ".", "\u00e9");
-          case 1 -> ADMIN_KEY.substring(0, 1 + rnd.nextInt(ADMIN_KEY.length() - 1));
-          case 2 -> ADMIN_KEY.toUpperCase(Locale.ROOT);
-          case 3 -> tenantKey + "1";
-          case 4 -> "snt_" + hex(32);
-          case 5 -> headerSafe(weird(1 + rnd.nextInt(60)));
-          case 6 -> "x".repeat(1 + rnd.nextInt(1500));
-          default -> pick("null", "undefined", "' OR '1'='1", "*", "%00", "${jndi:ldap://x/a}", "../../", "0", "-1");
-        };
-        garbage = garbage.strip();
-        if (garbage.isEmpty()) garbage = "g";
-        switch (rnd.nextInt(3)) {
-          case 0 -> h.add(new String[] {"Authorization", "Bearer " + garbage});
-          case 1 -> h.add(new String[] {"X-API-Key", garbage});
-          default -> {
-            h.add(new String[] {"Authorization", "Bearer " + garbage});
-            h.add(new String[] {"X-API-Key", rnd.nextBoolean() ? garbage : headerSafe(weird(8))});
-          }
-        }
-      }
-    }
-  }
-
-  /** Headers that should change nothing: odd content types, encodings, forwarding, overrides. */
-  private void noiseHeaders(List<String[]> h, boolean soleIdempotencyKey) {
-    int n = rnd.nextInt(4);
-    for (int i = 0; i < n; i++) {
-      switch (rnd.nextInt(14)) {
-        case 0 -> h.add(new String[] {"Content-Type", contentType()});
-        case 1 -> h.add(new String[] {"Idempotency-Key", soleIdempotencyKey ? badIdempotencyKey() : anyIdempotencyKey()});
-        case 2 -> h.add(new String[] {"Last-Event-ID", garbageHeaderValue()});
-        case 3 -> h.add(new String[] {"Accept", pick("*/*", "application/json", "text/event-stream", "text/html",
-            "application/xml", "", "garbage/", "application/problem+json;q=0")});
-        case 4 -> h.add(new String[] {"Content-Encoding", pick("gzip", "deflate", "br", "identity", "x-garbage")});
-        case 5 -> h.add(new String[] {"Accept-Encoding", pick("gzip", "deflate, br", "*", "garbage")});
-        case 6 -> h.add(new String[] {"X-Forwarded-For", pick("127.0.0.1", "::1", "10.0.0.1, 1.2.3.4", garbageHeaderValue())});
-        case 7 -> h.add(new String[] {"X-HTTP-Method-Override", pick("DELETE", "POST", "PUT", "GET")});
-        case 8 -> h.add(new String[] {"Origin", pick("http://evil.example", "null", garbageHeaderValue())});
-        case 9 -> h.add(new String[] {"Cookie", "session=" + garbageHeaderValue()});
-        case 10 -> h.add(new String[] {"X-" + token(1 + rnd.nextInt(20)), garbageHeaderValue()});
-        case 11 -> h.add(new String[] {"Accept-Language", pick("en", "*", "zz-ZZ", garbageHeaderValue())});
-        case 12 -> h.add(new String[] {"Range", pick("bytes=0-10", "bytes=-1", "bytes=abc", "lines=1-2")});
-        default -> h.add(new String[] {"If-None-Match", pick("*", "\"x\"", garbageHeaderValue())});
-      }
-    }
-  }
-
-  private String contentType() {
-    return pick("application/json", "application/json; charset=utf-8", "application/json;charset=UTF-16",
-        "APPLICATION/JSON", "application/json; foo=bar", "application/json; charset=\"garbage\"", "text/plain",
-        "text/json", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz",
-        "multipart/form-data", "application/problem+json", "application/merge-patch+json", "application/json-seq",
-        "*/*", "", "garbage", ";;;", "application/", "/json", "application/json, text/plain",
-        "application/octet-stream", "application/" + "x".repeat(300));
-  }
-
-  private String badIdempotencyKey() {
-    String k = switch (rnd.nextInt(6)) {
-      case 0 -> "a b";
-      case 1 -> "k".repeat(201 + rnd.nextInt(300));
-      case 2 -> "key/" + rnd.nextInt(100);
-      case 3 -> "caf\u00e9-" + rnd.nextInt(100);
-      case 4 -> "k;" + rnd.nextInt(100) + ",x";
-      default -> "{" + hex(4) + "}";
-    };
-    return IDEMPOTENCY_KEY.matcher(k).matches() ? k + "!" : k;
-  }
-
-  private String anyIdempotencyKey() {
-    return rnd.nextBoolean() ? badIdempotencyKey() : "fuzz-" + hex(8);
-  }
-
-  private String garbageHeaderValue() {
-    return switch (rnd.nextInt(8)) {
-      case 0 -> "";
-      case 1 -> String.valueOf(rnd.nextLong());
-      case 2 -> "9".repeat(1 + rnd.nextInt(40)) + "-" + "9".repeat(1 + rnd.nextInt(40));
-      case 3 -> "-1";
-      case 4 -> headerSafe(weird(1 + rnd.nextInt(80)));
-      case 5 -> "x".repeat(1 + rnd.nextInt(1000));
-      case 6 -> pick("0-0", "1-", "-1-1", "1764245550123-0", "$", "+", "(0", "0-18446744073709551616");
-      default -> pick("null", "NaN", "Infinity", "\u00e9\u00e8", "a\tb", "' OR 1=1 --");
-    };
-  }
-
-  /** Header values: no control characters but TAB (those break HTTP framing, not the API). */
-  private static String headerSafe(String s) {
-    StringBuilder b = new StringBuilder();
-    s.codePoints().forEach(c -> {
-      if ((c >= 0x20 && c != 0x7f) || c == '\t') b.appendCodePoint(c);
-    });
-    return b.toString();
-  }
-
-  private static boolean headersFitClient(List<String[]> headers) {
-    for (String[] h : headers) {
-      for (char c : h[1].toCharArray()) if (c > 0x7e || (c < 0x20 && c != '\t')) return false;
-    }
-    return true;
-  }
-
-  // ---------------------------------------------------------------- ids, tenants, parameters
-
-  private String anyTaskId() {
-    int r = rnd.nextInt(10);
-    if (r < 3) return rnd.nextBoolean() ? acmeTasks.get(rnd.nextInt(acmeTasks.size())) : otherTasks.get(rnd.nextInt(otherTasks.size()));
-    if (r < 6) return missingTaskId();
-    return badIdentifier();
-  }
-
-  /** Well formed, but no such task. */
-  private String missingTaskId() {
-    return switch (rnd.nextInt(4)) {
-      case 0 -> new UUID(rnd.nextLong(), rnd.nextLong()).toString();
-      case 1 -> validIdentifier();
-      case 2 -> "x".repeat(128);
-      default -> pick("no-such-task", "0", "-", "_", "null", "undefined", "tasks", "..." , "a.b");
-    };
-  }
-
-  private String anyTenant() {
-    int r = rnd.nextInt(10);
-    if (r < 3) return pick("acme", "globex");
-    if (r < 6) return validIdentifier();
-    return badIdentifier();
-  }
-
-  private String validIdentifier() {
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
-    int len = 1 + (rnd.nextInt(10) == 0 ? rnd.nextInt(128) : rnd.nextInt(20));
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < len; i++) b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
-    String s = b.toString();
-    return s.equals(".") || s.equals("..") ? s + "x" : s;
-  }
-
-  /** Never a valid Identifier (nor one a path normalizer could turn into one). */
-  private String badIdentifier() {
-    String s = switch (rnd.nextInt(16)) {
-      case 0 -> "";
-      case 1 -> "bad id";
-      case 2 -> "a/b";
-      case 3 -> "a:b";
-      case 4 -> "\u00fcn\u00efc\u00f6d\u00e9";
-      case 5 -> "\u65e5\u672c\u8a9e\ud83d\ude00";
-      case 6 -> "x".repeat(129 + rnd.nextInt(400));
-      case 7 -> "a\u0000b";
-      case 8 -> "a\r\nFLUSHALL\r\n";
-      case 9 -> "{task_id}";
-      case 10 -> "*";
-      case 11 -> "${jndi:ldap://x/a}";
-      case 12 -> "<script>alert(1)</script>";
-      case 13 -> "' OR '1'='1";
-      case 14 -> "a%2Fb";
-      default -> weird(1 + rnd.nextInt(200)) + "!";
-    };
-    return IDENTIFIER.matcher(s).matches() ? s + " " : s;
-  }
-
-  private String badKeyId() {
-    String s = switch (rnd.nextInt(7)) {
-      case 0 -> hex(15);
-      case 1 -> hex(17);
-      case 2 -> hex(16).toUpperCase(Locale.ROOT) + "G";
-      case 3 -> "zzzzzzzzzzzzzzzz";
-      case 4 -> "";
-      case 5 -> "x".repeat(300);
-      default -> weird(1 + rnd.nextInt(30));
-    };
-    return KEY_ID.matcher(s).matches() ? s + "x" : s;
-  }
-
-  /** Refused by the contract's capacity (a number, 1 to 1000000) whatever the other parameter is. */
-  private String badCapacity() {
-    return pick("", "0", "-1", "-5", "1000001", "99999999999999999999", "1000000.5", "0.999", "abc", "NaN", "Infinity",
-        "-Infinity", "0x10", "1,000", "\u0663", "\uff11\uff12", "null", "true", "[]", "{}", "1 2", "--1", "1e400",
-        "-0.5", "1_000", weird(1 + rnd.nextInt(20)) + "z");
-  }
-
-  /** Refused by the contract's refill_rate (number, greater than 0, at most 1000000). */
-  private String badRefillRate() {
-    return pick("", "0", "-0", "0.0", "-1", "-0.001", "1000000.5", "1e7", "1e400", "NaN", "Infinity", "-Infinity",
-        "abc", "0x1p3", "1,5", "\u0663", "null", "false", "[]", "{}", "1 2", "--1", "5..5",
-        weird(1 + rnd.nextInt(20)) + "z");
-  }
-
-  private String anyRateValue() {
-    return rnd.nextBoolean() ? numberish() : pick("100", "10", "1", "1000000", "0.5", "1.0", "+5", "1e2", "00010");
-  }
-
-  private String numberish() {
-    return pick("", "0", "-0", "1", "-1", "1.0", "1.5", "1e2", "1E+2", "+5", " 5", "5 ", "0x10", "010", "1_000",
-        "2147483647", "2147483648", "-2147483649", "9223372036854775807", "9223372036854775808",
-        "99999999999999999999999999", "1e400", "-1e400", "NaN", "Infinity", "-Infinity", "null", "true", "[]",
-        "{}", "\u0663", "\uff15", "5\u0000", "%", "1000", "1001", "10000", "10001", weird(1 + rnd.nextInt(8)));
-  }
-
-  private String garbageValue() {
-    return switch (rnd.nextInt(8)) {
-      case 0 -> "";
-      case 1 -> numberish();
-      case 2 -> weird(1 + rnd.nextInt(40));
-      case 3 -> "x".repeat(129 + rnd.nextInt(600));
-      case 4 -> badIdentifier();
-      case 5 -> pick("*", "?", "%", "../..", "..", ".", "' OR 1=1 --", "${jndi:ldap://x/a}", "\u0000", "a&b=c", "#");
-      case 6 -> pick("queued,completed", "QUEUED", "queued ", "all", "null", "[]", "{\"$ne\":null}");
-      default -> validIdentifier();
-    };
-  }
-
-  private void addRandomParams(Builder b) {
-    int n = 1 + rnd.nextInt(4);
-    for (int i = 0; i < n; i++) {
-      String name = rnd.nextInt(3) == 0 ? pick("limit", "offset", "cursor", "status_filter", "tenant_id", "capacity",
-          "refill_rate", "task_id", "admin", "_method", "callback") : token(1 + rnd.nextInt(12));
-      b.param(rnd.nextInt(10) == 0 ? weird(1 + rnd.nextInt(6)) : name, rnd.nextInt(10) == 0 ? null : garbageValue());
-    }
-  }
-
-  // ---------------------------------------------------------------- bodies
-
-  private String validTaskBody(String tenant) {
-    Map<String, String> f = new LinkedHashMap<>();
-    f.put("tenant_id", jstr(tenant));
-    f.put("task_type", jstr(validIdentifier()));
-    f.put("agent_type", jstr("noop"));
-    if (rnd.nextBoolean()) f.put("task_params", "{\"steps\":" + (1 + rnd.nextInt(5)) + "}");
-    if (rnd.nextBoolean()) f.put("priority", String.valueOf(rnd.nextInt(2001) - 1000));
-    if (rnd.nextBoolean()) f.put("max_attempts", String.valueOf(1 + rnd.nextInt(100)));
-    return object(f);
-  }
-
-  /**
-   * A POST /tasks body with at least one field the contract refuses, plus noise; sometimes
-   * also broken as JSON, or not an object at all.
-   */
-  private String invalidTaskBody() {
-    int shape = rnd.nextInt(100);
-    if (shape < 12) return notAnObject();
-    Map<String, String> f = new LinkedHashMap<>();
-    f.put("tenant_id", jstr(anyTenant().isEmpty() ? "acme" : pick("acme", "globex", validIdentifier())));
-    f.put("task_type", jstr(validIdentifier()));
-    f.put("agent_type", jstr("noop"));
-    if (rnd.nextBoolean()) f.put("task_params", "{\"steps\":" + (1 + rnd.nextInt(5)) + "}");
-    if (rnd.nextInt(3) == 0) f.put("priority", String.valueOf(rnd.nextInt(2001) - 1000));
-    if (rnd.nextInt(3) == 0) f.put("cost_limit", String.valueOf(rnd.nextInt(100) / 10.0));
-    if (rnd.nextInt(4) == 0) addNoise(f);   // first, so that breaking a field always wins
-    int broken = 1 + rnd.nextInt(3);
-    for (int i = 0; i < broken; i++) breakTaskField(f);
-    String json = object(f);
-    if (shape < 30) json = corrupt(json);
-    return json;
-  }
-
-  private void breakTaskField(Map<String, String> f) {
-    switch (rnd.nextInt(14)) {
-      case 0 -> f.remove("tenant_id");
-      case 1 -> f.remove("task_type");
-      case 2 -> f.put("tenant_id", badIdentifierJson());
-      case 3 -> f.put("task_type", badIdentifierJson());
-      case 4 -> f.put("agent_type", rnd.nextBoolean() ? notNull(badIdentifierJson())
-          : jstr(pick("zz-unknown-agent-", "no-such-agent-", "NOOP-") + rnd.nextInt(1000)));
-      // an explicit null is the field left out (addNoise sends those): no break uses one for an optional field
-      case 5 -> f.put("task_params", pick("[]", "[1,2]", "\"steps\"", "5", "true", "\"{}\""));
-      case 6 -> f.put("task_params", badNoopParams());
-      case 7 -> f.put("max_attempts", pick("0", "101", "-5", "2.5", "\"3\"", "true", "[]", "{}", "1e400",
-          "123456789012345678901234567890", "-1e308", "1e10", "\"NaN\"", "\"Infinity\"", "-0.5"));
-      case 8 -> f.put("priority", pick("-1001", "1001", "0.5", "\"1\"", "1e100", "true", "[0]", "-1e400",
-          "99999999999999999999999", "\"-Infinity\""));
-      case 9 -> f.put("cost_limit", pick("-0.01", "-1", "1000000.01", "1e400", "\"0.5\"", "true", "[]", "{}",
-          "-1e-300", "1e7", "\"NaN\""));
-      case 10 -> f.put("run_at", pick("\"tomorrow\"", "\"\"", "12345", "\"2026-02-30T00:00:00Z\"",
-          "\"2026-13-01T00:00:00Z\"", "\"now\"", "\"2026-01-01\"", "\"T\"", "true", "{}",
-          "\"2026-01-01T25:61:61Z\"", "\"99999-01-01T00:00:00Z\"", jstr(weird(20))));
-      case 11 -> f.put("agent_type", "\"\"");
-      case 12 -> f.put(pick("task_id", "id", "status", "owner", "epoch", "claim", "lease_expires", "attempts", "cost",
-          "cost_so_far", "step", "current_node", "created_at", "updated_at", "completed_at", "result", "error",
-          "worker_id"), randomJson(2));
-      default -> f.put("tenant_id", jstr("x".repeat(129 + rnd.nextInt(100_000))));   // long: up to ~100 KB
-    }
-  }
-
-  private String unknownFieldName() {
-    String n = switch (rnd.nextInt(6)) {
-      case 0 -> "";
-      case 1 -> pick("colour", "__proto__", "constructor", "tenantId", "TENANT_ID", "tenant_id ", "$where", "priority\u0000");
-      case 2 -> weird(1 + rnd.nextInt(30));
-      case 3 -> "f".repeat(1 + rnd.nextInt(5_000));
-      case 4 -> "\\ud800x";   // a lone surrogate, as a JSON escape (raw it could not be encoded)
-      default -> token(1 + rnd.nextInt(20));
-    };
-    return switch (n) {
-      case "tenant_id", "agent_type", "task_type", "task_params", "max_attempts", "priority", "cost_limit", "run_at" -> n + "_";
-      default -> n;
-    };
-  }
-
-  private String badNoopParams() {
-    return switch (rnd.nextInt(6)) {
-      case 0 -> "{\"steps\":" + pick("0", "-1", "1001", "1e9", "\"5\"", "2.5", "[]", "{}", "true", "1e400") + "}";
-      case 1 -> "{\"steps\":3,\"step_ms\":" + pick("-1", "3600001", "\"x\"", "0.5", "[]", "1e400") + "}";
-      case 2 -> "{\"steps\":3,\"fail_at_step\":" + pick("0", "4", "\"x\"", "-1", "1.5") + "}";
-      case 3 -> "{\"steps\":" + pick("0", "5000") + ",\"deep\":" + nested(10 + rnd.nextInt(300)) + "}";
-      case 4 -> "{\"steps\":-1,\"blob\":" + jstr(longString(1_000 + rnd.nextInt(100_000))) + "}";
-      default -> "{\"steps\":\"" + weird(5) + "\"}";
-    };
-  }
-
-  private static String notNull(String json) {
-    return "null".equals(json) ? "\"\"" : json;
-  }
-
-  /**
-   * Noise that is neither what makes a body invalid nor enough to make it valid: odd task_params,
-   * fields the API does not know (ignored, as the seed did, and named in a response header, so
-   * their names must never break the header), and explicit nulls (the field left out).
-   */
-  private void addNoise(Map<String, String> f) {
-    switch (rnd.nextInt(8)) {
-      case 5, 6 -> f.put(unknownFieldName(), randomJson(3));
-      case 7 -> f.put(pick("agent_type", "task_params", "max_attempts", "priority", "cost_limit", "run_at"), "null");
-      case 0 -> f.put("task_params", "{\"steps\":1,\"note\":" + jstr(weird(1 + rnd.nextInt(200))) + "}");
-      case 1 -> f.put("task_params", "{\"steps\":1,\"deep\":" + nested(1 + rnd.nextInt(600)) + "}");
-      case 2 -> f.put("task_params", "{\"steps\":1,\"big\":" + hugeNumber() + "}");
-      case 3 -> f.put("task_params", "{\"steps\":1,\"s\":\"\\ud800\\udc00\\ud800 \\u0000 \\u001f\"}");
-      default -> f.put("task_params", "{\"steps\":1,\"blob\":" + jstr(longString(1 + rnd.nextInt(100_000))) + "}");
-    }
-  }
-
-  private String badIdentifierJson() {
-    return rnd.nextInt(3) == 0 ? pick("123", "true", "null", "[]", "{}", "[\"acme\"]", "{\"$ne\":null}", "1e400", "-0")
-        : jstr(badIdentifier());
-  }
-
-  private String validApiKeyBody() {
-    return rnd.nextBoolean() ? "{\"tenant_id\":" + jstr(anyTenant().isEmpty() ? "acme" : validIdentifier()) + ",\"name\":\"n\"}"
-        : "{\"admin\":true,\"name\":" + jstr(weird(10)) + "}";
-  }
-
-  /** Refused by POST /admin/api-keys: the contract, or "either tenant_id or admin: true". */
-  private String invalidApiKeyBody() {
-    String body = switch (rnd.nextInt(14)) {
-      case 0 -> "{}";
-      case 1 -> "{\"name\":" + jstr(weird(1 + rnd.nextInt(50))) + "}";
-      case 2 -> "{\"admin\":false}";
-      case 3 -> "{\"admin\":false,\"name\":\"x\"}";
-      case 4 -> "{\"admin\":true,\"tenant_id\":" + jstr(validIdentifier()) + "}";
-      case 5 -> "{\"tenant_id\":" + badIdentifierJson() + "}";
-      case 6 -> "{\"admin\":" + pick("\"yes\"", "1", "null", "[]", "{}", "\"true\"", "0") + ",\"tenant_id\":\"acme\"}";
-      case 7 -> "{\"tenant_id\":\"acme\",\"name\":" + jstr("n".repeat(201 + rnd.nextInt(100_000))) + "}";
-      case 8 -> "{\"tenant_id\":\"acme\",\"name\":" + pick("5", "[]", "{}", "true", "null", "1e400") + "}";
-      case 9 -> "{\"tenant_id\":\"acme\"," + jstr(unknownFieldName()) + ":" + randomJson(2) + "}";
-      case 10 -> "{\"admin\":true,\"role\":\"root\"}";
-      case 11 -> notAnObject();
-      case 12 -> corrupt(rnd.nextBoolean() ? "{\"name\":\"x\"}" : "{\"admin\":true,\"tenant_id\":\"acme\"}");
-      default -> "{\"admin\":true,\"admin\":false,\"tenant_id\":" + badIdentifierJson() + "}";
-    };
-    return body;
-  }
-
-  private String notAnObject() {
-    return switch (rnd.nextInt(16)) {
-      case 0 -> "";
-      case 1 -> pick(" ", "\n", "\t\r\n ");
-      case 2 -> "null";
-      case 3 -> pick("[]", "[{}]", "[{\"tenant_id\":\"acme\",\"task_type\":\"x\",\"agent_type\":\"noop\"}]");
-      case 4 -> jstr(weird(1 + rnd.nextInt(50)));
-      case 5 -> pick("42", "-1", "1e400", "0.0", "-0", hugeNumber());
-      case 6 -> pick("true", "false");
-      case 7 -> nested(1 + rnd.nextInt(5_000));
-      case 8 -> "{".repeat(1 + rnd.nextInt(10_000));
-      case 9 -> "tenant_id=acme&task_type=x&agent_type=noop";
-      case 10 -> "<task><tenant_id>acme</tenant_id></task>";
-      case 11 -> weird(1 + rnd.nextInt(300));
-      case 12 -> pick("NaN", "Infinity", "-Infinity", "undefined", "{'a':1}", "{a:1}", "[1,]", "{\"a\":1,}");
-      case 13 -> "\"" + "s".repeat(1 + rnd.nextInt(100_000));
-      case 14 -> "\u0000".repeat(1 + rnd.nextInt(20));
-      default -> "[" + "1,".repeat(rnd.nextInt(5_000)) + "1]";
-    };
-  }
-
-  /**
-   * Breaks the JSON text: truncation, trailing garbage, comments, control characters, BOM, ...
-   * Only ever applied to bodies that are invalid already: some of these a lenient parser takes
-   * (Vert.x's Jackson allows comments), and this test is not about parser leniency.
-   */
-  private String corrupt(String json) {
-    return switch (rnd.nextInt(11)) {
-      case 0 -> json.substring(0, rnd.nextInt(Math.max(1, json.length() - 1)));
-      case 1 -> json + pick(" x", "}", "{}", ",", "\u0000", " // c", "]");
-      case 2 -> json.replaceFirst("\\{", "{/* c */");
-      case 3 -> json.replace("\"", "'");
-      case 4 -> "\ufeff" + json;
-      case 5 -> json.replaceFirst(":", ":\u0001");
-      case 6 -> json.replaceFirst("\"", "\"\n\t\u0000");
-      case 7 -> json.replace(",", ",,");
-      case 8 -> json.replaceFirst("\\{", "{\"a\":NaN,");
-      case 9 -> json.substring(0, json.length() - 1) + ",\"tail\":\"\\uZZZZ\"}";
-      default -> json.replaceFirst("\\}$", ",}");
-    };
-  }
-
-  private byte[] withInvalidUtf8(byte[] utf8) {
-    byte[][] bad = {{(byte) 0xff}, {(byte) 0xc3}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xc0, (byte) 0x80},
-        {(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0xfe, (byte) 0xfe}};
-    byte[] ins = bad[rnd.nextInt(bad.length)];
-    int at = utf8.length == 0 ? 0 : rnd.nextInt(utf8.length);
-    byte[] out = new byte[utf8.length + ins.length];
-    System.arraycopy(utf8, 0, out, 0, at);
-    System.arraycopy(ins, 0, out, at, ins.length);
-    System.arraycopy(utf8, at, out, at + ins.length, utf8.length - at);
-    return out;
-  }
-
-  private byte[] randomBytesBody() {
-    byte[] b = new byte[rnd.nextInt(2_000)];
-    rnd.nextBytes(b);
-    return b;
-  }
-
-  private String randomJson(int depth) {
-    int r = rnd.nextInt(depth <= 0 ? 7 : 9);
-    return switch (r) {
-      case 0 -> "null";
-      case 1 -> pick("true", "false");
-      case 2 -> pick("0", "-1", "3.14", "1e400", "-1e-400", hugeNumber(), "9223372036854775808");
-      case 3, 4 -> jstr(weird(rnd.nextInt(40)));
-      case 5 -> jstr(longString(rnd.nextInt(2_000)));
-      case 6 -> "\"\\ud800\\u0000\\uffff\"";
-      case 7 -> {
-        StringBuilder b = new StringBuilder("[");
-        int n = rnd.nextInt(5);
-        for (int i = 0; i < n; i++) b.append(i == 0 ? "" : ",").append(randomJson(depth - 1));
-        yield b.append(']').toString();
-      }
-      default -> {
-        StringBuilder b = new StringBuilder("{");
-        int n = rnd.nextInt(5);
-        for (int i = 0; i < n; i++) b.append(i == 0 ? "" : ",").append(jstr(weird(rnd.nextInt(10)))).append(':')
-            .append(randomJson(depth - 1));
-        yield b.append('}').toString();
-      }
-    };
-  }
-
-  private String nested(int depth) {
-    return rnd.nextBoolean() ? "[".repeat(depth) + "]".repeat(depth) : "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
-  }
-
-  private String hugeNumber() {
-    StringBuilder b = new StringBuilder(rnd.nextBoolean() ? "-" : "").append(1 + rnd.nextInt(9));
-    int digits = rnd.nextBoolean() ? 20 + rnd.nextInt(50) : 1_000 + rnd.nextInt(5_000);
-    for (int i = 0; i < digits; i++) b.append(rnd.nextInt(10));
-    if (rnd.nextBoolean()) b.append('.').append("123456789".repeat(1 + rnd.nextInt(20)));
-    if (rnd.nextBoolean()) b.append('e').append(rnd.nextBoolean() ? "-" : "").append(rnd.nextInt(100_000));
-    return b.toString();
-  }
-
-  private static String object(Map<String, String> fields) {
-    StringBuilder b = new StringBuilder("{");
-    fields.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append(k.startsWith("\\") ? "\"" + k + "\"" : jstr(k))
-        .append(':').append(v));
-    return b.append('}').toString();
-  }
-
-  /** A JSON string literal; control characters escaped, everything else as is. */
-  private static String jstr(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        default -> {
-          if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-          else b.append(c);
-        }
-      }
-    }
-    return b.append('"').toString();
-  }
-
-  // ---------------------------------------------------------------- strings
-
-  private static final String[] ODD = {"\u0000", "\u0001", "\u001f", "\u007f", "\t", "\n", "\r", " ", "\u00a0",
-      "\u00e9", "e\u0301", "\u200b", "\u202e", "\ufeff", "\uffff", "\ufffd", "\u65e5", "\u0627", "\ud83d\ude00",
-      "\ud834\udd1e", "%", "%00", "%zz", "/", "\\", "..", "?", "#", "&", "=", "+", ";", ",", "'", "\"", "<", ">",
-      "{", "}", "[", "]", "|", "`", "$", "*", "~", "@", ":", "\u0130", "\u00df", "\u2028", "\u2029"};
-
-  /** A short string of odd characters: unicode, controls, URL and JSON metacharacters. */
-  private String weird(int len) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < len; i++) {
-      if (rnd.nextInt(3) == 0) b.append((char) ('a' + rnd.nextInt(26)));
-      else b.append(ODD[rnd.nextInt(ODD.length)]);
-    }
-    return b.toString();
-  }
-
-  private String longString(int len) {
-    String unit = rnd.nextBoolean() ? "a" : weird(1 + rnd.nextInt(8));
-    StringBuilder b = new StringBuilder(len + unit.length());
-    while (b.length() < len) b.append(unit);
-    return b.toString();
-  }
-
-  private String token(int len) {
-    String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < len; i++) b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
-    return b.toString();
-  }
-
-  private String hex(int len) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < len; i++) b.append("0123456789abcdef".charAt(rnd.nextInt(16)));
-    return b.toString();
-  }
-
-  @SafeVarargs
-  private <T> T pick(T... options) {
-    return options[rnd.nextInt(options.length)];
-  }
-
-  // ---------------------------------------------------------------- URIs
-
-  /**
-   * Percent-encodes everything but RFC 3986 unreserved characters. Over a raw socket,
-   * non-ASCII characters sometimes go as raw UTF-8 bytes instead.
-   */
-  private String encode(String s, boolean raw) {
-    StringBuilder b = new StringBuilder();
-    s.codePoints().forEach(c -> {
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-          || c == '_' || c == '~') {
-        b.appendCodePoint(c);
-      } else if (raw && c > 0x7f && c != 0xfeff && rnd.nextBoolean()) {
-        b.appendCodePoint(c);
-      } else {
-        for (byte x : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
-          b.append('%').append(String.format("%02X", x & 0xff));
-        }
-      }
-    });
-    return b.toString();
-  }
-
-  /** Trailing or doubled slashes, dot segments, upper case: the router must still refuse or route. */
-  private String mangle(String path) {
-    if (rnd.nextInt(100) >= 8) return path;
-    return switch (rnd.nextInt(6)) {
-      case 0 -> path + "/";
-      case 1 -> "/" + path;
-      case 2 -> "/." + path;
-      case 3 -> "/zz/.." + path;
-      case 4 -> path.toUpperCase(Locale.ROOT);
-      default -> path + ";jsessionid=" + hex(8);
-    };
-  }
-
-  /** Only over a raw socket: an escape that is not one (java.net.URI would refuse to send it). */
-  private String injectBadEscape(String path) {
-    String bad = pick("%zz", "%", "%4", "%G0", "%%", "%u0041", "%c3", "%ed%a0%80", "%ff%fe", "%C0%AF");
-    int q = path.indexOf('?');
-    if (q >= 0 && rnd.nextBoolean()) return path + (path.endsWith("?") ? "" : "&") + pick("x=", "", "limit=") + bad;
-    return path + (path.endsWith("/") ? "" : "") + bad;
-  }
-
-  // ---------------------------------------------------------------- sending
-
-  private Res send(Req req) {
-    HttpRequest.Builder b;
-    try {
-      b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + req.target()))
-          .timeout(Duration.ofMillis(ANSWER_WITHIN_MS));
-    } catch (IllegalArgumentException e) {
-      return sendRaw(req);
-    }
-    for (String[] h : req.headers()) {
-      try {
-        b.header(h[0], h[1]);
-      } catch (IllegalArgumentException e) {
-        return sendRaw(req);
-      }
-    }
-    try {
-      b.method(req.method(), req.body() == null ? HttpRequest.BodyPublishers.noBody()
-          : HttpRequest.BodyPublishers.ofByteArray(req.body()));
-    } catch (IllegalArgumentException e) {
-      return sendRaw(req);
-    }
-    HttpResponse.BodyHandler<byte[]> handler = info -> {
-      String ct = info.headers().firstValue("content-type").orElse("");
-      if (ct.startsWith("text/event-stream")) {   // a live stream: its head is what we check
-        return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(), in -> {
-          try {
-            in.close();
-          } catch (IOException ignored) {
-            // closing is all we want
-          }
-          return new byte[0];
-        });
-      }
-      return HttpResponse.BodySubscribers.ofByteArray();
-    };
-    CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(b.build(), handler);
-    try {
-      HttpResponse<byte[]> r = f.get(ANSWER_WITHIN_MS, TimeUnit.MILLISECONDS);
-      return new Res(r.statusCode(), r.headers().firstValue("content-type").orElse(null),
-          new String(r.body(), StandardCharsets.UTF_8));
-    } catch (TimeoutException e) {
-      f.cancel(true);
-      throw new IllegalStateException("no answer within " + ANSWER_WITHIN_MS + " ms");
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(String.valueOf(e.getCause()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** HTTP/1.1 written by hand, one connection per request. */
-  private Res sendRaw(Req req) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
-      s.setSoTimeout((int) ANSWER_WITHIN_MS);
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      head.writeBytes((req.method() + " " + req.target() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n")
-          .getBytes(StandardCharsets.UTF_8));
-      for (String[] h : req.headers()) head.writeBytes((h[0] + ": " + h[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
-      if (req.body() != null || req.method().equals("POST")) {
-        head.writeBytes(("Content-Length: " + (req.body() == null ? 0 : req.body().length) + "\r\n").getBytes(StandardCharsets.UTF_8));
-      }
-      head.writeBytes("Connection: close\r\n\r\n".getBytes(StandardCharsets.UTF_8));
-      OutputStream out = s.getOutputStream();
-      out.write(head.toByteArray());
-      if (req.body() != null) {
+  @Test
+  @Timeout(value = 240, unit = TimeUnit.SECONDS)
+  void everyFieldOfEveryOperationGetsNullEachTypeAndEachBoundaryAndTheAnswerFollowsTheContract() {
+    // the contract's examples, except: tenants of their own (acme has the seed's rate limit, so
+    // submissions there could answer 429 and tell nothing about the field), and for the event
+    // stream a task that exists, so its Last-Event-ID is read
+    ContractRequests.Bases bases = new ContractRequests.Bases()
+        .param("path", "tenant_id", "fuzz-tenant")
+        .param("streamTaskEvents", "path", "task_id", seeded.acmeTasks().get(0))
+        .body("submitTask", new JsonObject().put("tenant_id", "fuzz-submit").put("task_type", "demo").put("agent_type", "noop")
+            .put("task_params", new JsonObject().put("steps", 5)))
+        .rule(new ContractRequests.Rule("createApiKey", "tenant_id", "either tenant_id or admin: true",
+            b -> (b.getValue("tenant_id") != null) != Boolean.TRUE.equals(b.getValue("admin"))));
+    ContractModel contract = ContractModel.load();
+    List<OperationCases> all = new ContractRequests(contract, ADMIN_KEY, bases, SEED).all();
+    FuzzClient client = new FuzzClient(port, ANSWER_WITHIN_MS);
+    Findings findings = new Findings("HttpFuzzTest (contract)");
+    Map<String, Map<Expected, Integer>> byExpected = new LinkedHashMap<>();
+    Map<String, Map<Integer, Integer>> byStatus = new LinkedHashMap<>();
+    KeyspaceSnapshot before = KeyspaceSnapshot.take(redisView.redis);
+    int sent = 0;
+    long snapshotNanos = 0;
+    long t0 = System.nanoTime();
+    for (OperationCases oc : all) {
+      for (FieldCase c : oc.cases()) {
+        int i = sent++;
+        byExpected.computeIfAbsent(oc.operation().id(), k -> new TreeMap<>()).merge(c.expected(), 1, Integer::sum);
+        Answer res;
         try {
-          out.write(req.body());
-        } catch (IOException e) {
-          // the server may answer (413) and close before it has read everything; read the answer
+          res = client.send(c.request());
+        } catch (RuntimeException e) {
+          findings.add("requests without a complete answer within " + ANSWER_WITHIN_MS + " ms (hang, reset)",
+              AnswerChecks.describe(i, c.request(), null) + " " + what(c) + " -> " + e.getMessage());
+          before = KeyspaceSnapshot.take(redisView.redis);
+          continue;
+        }
+        byStatus.computeIfAbsent(oc.operation().id(), k -> new TreeMap<>()).merge(res.status(), 1, Integer::sum);
+        String where = AnswerChecks.describe(i, c.request(), res) + "\n      " + what(c);
+        if (TRACE) System.out.println("HttpFuzzTest (contract): " + where);
+        check(c, res, oc.operation(), where, findings);
+        long s0 = System.nanoTime();
+        KeyspaceSnapshot after = KeyspaceSnapshot.take(redisView.redis);
+        snapshotNanos += System.nanoTime() - s0;
+        boolean mayChange = c.request().mutating() && res.status() < 400;
+        if (!mayChange && !after.equals(before)) {
+          findings.add(res.status() >= 400 ? "refused requests that changed Redis" : "reads that changed Redis",
+              where + "\n" + before.describeDiff(after, 10));
+        }
+        before = after;
+      }
+    }
+    long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+
+    System.out.println("HttpFuzzTest (contract): seed " + SEED + ", " + sent + " requests from openapi.yaml in " + elapsedMs
+        + " ms, each followed by a keyspace snapshot (" + snapshotNanos / 1_000_000 + " ms of it, " + before.size()
+        + " keys at the end); by operation (expected: requests; status: answers):");
+    byExpected.forEach((op, expected) -> System.out.println("  " + op + ": " + expected.values().stream().mapToInt(Integer::intValue).sum()
+        + " requests " + expected + "; " + byStatus.getOrDefault(op, Map.of())));
+    findings.print();
+
+    Http.Reply health = new Http(port).get("/health");
+    StringBuilder problems = new StringBuilder(findings.summary(SHOWN));
+    if (health.status() != 200) problems.append("\nGET /health after the fuzz answered ").append(health.status()).append('\n');
+    if (problems.length() > 0) fail("Contract fuzz (seed " + SEED + ", " + sent + " requests) found problems:\n" + problems);
+    assertThat(byExpected.keySet()).as("every operation of openapi.yaml was fuzzed")
+        .containsExactlyInAnyOrderElementsOf(contract.operations().stream().map(ContractModel.Operation::id).toList());
+  }
+
+  private static String what(FieldCase c) {
+    return c.isControl() ? "[control request, expected " + c.expected() + "]"
+        : "[" + c.in() + " " + c.field() + ": " + c.label() + "; contract: " + c.expected()
+            + (c.brokenRule() == null ? "" : " (breaks: " + c.brokenRule().statement() + ")") + "]";
+  }
+
+  /** What the contract says of the answer, beyond "no 5xx" (Redis is checked by the caller). */
+  private static void check(FieldCase c, Answer res, ContractModel.Operation op, String where, Findings findings) {
+    if (res.status() >= 500) findings.add("responses with status >= 500", where);
+    if (AnswerChecks.looksLikeStackTrace(res)) findings.add("responses containing a stack trace", where);
+    if (res.status() >= 400 && res.status() < 500) {
+      String why = AnswerChecks.problemViolation(c.request(), res);
+      if (why != null) findings.add("4xx responses that are not a problem+json document with status and detail",
+          where + "\n      (" + why + ")");
+    }
+    List<String> named = AnswerChecks.problemFields(res);
+    boolean namesField = named.stream().anyMatch(f -> f.equalsIgnoreCase(c.field()));
+    boolean namesAnExpectedField = named.stream().anyMatch(f -> c.fieldsToName().stream().anyMatch(f::equalsIgnoreCase));
+    if (c.isControl()) {
+      if (res.status() == 422) findings.add("control requests (the base values) refused as invalid", where);
+      return;
+    }
+    switch (c.expected()) {
+      case REFUSED -> {
+        if (res.status() < 400) findings.add("values the contract forbids, accepted (2xx/3xx)", where);
+        if (res.status() == 422 && !c.field().startsWith("(") && !namesAnExpectedField) {
+          findings.add("422 answers whose errors do not name the invalid field", where + "\n      (errors name " + named + ")");
         }
       }
-      out.flush();
-      return readRaw(s.getInputStream(), req.method().equals("HEAD"));
-    } catch (IOException e) {
-      throw new IllegalStateException(e.toString());
-    }
-  }
-
-  private static Res readRaw(InputStream in, boolean head) throws IOException {
-    ByteArrayOutputStream h = new ByteArrayOutputStream();
-    int state = 0;
-    while (state < 4) {
-      int c = in.read();
-      if (c < 0) throw new IOException("connection closed before the end of the response head (" + h + ")");
-      h.write(c);
-      state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1
-          : c == '\r' ? 1 : 0;
-    }
-    String[] lines = h.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-    int status = Integer.parseInt(lines[0].split(" ")[1]);
-    String contentType = null;
-    long length = -1;
-    boolean chunked = false;
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon < 0) continue;
-      String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      String value = lines[i].substring(colon + 1).trim();
-      if (name.equals("content-type")) contentType = value;
-      if (name.equals("content-length")) length = Long.parseLong(value);
-      if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) chunked = true;
-    }
-    if (head || (contentType != null && contentType.startsWith("text/event-stream"))) return new Res(status, contentType, "");
-    byte[] body;
-    if (length >= 0) {
-      body = in.readNBytes((int) length);
-    } else if (chunked) {
-      ByteArrayOutputStream b = new ByteArrayOutputStream();
-      while (true) {
-        String size = readLine(in).split(";")[0].trim();
-        int n = Integer.parseInt(size, 16);
-        if (n == 0) break;
-        b.writeBytes(in.readNBytes(n));
-        readLine(in);
+      case ACCEPTED -> {
+        if (res.status() == 422 && namesField) findings.add("values the contract allows, refused with a 422 naming the field", where);
       }
-      body = b.toByteArray();
-    } else {
-      body = in.readAllBytes();
+      case EITHER -> { }
     }
-    return new Res(status, contentType, new String(body, StandardCharsets.UTF_8));
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    StringBuilder b = new StringBuilder();
-    int c;
-    while ((c = in.read()) >= 0 && c != '\n') if (c != '\r') b.append((char) c);
-    if (c < 0) throw new IOException("connection closed inside a chunked body");
-    return b.toString();
-  }
-
-  // ---------------------------------------------------------------- checks and reports
-
-  /** Why a 4xx is not a proper problem document, or null if it is. */
-  private static String problemViolation(Req req, Res res) {
-    if (res.contentType() == null || !res.contentType().startsWith("application/problem+json")) {
-      return "content-type " + res.contentType();
-    }
-    if (req.method().equals("HEAD")) return null;   // no body to a HEAD
-    JsonObject p;
-    try {
-      p = new JsonObject(res.body());
-    } catch (RuntimeException e) {
-      return "body is not a JSON object";
-    }
-    Object status = p.getValue("status");
-    if (!(status instanceof Integer) || (Integer) status != res.status()) return "\"status\" is " + status;
-    Object detail = p.getValue("detail");
-    if (!(detail instanceof String) || ((String) detail).isBlank()) return "\"detail\" is " + detail;
-    return null;
-  }
-
-  private static boolean looksLikeStackTrace(Res res) {
-    String ct = res.contentType() == null ? "" : res.contentType();
-    boolean fromUs = res.status() >= 400 || ct.startsWith("application/json") || ct.startsWith("application/problem+json");
-    return fromUs && (res.body().contains("Exception") || res.body().contains("\tat "));
-  }
-
-  private static String describe(int i, Req req, Res res) {
-    StringBuilder b = new StringBuilder("#").append(i).append(' ').append(req.op()).append(": ").append(req.method())
-        .append(' ').append(clip(req.target(), 1_000)).append(req.raw() ? " (raw socket)" : "");
-    for (String[] h : req.headers()) b.append(" | ").append(h[0]).append(": ").append(clip(h[1], 60));
-    if (req.body() != null) {
-      b.append(" | body ").append(req.body().length).append(" bytes: ")
-          .append(clip(new String(req.body(), StandardCharsets.UTF_8), 150));
-    }
-    if (res != null) b.append("\n    -> ").append(res.status()).append(' ').append(res.contentType()).append(' ')
-        .append(clip(res.body(), 300));
-    return b.toString();
-  }
-
-  private static String clip(String s, int max) {
-    StringBuilder b = new StringBuilder();
-    int n = Math.min(s.length(), max);
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c > 0x7e) b.append(String.format("\\u%04x", (int) c));   // reports stay plain ASCII
-      else b.append(c);
-    }
-    if (s.length() > max) b.append("...(").append(s.length()).append(" chars)");
-    return b.toString();
-  }
-
-  private static void report(String what, List<String> items) {
-    if (items.isEmpty()) return;
-    System.out.println("HttpFuzzTest: " + items.size() + " " + what + ":");
-    items.stream().limit(500).forEach(s -> System.out.println("  " + s));
-  }
-
-  private static void section(StringBuilder out, String what, List<String> items) {
-    if (items.isEmpty()) return;
-    out.append('\n').append(items.size()).append(' ').append(what)
-        .append(items.size() > SHOWN ? " (first " + SHOWN + "; all in the test output)" : "").append(":\n");
-    items.stream().limit(SHOWN).forEach(s -> out.append("  ").append(s).append('\n'));
-  }
-
-  // ---------------------------------------------------------------- Redis snapshot
-
-  /**
-   * Every key with its type, whether it expires, its contents and the SHA-256 of its DUMP.
-   * KEYS is fine here: this Redis is the test's own.
-   */
-  private SortedMap<String, String> snapshot() {
-    SortedMap<String, String> out = new TreeMap<>();
-    for (Response k : redisView.cmd(Command.KEYS, "*")) {
-      String key = k.toString();
-      String type = redisView.cmd(Command.TYPE, key).toString();
-      String contents = switch (type) {
-        case "string" -> redisView.cmd(Command.GET, key).toString();
-        case "hash" -> {
-          StringBuilder b = new StringBuilder("{");
-          for (String field : sorted(redisView.cmd(Command.HKEYS, key))) {
-            b.append(field).append('=').append(redisView.cmd(Command.HGET, key, field)).append("; ");
-          }
-          yield b.append('}').toString();
-        }
-        case "list" -> String.valueOf(redisView.cmd(Command.LRANGE, key, 0, -1));
-        case "set" -> sorted(redisView.cmd(Command.SMEMBERS, key)).toString();
-        case "zset" -> String.valueOf(redisView.cmd(Command.ZRANGE, key, 0, -1, "WITHSCORES"));
-        case "stream" -> String.valueOf(redisView.cmd(Command.XRANGE, key, "-", "+"));
-        default -> "(" + type + ")";
-      };
-      long pttl = redisView.cmd(Command.PTTL, key).toLong();
-      Response dump = redisView.cmd(Command.DUMP, key);
-      out.put(key, type + (pttl >= 0 ? " (expires)" : "") + " " + contents + " [DUMP sha256 "
-          + sha256(dump == null ? new byte[0] : dump.toBytes()) + "]");
-    }
-    return out;
-  }
-
-  /** DEBUG DIGEST where the server allows it (Redis 6.2 does; 7.x only with enable-debug-command). */
-  private String debugDigest() {
-    try {
-      return redisView.cmd(Command.DEBUG, "DIGEST").toString();
-    } catch (Throwable e) {   // the client's ErrorType is a Throwable
-      if (e instanceof Error) throw (Error) e;
-      return null;
-    }
-  }
-
-  private static List<String> sorted(Response r) {
-    List<String> out = new ArrayList<>();
-    if (r != null) for (Response x : r) out.add(x.toString());
-    out.sort(null);
-    return out;
-  }
-
-  private static String diff(SortedMap<String, String> before, SortedMap<String, String> after) {
-    List<String> lines = new ArrayList<>();
-    before.forEach((k, v) -> {
-      if (!after.containsKey(k)) lines.add("  - " + clip(k, 200) + " (deleted): " + clip(v, 300));
-      else if (!after.get(k).equals(v)) lines.add("  ~ " + clip(k, 200) + ":\n      before " + clip(v, 400) + "\n      after  "
-          + clip(after.get(k), 400));
-    });
-    after.forEach((k, v) -> {
-      if (!before.containsKey(k)) lines.add("  + " + clip(k, 200) + " (new): " + clip(v, 300));
-    });
-    Supplier<String> more = () -> lines.size() > SHOWN ? "  ... " + (lines.size() - SHOWN) + " more\n" : "";
-    return String.join("\n", lines.subList(0, Math.min(SHOWN, lines.size()))) + "\n" + more.get();
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    boolean unknownField = c.field().endsWith(ContractRequests.UNKNOWN_FIELD);
+    if (unknownField && res.status() < 300 && op.successHeaders().contains("sentinel-ignored-fields")) {
+      String header = res.header("Sentinel-Ignored-Fields");
+      if (header == null || !header.toLowerCase(Locale.ROOT).contains(ContractRequests.UNKNOWN_FIELD)) {
+        findings.add("unknown fields accepted without being named in Sentinel-Ignored-Fields", where + "\n      (header: " + header + ")");
+      }
     }
   }
 }

@@ -86,6 +86,25 @@ class SubmissionLimitsTest {
     for (int i = 0; i < 20; i++) assertThat(submit("fast", new JsonObject()).status()).isEqualTo(201);
   }
 
+  /**
+   * The contract allows any positive rate; 1e-300 per second made every later submission of the
+   * tenant a 500 (the limiter's expiry was a PX Redis could not take as an integer). Such a
+   * bucket now lets its burst through and then waits, capped at 400 days.
+   */
+  @Test void aVanishinglySmallRateRefusesWithASaneRetryAfterInsteadOfFailing() {
+    assertThat(api.send("PUT", "/tenants/tiny/limits", "{\"submit_rate\": 1e-300, \"submit_burst\": 1}", Map.of()).status())
+        .isEqualTo(200);
+    assertThat(submit("tiny", new JsonObject()).status()).isEqualTo(201);
+    Http.Reply second = submit("tiny", new JsonObject());
+    assertThat(second.status()).as(second.body()).isEqualTo(429);
+    assertThat(Long.parseLong(second.header("retry-after"))).isBetween(1L, 400L * 86_400);
+    // the seed's endpoint takes the same kind of rate
+    assertThat(api.post("/tenants/seedtiny/rate-limit?capacity=1&refill_rate=1e-300", null).status()).isEqualTo(200);
+    assertThat(submit("seedtiny", new JsonObject()).status()).isEqualTo(201);
+    assertThat(submit("seedtiny", new JsonObject()).status()).isEqualTo(429);
+    assertThat(api.get("/tenants/seedtiny/rate-limit").status()).isEqualTo(200);
+  }
+
   @Test void maxQueuedRefusesSubmissionsUntilATaskLeavesTheQueue() {
     JsonObject limits = api.send("PUT", "/tenants/q/limits", "{\"max_queued\": 3}", Map.of()).json();
     assertThat(limits.getLong("max_queued")).isEqualTo(3);
