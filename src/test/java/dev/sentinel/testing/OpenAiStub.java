@@ -34,8 +34,9 @@ import java.util.function.Function;
  * is marked undelivered and left out of the ledger.
  *
  * <p>Fault modes, settable at any time from any thread: 429 with Retry-After for the next N
- * requests, 500 for the next N, a delay before every answer, malformed JSON for the next N,
- * 200 without usage for the next N, and cached prompt tokens reported (half of the prompt).
+ * requests, 500 for the next N, 503 with Retry-After for every N-th, a delay before every
+ * answer, malformed JSON for the next N, 200 without usage for the next N, and cached prompt
+ * tokens reported (half of the prompt).
  * A test can also script the text of some answers ({@link #answerWith}), e.g. to play a
  * classifier whose one-word answer a branch reads.
  */
@@ -140,6 +141,8 @@ public final class OpenAiStub implements AutoCloseable {
   private final AtomicInteger next429 = new AtomicInteger();
   private volatile int retryAfterSeconds = 1;
   private final AtomicInteger next500 = new AtomicInteger();
+  private volatile int unavailableEvery;
+  private volatile int unavailableRetryAfterSeconds = 1;
   private final AtomicInteger nextMalformed = new AtomicInteger();
   private final AtomicInteger nextNoUsage = new AtomicInteger();
   private volatile long delayMs;
@@ -176,6 +179,17 @@ public final class OpenAiStub implements AutoCloseable {
   public OpenAiStub fail429(int n, int seconds) {
     retryAfterSeconds = seconds;
     next429.set(n);
+    return this;
+  }
+
+  /**
+   * From now on every {@code n}-th request (by arrival) is answered 503 with
+   * {@code Retry-After: seconds}, until {@link #resetFaults()}: a provider with hiccups, so
+   * callers spend time waiting to retry (0 turns it off).
+   */
+  public OpenAiStub unavailableEvery(int n, int seconds) {
+    unavailableRetryAfterSeconds = seconds;
+    unavailableEvery = n;
     return this;
   }
 
@@ -223,6 +237,7 @@ public final class OpenAiStub implements AutoCloseable {
   public OpenAiStub resetFaults() {
     next429.set(0);
     next500.set(0);
+    unavailableEvery = 0;
     nextMalformed.set(0);
     nextNoUsage.set(0);
     delayMs = 0;
@@ -330,6 +345,12 @@ public final class OpenAiStub implements AutoCloseable {
     if (takeOne(next429)) {
       resp.putHeader("Retry-After", String.valueOf(retryAfterSeconds));
       send(resp, r, 429, error("rate_limit_exceeded", "Rate limit reached (stub)").encode(), null);
+      return;
+    }
+    int every = unavailableEvery;
+    if (every > 0 && r.seq % every == 0) {
+      resp.putHeader("Retry-After", String.valueOf(unavailableRetryAfterSeconds));
+      send(resp, r, 503, error("server_error", "The server is overloaded (stub)").encode(), null);
       return;
     }
     if (takeOne(next500)) {
