@@ -45,22 +45,28 @@ public final class OpenAiStub implements AutoCloseable {
   /** How a 200 answer looked. Only {@link Kind#OK} answers report usage, so only they cost money. */
   public enum Kind { OK, MALFORMED, NO_USAGE }
 
-  /** One request as received, with the status it was answered with (0 while in flight). */
+  /**
+   * One request as received, with the status it was answered with (0 while in flight).
+   * {@code receivedAtMs} is the wall clock at arrival: on one host the same clock Redis's TIME
+   * reads, so arrivals can be set against the Redis-clock times of a task's history.
+   */
   public static final class Received {
     public final long seq;
     public final String idempotencyKey;
     public final String authorization;
     public final String body;
     public final long receivedNanos;
+    public final long receivedAtMs;
     private volatile int status;
     private volatile long answeredNanos;
 
-    Received(long seq, String idempotencyKey, String authorization, String body, long receivedNanos) {
+    Received(long seq, String idempotencyKey, String authorization, String body, long receivedNanos, long receivedAtMs) {
       this.seq = seq;
       this.idempotencyKey = idempotencyKey;
       this.authorization = authorization;
       this.body = body;
       this.receivedNanos = receivedNanos;
+      this.receivedAtMs = receivedAtMs;
     }
 
     public int status() { return status; }
@@ -252,6 +258,11 @@ public final class OpenAiStub implements AutoCloseable {
     synchronized (received) { return List.copyOf(received); }
   }
 
+  /** The requests received from the {@code index}-th on (a cursor for pollers; the log only grows). */
+  public List<Received> receivedFrom(int index) {
+    synchronized (received) { return index >= received.size() ? List.of() : List.copyOf(received.subList(index, received.size())); }
+  }
+
   public int requestCount() {
     synchronized (received) { return received.size(); }
   }
@@ -323,10 +334,11 @@ public final class OpenAiStub implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     long receivedNanos = System.nanoTime();
+    long receivedAtMs = System.currentTimeMillis();
     req.body().onComplete(ar -> {
       String body = ar.succeeded() ? ar.result().toString(StandardCharsets.UTF_8) : "";
       Received r = new Received(seq.incrementAndGet(), req.getHeader("Idempotency-Key"), req.getHeader("Authorization"),
-          body, receivedNanos);
+          body, receivedNanos, receivedAtMs);
       synchronized (received) { received.add(r); }
       int now = inFlight.incrementAndGet();
       maxInFlight.accumulateAndGet(now, Math::max);
