@@ -71,7 +71,12 @@ public final class LlmNodeHandler implements NodeHandler {
         late -> record(ctx, callRecord(ctx, callId, model, late)),
         retry -> paidCallMayStart(ctx, "retry " + retry + " of the LLM call")
             .compose(v -> reserve(ctx, limiter, model, estimatedTokens, System.nanoTime()))
-            .map(g -> { room.set(g); return (Void) null; }));
+            .compose(g -> {
+              room.set(g);
+              // the reservation may have waited (for room, or for a Redis cut off by a
+              // partition): ask again right before paying, as for the first attempt
+              return paidCallMayStart(ctx, "retry " + retry + " of the LLM call");
+            }));
     long estimate = prices.nanos(model, new Usage(Usage.estimateTokens(request.promptChars()), maxTokens, 0, 0));
 
     return ctx.services().require(BudgetGuard.class).check(ctx.taskId(), ctx.tenantId(), callId, estimate).compose(verdict -> {

@@ -14,10 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The failure-injection test (docs/reliability.md): real processes (redis-server, API, workers,
- * watchers) and the OpenAI stub; kill -9 and SIGSTOP of workers, watchers and Redis on a seeded
- * schedule while tasks are submitted; then heal, wait for quiet and check the invariants on what
- * Redis holds. The negative control proves the checker can fail: with fencing disabled (in the
- * test's copy of the Lua, never in production code) zombie workers' writes must be caught.
+ * watchers) and the OpenAI stub; kill -9 and SIGSTOP of workers, watchers and Redis, and network
+ * partitions between a worker and Redis, on a seeded schedule while tasks are submitted; then
+ * heal, wait for quiet and check the invariants on what Redis holds and what the stub saw. The
+ * negative control proves the checker can fail: with fencing disabled (in the test's copy of the
+ * Lua, never in production code) zombie workers' writes must be caught.
  *
  * <p>CI runs seed {@value #CI_SEED}; {@code -Dchaos.seed=N} runs or repeats another;
  * {@code -Dchaos.seconds} sets the short run's fault phase; {@code -Pchaos -Dchaos.minutes=30}
@@ -39,6 +40,7 @@ class ChaosIT {
     assertThat(EnumSet.copyOf(run.faults().stream().map(Fault::kind).toList())).as("fault kinds injected")
         .containsExactlyInAnyOrder(FaultKind.values());
     assertThat(run.report().figures().get("pauses_with_refusal")).as("zombie pauses whose writes were refused").isPositive();
+    assertThat(run.report().figures().get("zombie_tasks_judged")).as("tasks held by a zombie whose LLM calls were judged").isPositive();
   }
 
   @Test @Timeout(value = 8, unit = TimeUnit.MINUTES)

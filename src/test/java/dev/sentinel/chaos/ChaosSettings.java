@@ -12,9 +12,11 @@ import java.util.Set;
  * @param faultPhase     how long faults are injected (tasks are submitted meanwhile)
  * @param fencingOff     the negative control: workers run a _lib.lua whose fence never refuses
  * @param stubDelayMs    how long the OpenAI stub takes per answer
+ * @param stubUnavailableEvery  the stub answers every n-th request 503 with Retry-After: 1 (0: never),
+ *                       so some tasks are waiting to retry a call when a fault cuts their worker off
  */
 record ChaosSettings(long seed, Duration faultPhase, int workers, int watchers, long leaseMs, long watcherIntervalMs,
-                     long submitEveryMs, Set<FaultKind> faults, boolean fencingOff, long stubDelayMs) {
+                     long submitEveryMs, Set<FaultKind> faults, boolean fencingOff, long stubDelayMs, int stubUnavailableEvery) {
 
   ChaosSettings {
     if (faults.contains(FaultKind.KILL_WATCHER) && watchers < 2) {
@@ -25,9 +27,15 @@ record ChaosSettings(long seed, Duration faultPhase, int workers, int watchers, 
   static final long LEASE_MS = 2000;
   static final long WATCHER_INTERVAL_MS = 250;
 
-  /** Every fault kind, fencing on: the run that must keep every invariant. */
+  /**
+   * Every fault kind, fencing on: the run that must keep every invariant. One LLM request in ten
+   * is answered 503 (Retry-After: 1 s), so at any moment some tasks wait to retry a paid call: a
+   * worker stopped or cut off meanwhile wakes with that retry due after its lease, the case the
+   * worker's lease-deadline check exists for (invariant 7).
+   */
   static ChaosSettings full(long seed, Duration faultPhase) {
-    return new ChaosSettings(seed, faultPhase, 3, 2, LEASE_MS, WATCHER_INTERVAL_MS, 120, EnumSet.allOf(FaultKind.class), false, 250);
+    return new ChaosSettings(seed, faultPhase, 3, 2, LEASE_MS, WATCHER_INTERVAL_MS, 120, EnumSet.allOf(FaultKind.class), false, 250,
+        10);
   }
 
   /**
@@ -40,7 +48,7 @@ record ChaosSettings(long seed, Duration faultPhase, int workers, int watchers, 
    */
   static ChaosSettings fencingOff(long seed, Duration faultPhase) {
     return new ChaosSettings(seed, faultPhase, 2, 0, LEASE_MS, WATCHER_INTERVAL_MS, 120, EnumSet.of(FaultKind.PAUSE_WORKER), true,
-        1500);
+        1500, 0);
   }
 
   /** Invariant 4: a dead or paused worker's tasks are claimed again within this (Redis clock). */

@@ -13,8 +13,12 @@ import java.util.Random;
  */
 final class FaultSchedule {
 
-  /** What to do next: the kind, how long the process stays down or stopped, and the quiet time after. */
-  record Planned(FaultKind kind, long downMs, long quietAfterMs) {}
+  /**
+   * What to do next: the kind, how long the process stays down, stopped or cut off, the quiet
+   * time after, and for a partition whether its proxy drops the worker's connections (else it
+   * stalls them).
+   */
+  record Planned(FaultKind kind, long downMs, long quietAfterMs, boolean drop) {}
 
   private final Random random;
   private final List<FaultKind> kinds;
@@ -37,14 +41,15 @@ final class FaultSchedule {
     long down = switch (kind) {
       case KILL_WORKER, KILL_WATCHER -> between(300, 2000);
       // longer than the lease plus a watcher pass plus a claim, so the task surely has a new owner
-      // when the zombie wakes and tries to write
-      case PAUSE_WORKER -> settings.reclaimBoundMs() + between(0, 1000);
+      // when the zombie wakes (or reconnects) and tries to write
+      case PAUSE_WORKER, PARTITION_WORKER -> settings.reclaimBoundMs() + between(0, 1000);
       case KILL_REDIS -> between(200, 1500);
       case PAUSE_REDIS -> lease * 3 / 2 + between(0, 500);
     };
+    boolean drop = kind == FaultKind.PARTITION_WORKER && random.nextBoolean();
     // after a Redis fault every lease may have expired at once: let that wave settle first
     long quiet = between(1500, 3000) + (kind.hitsRedis() ? lease : 0);
-    return new Planned(kind, down, quiet);
+    return new Planned(kind, down, quiet, drop);
   }
 
   private long between(long lo, long hi) { return lo + (long) (random.nextDouble() * (hi - lo)); }

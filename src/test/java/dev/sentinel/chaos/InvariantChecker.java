@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +26,15 @@ final class InvariantChecker {
    * claim itself is not an orphaned task.
    */
   static final long IN_FLIGHT_GRACE_MS = 200;
+
+  /**
+   * A call checked just before the lease deadline reaches the stub a little after it (the
+   * check, then the HTTP write, on a loaded machine). Generous, and it loses nothing: a worker
+   * cut off from Redis can start no call meanwhile (each first asks Redis for budget and rate
+   * room), so a zombie's call comes after the heal, at least a watcher pass + 1 s past the
+   * deadline (the faults last {@link ChaosSettings#reclaimBoundMs()} or more).
+   */
+  static final long CALL_SEND_GRACE_MS = 500;
 
   /** What the run itself recorded, besides Redis. */
   record RunHistory(List<LoadGenerator.Submission> acknowledged, List<Fault> faults, List<OpenAiStub.Call> stubBilled,
@@ -53,6 +63,7 @@ final class InvariantChecker {
     c.everyZombieHadAWriteRefused(redis, run);
     c.orphanedTasksAreClaimedAgainInTime(redis, run);
     c.costsAgreeWithTheProvidersLedger(redis, run);
+    c.noCallStartedAfterTheLease(redis, run);
     c.indexesAndCountersAgreeWithTheTasks(redis);
     c.figures.put("tasks_in_redis", (long) redis.tasks().size());
     c.figures.put("acknowledged", (long) run.acknowledged().size());
@@ -61,6 +72,7 @@ final class InvariantChecker {
     for (FaultKind k : FaultKind.values()) {
       c.figures.put("faults_" + k.name().toLowerCase(), run.faults().stream().filter(f -> f.kind() == k).count());
     }
+    c.figures.put("partitions_dropping", run.faults().stream().filter(f -> "drop".equals(f.variant())).count());
     c.figures.put("claims", redis.tasks().values().stream().mapToLong(t -> t.eventsOf("claimed").size()).sum());
     c.figures.put("expiries", redis.tasks().values().stream().mapToLong(t -> t.eventsOf("expired").size()).sum());
     return new Report(List.copyOf(c.violations), c.figures);
@@ -164,31 +176,44 @@ final class InvariantChecker {
   }
 
   /**
-   * Non-vacuity: a worker stopped for longer than its lease while it held tasks must have had at
-   * least one write refused (audit:refused) after waking; otherwise that pause tested nothing.
+   * Non-vacuity: a worker stopped, or stalled off Redis, for longer than its lease while it held
+   * tasks must have had at least one write refused (audit:refused) afterwards; otherwise that
+   * fault tested nothing. Its renewals (and any commit) wait in the stopped process or the held
+   * link and reach Redis after the claim expired. A dropped link proves nothing this way: the
+   * worker's writes fail at once, and it gives up on them when its local deadline passes, so
+   * drops are counted, not required.
    */
   private void everyZombieHadAWriteRefused(RedisSnapshot redis, RunHistory run) {
-    long pauses = 0, proving = 0, vacuous = 0;
-    for (Fault f : run.faults()) {
-      if (f.kind() != FaultKind.PAUSE_WORKER || f.durationMs() <= settings.leaseMs()) continue;
-      pauses++;
-      List<String> held = orphans(redis, f).keySet().stream().toList();
-      long refused = redis.refused().stream()
-          .filter(r -> r.ms() >= f.atMs() && r.get("claim").startsWith(f.workerIdPrefix())).count();
-      if (held.isEmpty()) {
-        vacuous++;
-        System.out.println("chaos: pause " + f + " proved nothing: the worker held no task");
-      } else if (refused == 0) {
-        violation(Invariant.FENCING_ENGAGED, "fault " + f, "the paused worker held " + held + " but none of its writes was refused");
-      } else {
-        proving++;
+    for (String name : List.of("pauses", "stalls", "drops")) {
+      long faults = 0, proving = 0, vacuous = 0;
+      for (Fault f : run.faults()) {
+        if (!name.equals(zombieKind(f)) || f.durationMs() <= settings.leaseMs()) continue;
+        faults++;
+        List<String> held = orphans(redis, f).keySet().stream().toList();
+        long refused = redis.refused().stream()
+            .filter(r -> r.ms() >= f.atMs() && r.get("claim").startsWith(f.workerIdPrefix())).count();
+        if (held.isEmpty()) {
+          vacuous++;
+          System.out.println("chaos: " + f + " proved nothing: the worker held no task");
+        } else if (refused > 0) {
+          proving++;
+        } else if (!"drops".equals(name)) {
+          violation(Invariant.FENCING_ENGAGED, "fault " + f, "the worker held " + held + " but none of its writes was refused");
+        }
       }
+      if (faults > 0 && proving == 0 && !"drops".equals(name)) {
+        violation(Invariant.FENCING_ENGAGED, "run", faults + " worker " + name + " longer than a lease, none produced a refused write");
+      }
+      figures.put(name + "_with_refusal", proving);
+      figures.put(name + "_holding_nothing", vacuous);
     }
-    if (pauses > 0 && proving == 0) {
-      violation(Invariant.FENCING_ENGAGED, "run", pauses + " worker pauses longer than a lease, none produced a refused write");
-    }
-    figures.put("pauses_with_refusal", proving);
-    figures.put("pauses_holding_nothing", vacuous);
+  }
+
+  /** "pauses", "stalls" or "drops" for a fault that leaves a zombie; "" for the others. */
+  private static String zombieKind(Fault f) {
+    if (f.kind() == FaultKind.PAUSE_WORKER) return "pauses";
+    if (f.kind() == FaultKind.PARTITION_WORKER) return "drop".equals(f.variant()) ? "drops" : "stalls";
+    return "";
   }
 
   // ---- 4 ----------------------------------------------------------------------------------
@@ -379,5 +404,80 @@ final class InvariantChecker {
     figures.put("llm_answers_lost_with_killed_worker", excused);
     figures.put("nano_usd_total", redis.tenantTotals().values().stream()
         .mapToLong(m -> Long.parseLong(m.getOrDefault("nano_usd", "0"))).sum());
+  }
+
+  // ---- 7 ----------------------------------------------------------------------------------
+
+  /**
+   * For every pause or partition of a worker, the LLM calls that worker started for a task it
+   * held when it was cut off, after its lease on that task was surely over and before it was
+   * granted the task again: there must be none (TaskRun and LlmNodeHandler check the local lease
+   * deadline before every node, node retry, call and provider retry).
+   *
+   * <p>When the lease was surely over, from what the harness sees: the worker's local deadline
+   * is the send time of the last claim, renewal or commit that Redis accepted, plus the lease.
+   * Nothing it sent after {@code cutMs} reached Redis before the heal (the process was stopped,
+   * or its proxy held or reset every byte), and once the claim has ended in Redis (expired, or
+   * the task granted anew) nothing under it is accepted again (fencing, invariant 3). So for a
+   * task whose claim ended before the heal, every write that moved the deadline was sent
+   * before {@code cutMs}, and the deadline is at most {@code cutMs + lease}. A task whose claim
+   * outlived the heal may have been renewed legitimately afterwards and is not judged.
+   *
+   * <p>Which calls: the stub logs each request's arrival (wall clock, the host clock Redis TIME
+   * also reads), its Idempotency-Key (task:step) and its API key, which is the worker slot's own.
+   * A call arriving more than {@link #CALL_SEND_GRACE_MS} after the deadline was started after
+   * it; one arriving after the slot's next grant of the task may belong to that grant.
+   */
+  private void noCallStartedAfterTheLease(RedisSnapshot redis, RunHistory run) {
+    Map<String, List<OpenAiStub.Received>> receivedByTask = new HashMap<>();
+    for (OpenAiStub.Received r : run.stubReceived()) {
+      if (r.taskId() != null) receivedByTask.computeIfAbsent(r.taskId(), k -> new ArrayList<>()).add(r);
+    }
+    long judged = 0, retriesDue = 0, callsAfterCut = 0, late = 0;
+    for (Fault f : run.faults()) {
+      if (!f.kind().leavesZombie()) continue;
+      long deadline = f.cutMs() + settings.leaseMs();
+      String authorization = ChaosCluster.llmAuthorizationOf(f.target());
+      for (TaskRecord t : redis.tasks().values()) {
+        Optional<StreamEntry.Holder> held = t.holderAt(f.cutMs());
+        if (held.isEmpty() || !held.get().workerId().startsWith(f.workerIdPrefix())) continue;
+        OptionalLong ended = t.endOf(held.get());
+        if (ended.isEmpty() || ended.getAsLong() >= f.healingMs()) continue;
+        long regranted = t.nextClaimBy(f.target() + "-", held.get()).orElse(Long.MAX_VALUE);
+        judged++;
+        List<OpenAiStub.Received> requests = receivedByTask.getOrDefault(t.id(), List.of());
+        // exposure: the worker was cut off with a paid retry of the task falling due
+        if (refused(lastOf(requests, authorization, f.cutMs()))) retriesDue++;
+        OpenAiStub.Received previous = null;   // the worker's request for the task before this one
+        for (OpenAiStub.Received r : requests) {
+          if (!authorization.equals(r.authorization) || r.receivedAtMs >= regranted) continue;
+          if (r.receivedAtMs >= f.cutMs()) {   // cut off: only a call started before the deadline is legitimate
+            callsAfterCut++;
+            if (r.receivedAtMs > deadline + CALL_SEND_GRACE_MS) {
+              late++;
+              violation(Invariant.NO_CALL_AFTER_LEASE, "task " + t.id(), f.target() + " held it under " + held.get()
+                  + " at " + f + "; its lease was surely over at redis-ms " + deadline + " (the claim ended at "
+                  + ended.getAsLong() + "), yet it started call " + r.idempotencyKey + (refused(previous)
+                  ? " (a retry of a request answered " + previous.status() + ")" : "") + ", which arrived at "
+                  + r.receivedAtMs + ", " + (r.receivedAtMs - deadline) + " ms after the deadline");
+            }
+          }
+          previous = r;
+        }
+      }
+    }
+    figures.put("zombie_tasks_judged", judged);
+    figures.put("zombie_retries_due", retriesDue);
+    figures.put("zombie_calls_after_cut", callsAfterCut);
+    figures.put("llm_calls_after_lease", late);
+  }
+
+  private static boolean refused(OpenAiStub.Received r) { return r != null && (r.status() == 429 || r.status() >= 500); }
+
+  /** The worker's last request of {@code requests} that arrived before {@code beforeMs}, or null. */
+  private static OpenAiStub.Received lastOf(List<OpenAiStub.Received> requests, String authorization, long beforeMs) {
+    OpenAiStub.Received last = null;
+    for (OpenAiStub.Received r : requests) if (authorization.equals(r.authorization) && r.receivedAtMs < beforeMs) last = r;
+    return last;
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Everything Redis holds about one task, read after the run: meta, history ({@code events}, every
@@ -38,5 +39,32 @@ record TaskRecord(String id, Map<String, String> meta, List<StreamEntry> events,
       else if (CLAIM_ENDING.contains(e.type())) holder = null;
     }
     return Optional.ofNullable(holder);
+  }
+
+  /**
+   * When the claim {@code h} ended (Redis ms): the first record after its grant that ends it or
+   * grants the task anew. Empty if it never ended, or was never granted.
+   */
+  OptionalLong endOf(StreamEntry.Holder h) {
+    boolean granted = false;
+    for (StreamEntry e : events) {
+      if (!granted) {
+        granted = "claimed".equals(e.type()) && h.sameClaim(e.holder());
+      } else if ("claimed".equals(e.type()) || CLAIM_ENDING.contains(e.type())) {
+        return OptionalLong.of(e.ms());
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** The first grant of the task, after the grant of {@code h}, to a worker id starting with {@code workerPrefix} (Redis ms). */
+  OptionalLong nextClaimBy(String workerPrefix, StreamEntry.Holder h) {
+    boolean granted = false;
+    for (StreamEntry e : events) {
+      if (!"claimed".equals(e.type())) continue;
+      if (granted && e.holder().workerId().startsWith(workerPrefix)) return OptionalLong.of(e.ms());
+      granted = granted || h.sameClaim(e.holder());
+    }
+    return OptionalLong.empty();
   }
 }

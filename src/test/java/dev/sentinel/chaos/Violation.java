@@ -11,9 +11,9 @@ record Violation(Invariant invariant, String subject, String detail) {
     EXACTLY_ONCE,
     /** 3: no write under a superseded (epoch, claim) was accepted. */
     FENCED,
-    /** 3, non-vacuity: a worker paused past its lease while holding tasks had a write refused. */
+    /** 3, non-vacuity: a worker paused or partitioned past its lease while holding tasks had a write refused. */
     FENCING_ENGAGED,
-    /** 4: a killed or paused worker's tasks were claimed again within lease + watcher interval + 1 s. */
+    /** 4: a killed, paused or partitioned worker's tasks were claimed again within lease + watcher interval + 1 s. */
     RECLAIMED_IN_TIME,
     /** 5: tenant totals = sum of call records = the provider's (stub's) ledger. */
     COST_LEDGER,
@@ -22,7 +22,13 @@ record Violation(Invariant invariant, String subject, String detail) {
      * one index of its status (ready queue, leases, delayed, finished) and `counts`, cluster-wide and
      * per tenant, equals the tally of the tasks' statuses.
      */
-    INDEXES
+    INDEXES,
+    /**
+     * 7: a worker cut off from Redis (paused or partitioned) past its lease started no LLM call
+     * for a task it held once that lease was surely over: fencing refuses a zombie's writes, but
+     * cannot take back money a call spent.
+     */
+    NO_CALL_AFTER_LEASE
   }
 
   @Override public String toString() { return invariant + " " + subject + ": " + detail; }

@@ -37,8 +37,9 @@ import java.util.function.Function;
  * is marked undelivered and left out of the ledger.
  *
  * <p>Fault modes, settable at any time from any thread: 429 with Retry-After for the next N
- * requests, 500 for the next N, a delay before every answer, malformed JSON for the next N,
- * 200 without usage for the next N, and cached prompt tokens reported (half of the prompt).
+ * requests, 500 for the next N, 503 with Retry-After for every N-th, a delay before every
+ * answer, malformed JSON for the next N, 200 without usage for the next N, and cached prompt
+ * tokens reported (half of the prompt).
  * A test can also script the text of some answers ({@link #answerWith}), e.g. to play a
  * classifier whose one-word answer a branch reads.
  */
@@ -47,22 +48,28 @@ public final class OpenAiStub implements AutoCloseable {
   /** How a 200 answer looked. Only {@link Kind#OK} answers report usage, so only they cost money. */
   public enum Kind { OK, MALFORMED, NO_USAGE }
 
-  /** One request as received, with the status it was answered with (0 while in flight). */
+  /**
+   * One request as received, with the status it was answered with (0 while in flight).
+   * {@code receivedAtMs} is the wall clock at arrival: on one host the same clock Redis's TIME
+   * reads, so arrivals can be set against the Redis-clock times of a task's history.
+   */
   public static final class Received {
     public final long seq;
     public final String idempotencyKey;
     public final String authorization;
     public final String body;
     public final long receivedNanos;
+    public final long receivedAtMs;
     private volatile int status;
     private volatile long answeredNanos;
 
-    Received(long seq, String idempotencyKey, String authorization, String body, long receivedNanos) {
+    Received(long seq, String idempotencyKey, String authorization, String body, long receivedNanos, long receivedAtMs) {
       this.seq = seq;
       this.idempotencyKey = idempotencyKey;
       this.authorization = authorization;
       this.body = body;
       this.receivedNanos = receivedNanos;
+      this.receivedAtMs = receivedAtMs;
     }
 
     public int status() { return status; }
@@ -149,6 +156,8 @@ public final class OpenAiStub implements AutoCloseable {
   private final AtomicInteger next429 = new AtomicInteger();
   private volatile int retryAfterSeconds = 1;
   private final AtomicInteger next500 = new AtomicInteger();
+  private volatile int unavailableEvery;
+  private volatile int unavailableRetryAfterSeconds = 1;
   private final AtomicInteger nextMalformed = new AtomicInteger();
   private final AtomicInteger nextNoUsage = new AtomicInteger();
   private volatile long delayMs;
@@ -185,6 +194,17 @@ public final class OpenAiStub implements AutoCloseable {
   public OpenAiStub fail429(int n, int seconds) {
     retryAfterSeconds = seconds;
     next429.set(n);
+    return this;
+  }
+
+  /**
+   * From now on every {@code n}-th request (by arrival) is answered 503 with
+   * {@code Retry-After: seconds}, until {@link #resetFaults()}: a provider with hiccups, so
+   * callers spend time waiting to retry (0 turns it off).
+   */
+  public OpenAiStub unavailableEvery(int n, int seconds) {
+    unavailableRetryAfterSeconds = seconds;
+    unavailableEvery = n;
     return this;
   }
 
@@ -232,6 +252,7 @@ public final class OpenAiStub implements AutoCloseable {
   public OpenAiStub resetFaults() {
     next429.set(0);
     next500.set(0);
+    unavailableEvery = 0;
     nextMalformed.set(0);
     nextNoUsage.set(0);
     delayMs = 0;
@@ -244,6 +265,11 @@ public final class OpenAiStub implements AutoCloseable {
   /** Every request received, in arrival order, whatever it was answered. */
   public List<Received> received() {
     synchronized (received) { return List.copyOf(received); }
+  }
+
+  /** The requests received from the {@code index}-th on (a cursor for pollers; the log only grows). */
+  public List<Received> receivedFrom(int index) {
+    synchronized (received) { return index >= received.size() ? List.of() : List.copyOf(received.subList(index, received.size())); }
   }
 
   public int requestCount() {
@@ -330,10 +356,11 @@ public final class OpenAiStub implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     long receivedNanos = System.nanoTime();
+    long receivedAtMs = System.currentTimeMillis();
     req.body().onComplete(ar -> {
       String body = ar.succeeded() ? ar.result().toString(StandardCharsets.UTF_8) : "";
       Received r = new Received(seq.incrementAndGet(), req.getHeader("Idempotency-Key"), req.getHeader("Authorization"),
-          body, receivedNanos);
+          body, receivedNanos, receivedAtMs);
       synchronized (received) { received.add(r); }
       int now = inFlight.incrementAndGet();
       maxInFlight.accumulateAndGet(now, Math::max);
@@ -352,6 +379,12 @@ public final class OpenAiStub implements AutoCloseable {
     if (takeOne(next429)) {
       resp.putHeader("Retry-After", String.valueOf(retryAfterSeconds));
       send(resp, r, 429, error("rate_limit_exceeded", "Rate limit reached (stub)").encode(), null);
+      return;
+    }
+    int every = unavailableEvery;
+    if (every > 0 && r.seq % every == 0) {
+      resp.putHeader("Retry-After", String.valueOf(unavailableRetryAfterSeconds));
+      send(resp, r, 503, error("server_error", "The server is overloaded (stub)").encode(), null);
       return;
     }
     if (takeOne(next500)) {
