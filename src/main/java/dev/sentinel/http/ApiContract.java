@@ -2,6 +2,7 @@ package dev.sentinel.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -85,7 +86,7 @@ public final class ApiContract {
           anchorPatternsAtTheEnd(v);
         }
       }
-    } else if (node instanceof io.vertx.core.json.JsonArray a) {
+    } else if (node instanceof JsonArray a) {
       for (Object v : a) anchorPatternsAtTheEnd(v);
     }
   }

@@ -2,6 +2,7 @@ package dev.sentinel.chaos;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -57,7 +58,7 @@ record ChaosSettings(long seed, Duration faultPhase, int workers, int watchers, 
   /** -Dchaos.seed, else a fresh one (printed, so any run can be repeated). */
   static long seedFromProperty() {
     String s = System.getProperty("chaos.seed");
-    return s == null || s.isBlank() ? new java.util.Random().nextLong() : Long.parseLong(s.trim());
+    return s == null || s.isBlank() ? new Random().nextLong() : Long.parseLong(s.trim());
   }
 
   /**

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.ZipFile;
 
 /**
  * The negative control's broken build, made in the test only: a copy of the jar's
@@ -46,7 +47,7 @@ final class FencingDisabledLib {
 
   /** From the jar the workers run, not this test's classpath, so both are the same build. */
   private static String readFromJar(Path jar) throws IOException {
-    try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+    try (var zip = new ZipFile(jar.toFile())) {
       var entry = zip.getEntry("lua/_lib.lua");
       if (entry == null) throw new IllegalStateException(jar + " has no lua/_lib.lua");
       try (InputStream in = zip.getInputStream(entry)) {

@@ -1,6 +1,7 @@
 package dev.sentinel.chaos;
 
 import dev.sentinel.chaos.Violation.Invariant;
+import dev.sentinel.store.TaskQueries;
 import dev.sentinel.testing.OpenAiStub;
 import io.vertx.core.json.JsonObject;
 
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -290,7 +292,7 @@ final class InvariantChecker {
       tally.computeIfAbsent("", k -> new TreeMap<>()).merge(status, 1L, Long::sum);
       tally.computeIfAbsent(t.tenant(), k -> new TreeMap<>()).merge(status, 1L, Long::sum);
       String home = RedisSnapshot.indexOf(status, t.tenant());
-      for (Map.Entry<String, java.util.Set<String>> index : redis.indexes().entrySet()) {
+      for (Map.Entry<String, Set<String>> index : redis.indexes().entrySet()) {
         boolean in = index.getValue().contains(t.id());
         if (in != index.getKey().equals(home)) {
           violation(Invariant.INDEXES, "task " + t.id(), "status " + status + (in ? " but in " : " but not in ") + index.getKey());
@@ -300,7 +302,7 @@ final class InvariantChecker {
     for (Map.Entry<String, Map<String, String>> e : redis.counts().entrySet()) {
       Map<String, Long> expected = tally.getOrDefault(e.getKey(), Map.of());
       long total = expected.values().stream().mapToLong(Long::longValue).sum();
-      for (String status : dev.sentinel.store.TaskQueries.STATUSES) {
+      for (String status : TaskQueries.STATUSES) {
         long counted = Long.parseLong(e.getValue().getOrDefault(status, "0"));
         if (counted != expected.getOrDefault(status, 0L)) {
           violation(Invariant.INDEXES, "counts " + (e.getKey().isEmpty() ? "(cluster)" : e.getKey()), status + " is " + counted

@@ -5,10 +5,12 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +45,7 @@ final class Nemesis {
    * is always healed, even if it runs past the deadline.
    */
   void runUntil(long deadlineNanos) {
-    java.util.Set<FaultKind> pending = java.util.EnumSet.copyOf(cluster.settings.faults());
+    Set<FaultKind> pending = EnumSet.copyOf(cluster.settings.faults());
     while (System.nanoTime() < deadlineNanos || !pending.isEmpty()) {
       FaultSchedule.Planned p = schedule.next();
       Fault f = inject(p);

@@ -1,24 +1,27 @@
 package dev.sentinel.chaos;
 
 import dev.sentinel.store.History;
+import dev.sentinel.store.Keys;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The checker's input from Redis, read once after the run is quiet: every task (from every
  * tenant's tenant:{t}:tasks listing), its meta, history (events and step records in one list) and
  * call records; audit:refused; each tenant's cost totals.
- * Key names as in dev.sentinel.store.Keys with the empty prefix the harness runs with.
+ * Key names as in Keys with the empty prefix the harness runs with.
  */
 record RedisSnapshot(Map<String, TaskRecord> tasks, List<StreamEntry> refused, Map<String, Map<String, String>> tenantTotals,
-                     Map<String, Map<String, String>> counts, Map<String, java.util.Set<String>> indexes) {
+                     Map<String, Map<String, String>> counts, Map<String, Set<String>> indexes) {
 
   /** The index that holds a task of each status ("" for none), as lua/_lib.lua's invariants say. */
   static String indexOf(String status, String tenant) {
@@ -75,7 +78,7 @@ record RedisSnapshot(Map<String, TaskRecord> tasks, List<StreamEntry> refused, M
     }
     // the counters ("" = cluster-wide) and the members of every functional index
     Map<String, Map<String, String>> counts = new LinkedHashMap<>();
-    Map<String, java.util.Set<String>> indexes = new LinkedHashMap<>();
+    Map<String, Set<String>> indexes = new LinkedHashMap<>();
     List<String> indexKeys = new ArrayList<>(List.of("leases", "delayed", "finished"));
     for (String tenant : tenants) indexKeys.add("ready:" + tenant);
     List<String> scopes = new ArrayList<>(List.of(""));
@@ -87,7 +90,7 @@ record RedisSnapshot(Map<String, TaskRecord> tasks, List<StreamEntry> refused, M
       counts.put(scope, c);
     }
     for (String key : indexKeys) {
-      java.util.Set<String> members = new java.util.HashSet<>();
+      Set<String> members = new HashSet<>();
       for (Response m : redis.cmd(Command.ZRANGE, key, 0, -1)) members.add(m.toString());
       indexes.put(key, members);
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Everything Redis holds about one task, read after the run: meta, history ({@code events}, every
@@ -16,7 +17,7 @@ record TaskRecord(String id, Map<String, String> meta, List<StreamEntry> events,
                   List<JsonObject> calls) {
 
   /** Events that end a holder's claim: after one, no write under that claim is legitimate. */
-  static final java.util.Set<String> CLAIM_ENDING = java.util.Set.of("expired", "released", "completed", "failed",
+  static final Set<String> CLAIM_ENDING = Set.of("expired", "released", "completed", "failed",
       "retrying", "cancelled", "paused", "scheduled");
 
   String status() { return meta.getOrDefault("status", ""); }

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.TreeMap;
 
 /**
  * HTTP/1.1 written by hand on a loopback socket, one connection per request. It sends what
- * {@link java.net.http.HttpClient} refuses to: malformed percent escapes, raw UTF-8 in the
+ * {@link HttpClient} refuses to: malformed percent escapes, raw UTF-8 in the
  * request target and in header values, any method name. Reads the status line, the headers and
  * the body (by Content-Length, chunked, or to the end); of an event stream only the head.
  */

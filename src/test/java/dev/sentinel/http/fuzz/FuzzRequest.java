@@ -1,6 +1,9 @@
 package dev.sentinel.http.fuzz;
 
+import dev.sentinel.testing.RawHttpClient;
+
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -8,7 +11,7 @@ import java.util.Map;
  * headers in order, the body as bytes (null: none).
  *
  * @param op  the operationId it aims at, or a name for what it probes ("unknownPath", ...)
- * @param raw send it over a raw socket ({@link dev.sentinel.testing.RawHttpClient}), because
+ * @param raw send it over a raw socket ({@link RawHttpClient}), because
  *            java.net.http could not carry it or to vary the client
  */
 public record FuzzRequest(String op, String method, String target, List<Map.Entry<String, String>> headers, byte[] body,
@@ -18,7 +21,7 @@ public record FuzzRequest(String op, String method, String target, List<Map.Entr
   public enum Auth { ADMIN, TENANT, NONE, GARBAGE }
 
   public boolean mutating() {
-    return switch (method.toUpperCase(java.util.Locale.ROOT)) {
+    return switch (method.toUpperCase(Locale.ROOT)) {
       case "POST", "PUT", "PATCH", "DELETE" -> true;
       default -> false;
     };

@@ -2,9 +2,12 @@ package dev.sentinel.http.fuzz;
 
 import dev.sentinel.http.fuzz.FuzzRequest.Auth;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -267,7 +270,7 @@ public final class RandomRequests {
     List<String[]> params = new ArrayList<>();
     capacities.forEach(c -> params.add(new String[] {"capacity", c}));
     refills.forEach(r -> params.add(new String[] {"refill_rate", r}));
-    java.util.Collections.shuffle(params, rnd);
+    Collections.shuffle(params, rnd);
     params.forEach(p -> b.param(p[0], p[1]));
     if (rnd.nextInt(100) < 20) b.json(randomJson(3));
     if (rnd.nextInt(100) < 10) addRandomParams(b);
@@ -431,7 +434,7 @@ public final class RandomRequests {
       case NONE -> {
         switch (rnd.nextInt(7)) {
           case 0, 1 -> { }
-          case 2 -> h.add(Map.entry("Authorization", "Basic " + java.util.Base64.getEncoder()
+          case 2 -> h.add(Map.entry("Authorization", "Basic " + Base64.getEncoder()
               .encodeToString(("admin:" + adminKey).getBytes(StandardCharsets.UTF_8))));
           case 3 -> h.add(Map.entry("Authorization", pick("Bearer", "Bearer ", "bearer", "Token " + adminKey,
               "Digest username=\"admin\"", "ApiKey " + adminKey, adminKey, "Bearer" + adminKey)));
@@ -1001,7 +1004,7 @@ public final class RandomRequests {
     };
   }
 
-  /** Only over a raw socket: an escape that is not one (java.net.URI would refuse to send it). */
+  /** Only over a raw socket: an escape that is not one (URI would refuse to send it). */
   private String injectBadEscape(String path) {
     String bad = pick("%zz", "%", "%4", "%G0", "%%", "%u0041", "%c3", "%ed%a0%80", "%ff%fe", "%C0%AF");
     int q = path.indexOf('?');

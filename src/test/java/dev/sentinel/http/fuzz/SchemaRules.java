@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -159,7 +160,7 @@ final class SchemaRules {
     String fraction = m.group(5) == null ? "" : m.group(5);
     try {
       OffsetDateTime.parse(m.group(1) + "T" + m.group(3) + ":" + (seconds.equals("60") ? "59" : seconds)
-          + (fraction.length() > 10 ? fraction.substring(0, 10) : fraction) + m.group(6).toUpperCase(java.util.Locale.ROOT));
+          + (fraction.length() > 10 ? fraction.substring(0, 10) : fraction) + m.group(6).toUpperCase(Locale.ROOT));
     } catch (DateTimeParseException e) {
       return REFUSED;
     }
