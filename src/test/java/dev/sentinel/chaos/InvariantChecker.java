@@ -31,10 +31,14 @@ final class InvariantChecker {
 
   /**
    * A call checked just before the lease deadline reaches the stub a little after it (the
-   * check, then the HTTP write, on a loaded machine). Generous, and it loses nothing: a worker
-   * cut off from Redis can start no call meanwhile (each first asks Redis for budget and rate
-   * room), so a zombie's call comes after the heal, at least a watcher pass + 1 s past the
-   * deadline (the faults last {@link ChaosSettings#reclaimBoundMs()} or more).
+   * check, then the HTTP write, on a loaded machine). Generous, and for a partition it loses
+   * nothing: a worker cut off from Redis can start no call meanwhile (each first asks Redis for
+   * budget and rate room), so a zombie's call comes after the heal, at least a watcher pass + 1 s
+   * past the deadline (the faults last {@link ChaosSettings#reclaimBoundMs()} or more). A pause
+   * is different: SIGSTOP can land between a call's check and its send, and the call, started in
+   * time, leaves on waking, just when a zombie's calls would; so for a pause only arrivals later
+   * than the resume plus this are judged (found by a long run: a step-5 call arrived 25 ms after
+   * SIGCONT, 2.1 s past the deadline, with every check of the worker in place).
    */
   static final long CALL_SEND_GRACE_MS = 500;
 
@@ -428,7 +432,8 @@ final class InvariantChecker {
    * <p>Which calls: the stub logs each request's arrival (wall clock, the host clock Redis TIME
    * also reads), its Idempotency-Key (task:step) and its API key, which is the worker slot's own.
    * A call arriving more than {@link #CALL_SEND_GRACE_MS} after the deadline was started after
-   * it; one arriving after the slot's next grant of the task may belong to that grant.
+   * it (for a pause: after the deadline and the resume); one arriving after the slot's next
+   * grant of the task may belong to that grant.
    */
   private void noCallStartedAfterTheLease(RedisSnapshot redis, RunHistory run) {
     Map<String, List<OpenAiStub.Received>> receivedByTask = new HashMap<>();
@@ -439,6 +444,8 @@ final class InvariantChecker {
     for (Fault f : run.faults()) {
       if (!f.kind().leavesZombie()) continue;
       long deadline = f.cutMs() + settings.leaseMs();
+      // healedMs is read once SIGCONT returned: a call held over a pause arrives after it
+      long surelyStartedAfter = f.kind() == FaultKind.PAUSE_WORKER ? Math.max(deadline, f.healedMs()) : deadline;
       String authorization = ChaosCluster.llmAuthorizationOf(f.target());
       for (TaskRecord t : redis.tasks().values()) {
         Optional<StreamEntry.Holder> held = t.holderAt(f.cutMs());
@@ -448,20 +455,15 @@ final class InvariantChecker {
         long regranted = t.nextClaimBy(f.target() + "-", held.get()).orElse(Long.MAX_VALUE);
         judged++;
         List<OpenAiStub.Received> requests = receivedByTask.getOrDefault(t.id(), List.of());
-        // exposure: the worker was cut off with a paid retry of the task falling due
-        if (refused(lastOf(requests, authorization, f.cutMs()))) retriesDue++;
+        // exposure: the worker was partitioned with a paid retry of the task falling due (a
+        // paused one sends it on waking, inside the pause's grace, where it cannot be judged)
+        if (f.kind() == FaultKind.PARTITION_WORKER && refused(lastOf(requests, authorization, f.cutMs()))) retriesDue++;
         OpenAiStub.Received previous = null;   // the worker's request for the task before this one
         for (OpenAiStub.Received r : requests) {
           if (!authorization.equals(r.authorization) || r.receivedAtMs >= regranted) continue;
           if (r.receivedAtMs >= f.cutMs()) {   // cut off: only a call started before the deadline is legitimate
             callsAfterCut++;
-            // a stopped process sends nothing until it is resumed: a call it had started before the
-            // freeze (its lease check passed then) reaches the stub only after the heal. Only a cut
-            // off process that runs on (a partition) is judged from the deadline itself; a paused
-            // one from the heal (ZombieSpendIT checks that a woken worker starts nothing).
-            long lateAfter = (f.kind() == FaultKind.PAUSE_WORKER ? Math.max(deadline, f.healingMs()) : deadline)
-                + CALL_SEND_GRACE_MS;
-            if (r.receivedAtMs > lateAfter) {
+            if (r.receivedAtMs > surelyStartedAfter + CALL_SEND_GRACE_MS) {
               late++;
               violation(Invariant.NO_CALL_AFTER_LEASE, "task " + t.id(), f.target() + " held it under " + held.get()
                   + " at " + f + "; its lease was surely over at redis-ms " + deadline + " (the claim ended at "

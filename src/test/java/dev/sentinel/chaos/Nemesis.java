@@ -21,7 +21,7 @@ final class Nemesis {
 
   /** A little over LlmNodeHandler's longest wait between two tries of a spend record (5 s). */
   private static final long SPEND_RECORD_RETRY_MS = 5_500;
-  /** How long a pause or a partition waits for its worker to be refused an LLM call before it strikes anyway. */
+  /** How long a partition waits for its worker to be refused an LLM call before it strikes anyway. */
   private static final long AIM_WITHIN_MS = 2_000;
   /** A refusal answered this recently still has its retry (1 s after it) to come. */
   private static final long FRESH_REFUSAL_MS = 300;
@@ -114,7 +114,7 @@ final class Nemesis {
   private Fault hitWorker(int seq, FaultSchedule.Planned p, String variant, Consumer<ProcessSlot> hit, Consumer<ProcessSlot> heal) {
     RedisReader redis = cluster.reader;
     ProcessSlot w = workerHoldingTasks();
-    boolean aimed = p.kind().leavesZombie() && cluster.settings.stubUnavailableEvery() > 0;
+    boolean aimed = p.kind() == FaultKind.PARTITION_WORKER && cluster.settings.stubUnavailableEvery() > 0;
     if (aimed && !awaitAPaidRetryDue(w) && heldBy(w) == 0) w = busiestWorker(w);
     int held = heldBy(w);
     String prefix = w.workerIdPrefix();
@@ -129,11 +129,13 @@ final class Nemesis {
   }
 
   /**
-   * Aims a pause or a partition: waits (at most {@link #AIM_WITHIN_MS}) until the stub has just
-   * refused one of the worker's LLM calls (503, Retry-After: 1 s), so the worker is cut off with
-   * a paid retry falling due while its lease runs out: the zombie spend that its lease-deadline
-   * checks exist to prevent, and invariant 7 to catch. Strikes anyway when none comes. Only in
-   * runs whose stub refuses some calls ({@link ChaosSettings#stubUnavailableEvery()}).
+   * Aims a partition: waits (at most {@link #AIM_WITHIN_MS}) until the stub has just refused one
+   * of the worker's LLM calls (503, Retry-After: 1 s), so the worker is cut off with a paid retry
+   * falling due while its lease runs out: the zombie spend that its lease-deadline checks exist
+   * to prevent, and invariant 7 to catch. Strikes anyway when none comes. Only in runs whose
+   * stub refuses some calls ({@link ChaosSettings#stubUnavailableEvery()}). Pauses are not
+   * aimed: a paused worker sends such a retry the moment it wakes, where invariant 7 cannot
+   * tell it from a call checked before the pause.
    *
    * @return whether one came (then the worker holds at least the task of that call)
    */
