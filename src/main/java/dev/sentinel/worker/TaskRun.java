@@ -11,6 +11,7 @@ import dev.sentinel.agent.TaskCannotSucceedException;
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.Lease;
 import dev.sentinel.store.Replies.CommitReply;
+import dev.sentinel.store.Replies.HandOffReply;
 import dev.sentinel.store.Results.Committed;
 import dev.sentinel.store.RetryUntil;
 import dev.sentinel.store.StepCommit;
@@ -135,7 +136,7 @@ final class TaskRun {
     GraphNode node = graph.node(nodeName);
     int stepNo = step + 1;
     if (!leaseHeld()) {
-      abort(new LeaseDeadlinePassedException("step " + stepNo + " (node " + node.name() + ")").getMessage());
+      giveUpLease(new LeaseDeadlinePassedException("step " + stepNo + " (node " + node.name() + ")").getMessage());
       return;
     }
     runNode(node, stepNo, 1).onComplete(ar -> {
@@ -146,8 +147,7 @@ final class TaskRun {
           if (handBack) release();
           else finish();
         } else if (cause instanceof LeaseDeadlinePassedException) {
-          // write nothing: the lease expires (or already has) and the task is claimed again
-          abort(cause.getMessage());
+          giveUpLease(cause.getMessage());
         } else if (cause instanceof TaskCannotSucceedException) {
           failForGood(cause.getMessage());
         } else if (cause instanceof StepDeferredException.Paused paused) {
@@ -283,6 +283,25 @@ final class TaskRun {
     String message = error;
     withRetry("fail", () -> worker.leases().fail(task.id(), task.lease(), message, backoff, worker.workerId()))
         .onComplete(ar -> finish());
+  }
+
+  /**
+   * Our lease is no longer surely held (a pause or a partition outlasted it): run nothing more
+   * under it and hand the task back with one fenced write. If another worker owns it by now,
+   * Redis refuses the write (and logs the refusal: the fencing is seen working); if nobody took
+   * it, it is queued again at once, no attempt counted.
+   */
+  private void giveUpLease(String why) {
+    LOG.log(System.Logger.Level.INFO, "task " + task.id() + ": " + why + "; handing it back");
+    stopped = true;
+    cancellation.cancel("lease no longer surely held");
+    worker.leases().release(task.id(), task.lease(), worker.workerId()).onComplete(ar -> {
+      if (ar.failed() || ar.result() != HandOffReply.OK) {
+        LOG.log(System.Logger.Level.INFO, "task " + task.id() + " dropped by " + worker.workerId() + ": release answered "
+            + (ar.failed() ? ar.cause().getMessage() : ar.result()));
+      }
+      done.tryComplete();
+    });
   }
 
   private void release() {
