@@ -1,15 +1,11 @@
 package dev.sentinel.http;
 
-import dev.sentinel.agent.AgentRegistry;
-import dev.sentinel.http.Problem.FieldError;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.openapi.validation.ValidatorException;
 
 import java.net.ConnectException;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -21,11 +17,9 @@ final class FailureRenderer implements Handler<RoutingContext> {
   private static final System.Logger LOG = System.getLogger(FailureRenderer.class.getName());
 
   private final long maxBodyBytes;
-  private final AgentRegistry agents;
 
-  FailureRenderer(long maxBodyBytes, AgentRegistry agents) {
+  FailureRenderer(long maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
-    this.agents = agents;
   }
 
   @Override public void handle(RoutingContext rc) {
@@ -35,7 +29,7 @@ final class FailureRenderer implements Handler<RoutingContext> {
   private Problem problem(RoutingContext rc) {
     Throwable f = rc.failure();
     if (f instanceof ProblemException pe) return pe.problem();
-    if (f instanceof HttpException he && he.getCause() instanceof ValidatorException ve) return validation(rc, ve);
+    if (f instanceof HttpException he && he.getCause() instanceof ValidatorException ve) return ValidationProblems.of(ve);
     if (f instanceof HttpException he && he.getStatusCode() == 413) {
       return Problem.of(413, "Payload too large", "the request body is over " + maxBodyBytes + " bytes");
     }
@@ -47,17 +41,6 @@ final class FailureRenderer implements Handler<RoutingContext> {
     }
     LOG.log(System.Logger.Level.ERROR, "unhandled failure on " + rc.request().method() + " " + rc.request().path(), f);
     return Problem.of(500, "Internal error", "the server failed to handle this request");
-  }
-
-  /** For POST /tasks, our own field messages are friendlier than the schema validator's. */
-  private Problem validation(RoutingContext rc, ValidatorException ve) {
-    Problem generic = ValidationProblems.of(ve);
-    if (generic.status() == 422 && rc.request().method() == HttpMethod.POST && "/tasks".equals(rc.request().path())
-        && rc.body() != null && rc.body().buffer() != null) {
-      List<FieldError> ours = TaskRequest.fieldErrors(rc.body().buffer(), agents);
-      if (!ours.isEmpty()) return Problem.invalid(422, ours);
-    }
-    return generic;
   }
 
   private static String reason(int status) {

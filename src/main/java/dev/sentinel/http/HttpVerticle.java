@@ -124,7 +124,7 @@ public final class HttpVerticle extends VerticleBase {
     String contractJson = contract.json();
     router.get("/openapi.json").handler(rc -> rc.response().putHeader("content-type", "application/json").end(contractJson));
     DocsHandler.mount(router);
-    FailureRenderer failures = new FailureRenderer(config.http().maxBodyBytes(), agents);
+    FailureRenderer failures = new FailureRenderer(config.http().maxBodyBytes());
     router.route().failureHandler(failures);
     router.errorHandler(400, failures);
     router.errorHandler(404, failures);

@@ -141,7 +141,9 @@ class ContractTest {
   @Test void everySchemaHasAnExample() {
     JsonObject schemas = ApiContract.fromClasspath().forValidation().getJsonObject("components").getJsonObject("schemas");
     for (String name : schemas.fieldNames()) {
-      assertThat(schemas.getJsonObject(name).containsKey("example")).as("schema " + name + " has an example").isTrue();
+      JsonObject schema = schemas.getJsonObject(name);
+      if (new JsonObject().equals(schema.getValue("not"))) continue;   // ServerOwned: no value can be an example
+      assertThat(schema.containsKey("example")).as("schema " + name + " has an example").isTrue();
     }
     assertThat(schemas.fieldNames()).hasSizeGreaterThan(15);
   }

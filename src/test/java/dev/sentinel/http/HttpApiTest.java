@@ -70,6 +70,10 @@ class HttpApiTest {
     return p;
   }
 
+  private static List<String> messages(JsonObject problem) {
+    return problem.getJsonArray("errors", new JsonArray()).stream().map(e -> ((JsonObject) e).getString("message")).toList();
+  }
+
   private static List<String> fields(JsonObject problem) {
     return problem.getJsonArray("errors", new JsonArray()).stream().map(e -> ((JsonObject) e).getString("field")).toList();
   }
@@ -114,6 +118,16 @@ class HttpApiTest {
          "task_params":[1],"cost_limit":-1,"run_at":"tomorrow","colour":"blue","owner":"me"}"""), 422);
     assertThat(fields(p)).containsExactlyInAnyOrder("tenant_id", "task_type", "max_attempts", "priority",
         "task_params", "cost_limit", "run_at", "owner");
+    // one validation (the contract's), in words a client can act on rather than the validator's
+    assertThat(messages(p)).containsExactlyInAnyOrder(
+        "tenant_id must be 1-128 characters of letters, digits, '_', '.' and '-'",
+        "task_type is required",
+        "max_attempts must be at least 1",
+        "priority must be a whole number (or null)",
+        "task_params must be a JSON object (or null)",
+        "cost_limit must be at least 0",
+        "run_at must be an ISO-8601 UTC time such as 2026-01-31T12:00:00Z",
+        "owner is set by the server and cannot be given");
     assertThat(storedTasks()).isZero();
   }
 

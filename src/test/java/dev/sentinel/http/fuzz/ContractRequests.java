@@ -213,9 +213,10 @@ public final class ContractRequests {
   }
 
   /**
-   * The fields the answer has and the request schema does not (task_id, status, epoch, ...)
-   * are the server's: where unknown fields are allowed, these must still be refused, as the
-   * contract says of POST /tasks.
+   * The fields the answer has are the request's own or the server's (task_id, status, epoch,
+   * ...; the contract declares those as {@code not: {}} and {@link #bodyCases} covers them). One
+   * the request schema forgot would be ignored as unknown where unknown fields are allowed:
+   * send it and expect the refusal the contract promises of server-owned fields.
    */
   private void serverOwnedCases(Operation op, Base base, List<FieldCase> out) {
     if (op.successSchema() == null || Boolean.FALSE.equals(op.bodySchema().getValue("additionalProperties"))) return;

@@ -20,7 +20,7 @@ import static dev.sentinel.http.fuzz.Expected.REFUSED;
 
 /**
  * What a schema of the contract says of one value: the JSON Schema 2020-12 rules the contract
- * uses (type, enum, minimum and maximum, exclusive ones, minLength and maxLength counted in code
+ * uses ({@code not: {}}, which nothing matches, for the fields the server owns; type, enum, minimum and maximum, exclusive ones, minLength and maxLength counted in code
  * points, pattern with ECMA-262's {@code $}, the date and date-time formats of RFC 3339).
  * Computed here, independently of the server, so a test can compare the two.
  */
@@ -37,6 +37,7 @@ final class SchemaRules {
 
   /** A value given as JSON text (a body field): null, a literal, a string, an array, an object, or not JSON at all. */
   static Expected json(JsonObject schema, String text) {
+    if (matchesNothing(schema)) return REFUSED;
     String t = text.strip();
     Set<String> types = ContractModel.types(schema);
     if (t.equals("null")) return allows(types, "null") ? ACCEPTED : REFUSED;
@@ -73,6 +74,11 @@ final class SchemaRules {
     }
     if (allows(types, "boolean")) return text.equals("true") || text.equals("false") ? ACCEPTED : REFUSED;
     return REFUSED;
+  }
+
+  /** {@code not: {}}: the schema of a field the server owns, refused whatever its value. */
+  static boolean matchesNothing(JsonObject schema) {
+    return schema.getValue("not") instanceof JsonObject not && not.isEmpty();
   }
 
   private static boolean allows(Set<String> types, String type) {
