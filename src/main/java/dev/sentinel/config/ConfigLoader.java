@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds the {@link SentinelConfig}: conf/sentinel.yaml from the jar, then the --conf file
@@ -59,6 +60,11 @@ public final class ConfigLoader {
    * @param confFile the --conf file, or null
    * @param roles    the --roles flag, or null
    */
+  /** The environment variables a node reads (deployment files are checked against these). */
+  public static Set<String> environmentVariables() {
+    return ENV.keySet();
+  }
+
   public static Future<SentinelConfig> load(Vertx vertx, String confFile, String roles) {
     if (confFile != null && !Files.isRegularFile(Path.of(confFile))) {
       return Future.failedFuture(new IllegalArgumentException("--conf " + confFile + ": no such file"));

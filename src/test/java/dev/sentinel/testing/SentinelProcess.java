@@ -63,8 +63,18 @@ public final class SentinelProcess implements AutoCloseable {
    */
   public static SentinelProcess start(String name, String roles, Map<String, String> env, Path conf,
                                       List<Path> classpathFirst) {
-    String jar = System.getProperty("sentinel.jar", "target/sentinel.jar");
-    if (!Files.isRegularFile(Path.of(jar))) throw new IllegalStateException("no jar at " + jar + ": run `mvn verify`");
+    return start(Path.of(System.getProperty("sentinel.jar", "target/sentinel.jar")), name, roles, env, conf, classpathFirst);
+  }
+
+  /** A node from another build's jar (DockerContextIT builds one the way the image does). */
+  public static SentinelProcess startJar(Path jar, String name, String roles, Map<String, String> env) {
+    return start(jar, name, roles, env, null, List.of());
+  }
+
+  private static SentinelProcess start(Path jarPath, String name, String roles, Map<String, String> env, Path conf,
+                                       List<Path> classpathFirst) {
+    String jar = jarPath.toString();
+    if (!Files.isRegularFile(jarPath)) throw new IllegalStateException("no jar at " + jar + ": run `mvn verify`");
     try {
       Path logs = Files.createDirectories(Path.of("target", "it-logs"));
       Path log = logs.resolve(name + ".log");
