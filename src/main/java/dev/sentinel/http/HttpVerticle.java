@@ -86,7 +86,8 @@ public final class HttpVerticle extends VerticleBase {
     AdminHandlers admin = new AdminHandlers(apiKeys);
     AuthHandler auth = new AuthHandler(apiKeys);
 
-    RouterBuilder rb = RouterBuilder.create(vertx, c, new LiteralStringParameters(RequestExtractor.withBodyHandler()));
+    RouterBuilder rb = RouterBuilder.create(vertx, new ValidatorCachingContract(c),
+        new LiteralStringParameters(RequestExtractor.withBodyHandler()));
     // odd inputs refused first, then the body (size limit -> 413), then who is calling, then
     // the contract's validation
     rb.rootHandler(new RequestGuard());

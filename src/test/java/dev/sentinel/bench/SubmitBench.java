@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for a warm-up and then a measured period. Every answer must be 201.
  *
  * <pre>java -cp target/sentinel.jar:target/test-classes SubmitBench
- *      [--concurrency 32] [--seconds 20] [--warmup-seconds 5] [--http-instances 2] [--with-key true]</pre>
+ *      [--concurrency 32] [--seconds 20] [--warmup-seconds 5] [--http-instances 2] [--with-key true]
+ *      [--node-jvm-options "-XX:StartFlightRecording=..."]</pre>
  */
 public final class SubmitBench {
 
@@ -43,6 +44,8 @@ public final class SubmitBench {
       Map<String, String> env = new HashMap<>(Map.of("SENTINEL_REDIS_URL", redis.url(),
           "SENTINEL_HTTP_PORT", String.valueOf(port), "SENTINEL_HTTP_INSTANCES", a.get("http-instances")));
       if (withKey) env.put("SENTINEL_ADMIN_KEY", adminKey);
+      // e.g. -XX:StartFlightRecording=filename=/tmp/api.jfr,settings=profile to see where a POST's CPU goes
+      if (!a.getOrDefault("node-jvm-options", "").isBlank()) env.put("JAVA_TOOL_OPTIONS", a.get("node-jvm-options"));
       try (SentinelProcess node = SentinelProcess.start("submit-bench", "api", env)) {
         Http health = new Http(port);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
