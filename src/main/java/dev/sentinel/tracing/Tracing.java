@@ -1,12 +1,9 @@
 package dev.sentinel.tracing;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
-import io.opentelemetry.sdk.resources.Resource;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 public final class Tracing {
 
   static final String INSTRUMENTATION = "dev.sentinel";
-  private static final AttributeKey<String> SERVICE_INSTANCE = AttributeKey.stringKey("service.instance.id");
+  private static final String NODE_ID = "sentinel.node_id";
 
   private final Tracer tracer;
   /** Null when off: nothing to flush. */
@@ -41,7 +38,7 @@ public final class Tracing {
    * {@link #close} runs after the workers handed their tasks back, so the spans that hand-off
    * ends are still sent.
    *
-   * @param nodeId becomes {@code service.instance.id}, so a span names the node that made it
+   * @param nodeId becomes the resource attribute {@code sentinel.node_id}, so a span names the node that made it
    */
   public static Tracing fromEnvironment(Map<String, String> env, String nodeId) {
     if (!wanted(env)) return off();
@@ -49,14 +46,26 @@ public final class Tracing {
         // defaults only: OTEL_* variables and otel.* system properties win over these
         .addPropertiesSupplier(() -> Map.of(
             "otel.service.name", "sentinel",
+            // the JDK's HttpClient sends OTLP over HTTP; gRPC would need another transport
+            "otel.exporter.otlp.protocol", "http/protobuf",
             "otel.metrics.exporter", "none",
             "otel.logs.exporter", "none"))
-        .addResourceCustomizer((resource, config) ->
-            resource.merge(Resource.create(Attributes.of(SERVICE_INSTANCE, nodeId))))
+        .addPropertiesCustomizer(config -> withNodeId(config.getMap("otel.resource.attributes"), nodeId))
         .disableShutdownHook()
         .build()
         .getOpenTelemetrySdk();
     return new Tracing(sdk.getTracer(INSTRUMENTATION), sdk);
+  }
+
+  /**
+   * Every span's resource names the node that made it ({@code sentinel.node_id}, the id in its
+   * start-up line and its workers' ids). Not {@code service.instance.id}: the SDK generates one
+   * per process and logs a warning on every start when it is replaced.
+   */
+  private static Map<String, String> withNodeId(Map<String, String> attributes, String nodeId) {
+    StringBuilder all = new StringBuilder();
+    attributes.forEach((k, v) -> all.append(k).append('=').append(v).append(','));
+    return Map.of("otel.resource.attributes", all.append(NODE_ID).append('=').append(nodeId).toString());
   }
 
   /**
