@@ -14,7 +14,8 @@
 --       [11] request fingerprint, [12] idempotency key TTL ms
 --       [13] submit rate per second (0 = none), [14] burst, [15] max waiting tasks (0 = none)
 --       (the tenant's own limits, in limits:tenant:<t>, win over these defaults),
---       [16] the steps every run takes ('' when its graph branches: the field is then left out)
+--       [16] the steps every run takes ('' when its graph branches: the field is then left out),
+--       [17] the submission's W3C traceparent ('' when tracing is off: no field is written)
 -- Reply: {'OK', created_at, status, limit, remaining, reset_ms, the task hash as written (flat field/value list)}
 --        | {'EXISTS'} | {'DUPLICATE', existing task id}
 --        | {'CONFLICT', existing task id} (same key, different request)
@@ -59,6 +60,8 @@ local task = {
   'cost_nanos', '0', 'attempts', '0', 'epoch', '0', 'claim', '', 'owner', '', 'step', '0', 'current_node', '',
   'seq', tostring(seq), 'created_at', now_s, 'updated_at', now_s, 'run_at', ARGV[9]}
 if ARGV[16] ~= '' then task[#task + 1] = 'total_steps'; task[#task + 1] = ARGV[16] end
+-- in the same HSET: tracing costs the task hash one short field and no write of its own
+if ARGV[17] ~= '' then task[#task + 1] = 'trace'; task[#task + 1] = ARGV[17] end
 redis.call('HSET', meta, unpack(task))
 if status == SCHEDULED then
   redis.call('ZADD', DELAYED, run_at, id)

@@ -1,5 +1,8 @@
 package dev.sentinel;
 
+import dev.sentinel.observability.LogFormat;
+import dev.sentinel.observability.LogSetup;
+
 /**
  * The jar's entry point. It exists apart from {@link SentinelApplication} because loading that
  * class runs the Vert.x launcher's static initialiser, which starts java.util.logging: the
@@ -15,6 +18,20 @@ public final class Main {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$-7s [%3$s] %5$s%6$s%n");
     }
+    useLogFormatFromEnvironment();
     SentinelApplication.run(args);
+  }
+
+  /**
+   * SENTINEL_LOG_FORMAT=json takes effect before the first line (the launcher's own included);
+   * {@code log.format} from a YAML file only once the configuration is read. A bad value is left
+   * to the configuration check, which stops the node and names it.
+   */
+  private static void useLogFormatFromEnvironment() {
+    try {
+      LogSetup.use(LogFormat.parse(System.getenv("SENTINEL_LOG_FORMAT")));
+    } catch (IllegalArgumentException e) {
+      // reported by the configuration check
+    }
   }
 }

@@ -5,12 +5,14 @@ import dev.sentinel.config.ConfigLoader;
 import dev.sentinel.config.Role;
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.http.HttpVerticle;
+import dev.sentinel.observability.LogSetup;
 import dev.sentinel.signal.RedisSignalBridge;
 import dev.sentinel.store.EmbeddedRedis;
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.RedisClients;
 import dev.sentinel.store.RetryUntil;
 import dev.sentinel.store.Store;
+import dev.sentinel.tracing.Tracing;
 import dev.sentinel.watcher.WatcherVerticle;
 import dev.sentinel.worker.WorkerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -35,10 +37,15 @@ public final class MainVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(MainVerticle.class.getName());
 
   private EmbeddedRedis embedded;
+  private final String node = nodeId();
+  /** Off until start() reads the OTEL_* variables. */
+  private Tracing tracing = Tracing.off();
 
   @Override public Future<?> start() {
     JsonObject cli = config();
     return ConfigLoader.load(vertx, cli.getString("conf_file"), cli.getString("roles"))
+        .map(this::useLogFormat)
+        .compose(cfg -> startTracing().map(cfg))
         .compose(this::connectRedis)
         .compose(cfg -> loadScripts(cfg).map(cfg))
         // reading agent definitions and prices is file I/O: off the event loop
@@ -47,10 +54,29 @@ public final class MainVerticle extends VerticleBase {
 
   /** Runs after every child verticle was undeployed (workers have handed their tasks back). */
   @Override public Future<?> stop() {
-    if (embedded == null) return Future.succeededFuture();
-    return vertx.executeBlocking(() -> {
+    // the hand-backs of the undeployed workers ended spans: send them before the JVM goes
+    Future<Void> spansSent = vertx.executeBlocking(() -> {
+      tracing.close();
+      return null;
+    });
+    if (embedded == null) return spansSent;
+    return spansSent.eventually(() -> vertx.executeBlocking(() -> {
       embedded.stop();
       LOG.log(System.Logger.Level.INFO, "embedded Redis stopped");
+      return null;
+    }));
+  }
+
+  private SentinelConfig useLogFormat(SentinelConfig cfg) {
+    LogSetup.use(cfg.log().format());
+    return cfg;
+  }
+
+  /** Builds the tracer from the OTEL_* variables (off unless they ask): the SDK starts threads, so off the event loop. */
+  private Future<Void> startTracing() {
+    return vertx.executeBlocking(() -> Tracing.fromEnvironment(System.getenv(), node)).map(t -> {
+      tracing = t;
+      if (t.enabled()) LOG.log(System.Logger.Level.INFO, "tracing on: spans are exported as the OTEL_* variables say");
       return null;
     });
   }
@@ -95,19 +121,18 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<Void> deployRoles(SentinelConfig cfg, AgentRegistry agents) {
-    String node = nodeId();
     List<Future<?>> deployments = new ArrayList<>();
     if (cfg.roles().contains(Role.WORKER)) {
       deployments.add(vertx.deployVerticle(new RedisSignalBridge(cfg.redis(), new Keys(cfg.keyPrefix()))));
       AtomicInteger n = new AtomicInteger();
-      deployments.add(vertx.deployVerticle(() -> new WorkerVerticle(cfg, agents, node + "-w" + n.incrementAndGet()),
+      deployments.add(vertx.deployVerticle(() -> new WorkerVerticle(cfg, agents, node + "-w" + n.incrementAndGet(), tracing),
           new DeploymentOptions().setInstances(cfg.worker().instances())));
     }
     if (cfg.roles().contains(Role.WATCHER)) {
       deployments.add(vertx.deployVerticle(new WatcherVerticle(cfg)));
     }
     if (cfg.roles().contains(Role.API)) {
-      deployments.add(vertx.deployVerticle(() -> new HttpVerticle(cfg, agents),
+      deployments.add(vertx.deployVerticle(() -> new HttpVerticle(cfg, agents, tracing),
           new DeploymentOptions().setInstances(cfg.http().instances())));
     }
     return Future.all(deployments).onSuccess(v -> {

@@ -1,6 +1,8 @@
 package dev.sentinel.agent;
 
+import dev.sentinel.observability.TaskFields;
 import dev.sentinel.store.Lease;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -13,11 +15,18 @@ import java.util.function.BooleanSupplier;
  * {@code leaseHeld} is true while the worker surely still holds the lease (its local monotonic
  * deadline, moved on by every confirmed renewal): a node that spends money asks it before each
  * paid call, so a worker woken from a long pause starts none (fencing refuses its writes, but
- * cannot take back money a call spent).
+ * cannot take back money a call spent). {@code trace} is the span the node runs in (see {@link NodeTrace}).
  */
 public record NodeContext(Vertx vertx, String taskId, String tenantId, String workerId, int step, GraphNode node,
                           JsonObject state, Lease lease, Cancellation cancellation, NodeServices services,
-                          BooleanSupplier leaseHeld) {
+                          BooleanSupplier leaseHeld, NodeTrace trace) {
+
+  /** A context with no tracing. */
+  public NodeContext(Vertx vertx, String taskId, String tenantId, String workerId, int step, GraphNode node,
+                     JsonObject state, Lease lease, Cancellation cancellation, NodeServices services,
+                     BooleanSupplier leaseHeld) {
+    this(vertx, taskId, tenantId, workerId, step, node, state, lease, cancellation, services, leaseHeld, NodeTrace.NONE);
+  }
 
   /** A context whose lease is taken as held (nodes run outside a worker, in tests and tools). */
   public NodeContext(Vertx vertx, String taskId, String tenantId, String workerId, int step, GraphNode node,
@@ -26,6 +35,12 @@ public record NodeContext(Vertx vertx, String taskId, String tenantId, String wo
   }
 
   public String idempotencyKey() { return taskId + ":" + step; }
+
+  /** The task's ids for a log line about it (see TaskLog); the trace id is the node span's. */
+  public TaskFields logFields() {
+    SpanContext span = trace.span().getSpanContext();
+    return new TaskFields(taskId, tenantId, lease.epoch(), workerId, span.isValid() ? span.getTraceId() : null);
+  }
 
   /** The fencing token as one header value: "epoch.claim". */
   public String fencingToken() { return lease.epoch() + "." + lease.claim(); }

@@ -45,6 +45,7 @@ public final class ConfigLoader {
       Map.entry("OPENAI_BASE_URL", "llm.base_url"),
       Map.entry("SENTINEL_LLM_PROVIDER", "llm.provider"),
       Map.entry("SENTINEL_AGENTS_DIR", "agents.dir"),
+      Map.entry("SENTINEL_LOG_FORMAT", "log.format"),
       Map.entry("SENTINEL_HTTP_TOOL_ALLOWED_HOSTS", "tools.http.allowed_hosts"));
 
   /**

@@ -1,6 +1,7 @@
 package dev.sentinel.config;
 
 import dev.sentinel.crypto.Sha256;
+import dev.sentinel.observability.LogFormat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -22,7 +23,7 @@ import java.util.TreeMap;
 public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, RedisSettings redis,
                              HttpSettings http, WorkerSettings worker, WatcherSettings watcher,
                              TaskDefaults tasks, AuthSettings auth, LlmSettings llm, AgentSettings agents,
-                             LimitDefaults limits) {
+                             LimitDefaults limits, LogSettings log) {
 
   public record RedisSettings(String url, String type, List<String> sentinels, String masterName,
                               int poolSize, int poolWaiting, String embeddedAppendfsync) {
@@ -120,8 +121,11 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
   public record AgentSettings(String dir, List<String> httpAllowedHosts, long httpTimeoutMs, long tenantDailyBudgetNanos,
                               String pricingFile) {}
 
+  /** How log lines are written (the env var is also read by the launcher, before the first line). */
+  public record LogSettings(LogFormat format) {}
+
   public SentinelConfig withRedis(RedisSettings r) {
-    return new SentinelConfig(roles, keyPrefix, dataDir, r, http, worker, watcher, tasks, auth, llm, agents, limits);
+    return new SentinelConfig(roles, keyPrefix, dataDir, r, http, worker, watcher, tasks, auth, llm, agents, limits, log);
   }
 
   public static SentinelConfig fromJson(JsonObject j) {
@@ -150,7 +154,8 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
         auth(j.getValue("auth") instanceof JsonObject a ? a : new JsonObject()),
         llm(j.getValue("llm") instanceof JsonObject l ? l : new JsonObject()),
         agents(j),
-        limits(j.getValue("limits") instanceof JsonObject l ? l : new JsonObject()));
+        limits(j.getValue("limits") instanceof JsonObject l ? l : new JsonObject()),
+        new LogSettings(LogFormat.parse(j.getValue("log") instanceof JsonObject l ? l.getString("format") : null)));
     c.validate();
     return c;
   }

@@ -1,5 +1,6 @@
 package dev.sentinel.http;
 
+import dev.sentinel.tracing.Tracing;
 import dev.sentinel.store.Store;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.auth.ApiKeyRecord;
@@ -44,12 +45,18 @@ public final class HttpVerticle extends VerticleBase {
 
   private final SentinelConfig config;
   private final AgentRegistry agents;
+  private final Tracing tracing;
   private Redis redis;
   private HttpServer server;
 
   public HttpVerticle(SentinelConfig config, AgentRegistry agents) {
+    this(config, agents, Tracing.off());
+  }
+
+  public HttpVerticle(SentinelConfig config, AgentRegistry agents, Tracing tracing) {
     this.config = config;
     this.agents = agents;
+    this.tracing = tracing;
   }
 
   @Override public Future<?> start() {
@@ -78,7 +85,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract c, ApiContract contract, Store store, ApiKeys apiKeys, Keys keys) {
     TaskHandlers tasks = new TaskHandlers(vertx, store.commands(), store.queries(), new CostLedger(store.ledger()), agents,
-        config.tasks(), config.limits(), config.watcher().retentionMs());
+        config.tasks(), config.limits(), config.watcher().retentionMs(), tracing.tasks());
     TaskEventsHandler events = new TaskEventsHandler(vertx, store.queries());
     OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs());
     TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys, config.limits()),

@@ -1,5 +1,8 @@
 package dev.sentinel.http;
 
+import dev.sentinel.tracing.TaskSpans;
+import dev.sentinel.tracing.TraceParent;
+import io.opentelemetry.api.trace.Span;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.auth.Caller;
 import dev.sentinel.config.SentinelConfig.LimitDefaults;
@@ -58,10 +61,13 @@ public final class TaskHandlers {
   private final long idempotencyTtlMs;
   private final CostLedger ledger;
   private final LimitDefaults limits;
+  private final TaskSpans spans;
 
   public TaskHandlers(Vertx vertx, TaskCommands commands, TaskQueries queries, CostLedger ledger,
-                      AgentRegistry agents, TaskDefaults taskDefaults, LimitDefaults limits, long retentionMs) {
+                      AgentRegistry agents, TaskDefaults taskDefaults, LimitDefaults limits, long retentionMs,
+                      TaskSpans spans) {
     this.limits = limits;
+    this.spans = spans;
     this.vertx = vertx;
     this.commands = commands;
     this.queries = queries;
@@ -74,13 +80,17 @@ public final class TaskHandlers {
   /** POST /tasks: 201 with the task; 200 with the earlier task for a repeated Idempotency-Key. */
   public void submit(RoutingContext rc) {
     TaskRequest.Submission submission = TaskRequest.parse(rc.body().buffer(), agents, taskDefaults);
-    NewTask task = submission.task();
+    // the trace starts here (or continues the caller's) and is stored with the task
+    Span span = spans.startSubmit(rc.request().getHeader("traceparent"), rc.request().getHeader("tracestate"),
+        submission.task().tenantId(), submission.task().agentType());
+    NewTask task = submission.task().withTrace(TraceParent.of(span));
     // the seed ignored unknown fields; we do too, and say which, so a typo does not go unseen
     if (!submission.ignoredFields().isEmpty()) {
       rc.response().putHeader(IGNORED_FIELDS_HEADER, ignoredFieldsHeader(submission.ignoredFields()));
     }
     Caller who = caller(rc);
     if (!who.mayAccess(task.tenantId())) {
+      TaskSpans.endSubmit(span, 403, null);
       throw Problem.forbidden("this API key belongs to tenant " + who.tenantId() + "; tenant_id must match").asException();
     }
     String idempotencyKey = rc.request().getHeader("Idempotency-Key");
@@ -108,10 +118,14 @@ public final class TaskHandlers {
           case EXISTS -> Future.failedFuture(new IllegalStateException("submit answered EXISTS for a fresh task id"));
         })
         .onSuccess(r -> {
+          TaskSpans.endSubmit(span, r.status(), r.body().getString("task_id"));
           rc.response().putHeader("location", "/tasks/" + r.body().getString("task_id"));
           json(rc, r.status(), r.body());
         })
-        .onFailure(rc::fail);
+        .onFailure(e -> {
+          TaskSpans.endSubmit(span, e instanceof ProblemException p ? p.problem().status() : 500, null);
+          rc.fail(e);
+        });
   }
 
   private record Rendered(int status, JsonObject body) {}

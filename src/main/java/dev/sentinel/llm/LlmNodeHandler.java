@@ -13,6 +13,8 @@ import dev.sentinel.cost.TenantBudgetPausedException;
 import dev.sentinel.cost.Usage;
 import dev.sentinel.cost.Usd;
 import dev.sentinel.store.RetryUntil;
+import dev.sentinel.observability.TaskLog;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
 
 /**
  * {@code llm}: one chat completion. The prompts are templates over the state. Before the call,
@@ -30,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LlmNodeHandler implements NodeHandler {
 
   public static final int DEFAULT_MAX_TOKENS = 512;
-  private static final System.Logger LOG = System.getLogger(LlmNodeHandler.class.getName());
+  /** Its lines are about a task: written through {@link TaskLog}, with the task's ids. */
+  private static final Logger LOG = Logger.getLogger(LlmNodeHandler.class.getName());
   /**
    * How long a spent call's record is retried while Redis is away. Far longer than any lease:
    * the record is idempotent (call_id) and deliberately unfenced, so it may land after the task
@@ -144,9 +148,11 @@ public final class LlmNodeHandler implements NodeHandler {
   }
 
   private Future<JsonObject> call(NodeContext ctx, LlmRequest request, String callId) {
-    return client.complete(request, ctx.cancellation()).compose(resp -> {
+    Span span = LlmCallSpan.start(ctx, request.model(), client.provider(), callId);
+    return client.complete(request, ctx.cancellation()).onFailure(e -> LlmCallSpan.failed(span, e)).compose(resp -> {
       CostLedger.Call call = callRecord(ctx, callId, request.model(), resp);
       long nanos = call.nanos();
+      LlmCallSpan.answered(span, resp, nanos);
       // the money is spent: record it even if the task was cancelled meanwhile, retrying while Redis is away
       return record(ctx, call).map(v -> new JsonObject()
           .put("text", resp.text())
@@ -160,15 +166,16 @@ public final class LlmNodeHandler implements NodeHandler {
   }
 
   private Future<Void> record(NodeContext ctx, CostLedger.Call call) {
+    TaskLog log = new TaskLog(LOG, ctx.logFields());
     return RetryUntil.forMs(ctx.vertx(), RECORD_RETRY_FOR_MS, 200, RECORD_BACKOFF_MAX_MS)
         .<Void>run(() -> ctx.services().require(CostLedger.class).record(call).mapEmpty(), (failed, e) -> {
-          if (failed == 0) LOG.log(System.Logger.Level.WARNING, "LLM call record of task " + call.taskId()
+          if (failed == 0) log.warning("LLM call record of task " + call.taskId()
               + " not written yet (" + e.getMessage() + "); retrying while Redis is away");
         })
         .onFailure(e ->
             // the one place spend can go unrecorded: say everything needed to reconcile it by hand
-            LOG.log(System.Logger.Level.ERROR, "LLM call record lost after " + RECORD_RETRY_FOR_MS / 1000
-                + " s of retries (" + e.getMessage() + "): " + call));
+            log.error("LLM call record lost after " + RECORD_RETRY_FOR_MS / 1000
+                + " s of retries (" + e.getMessage() + "): " + call, null));
   }
 
   private static String usd(long nanos) {

@@ -4,8 +4,17 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A task granted to a worker: the fencing token, what to run, and where to resume.
- * {@code checkpoint} is null when no step was committed yet.
+ * {@code checkpoint} is null when no step was committed yet; {@code trace} is the traceparent
+ * stored at submission (null when the task was submitted with tracing off).
  */
 public record ClaimedTask(String id, Lease lease, long leaseExpires, String tenantId, String agentType,
                           String taskType, JsonObject params, int step, String currentNode, int attempts,
-                          int maxAttempts, JsonObject checkpoint) {}
+                          int maxAttempts, JsonObject checkpoint, String trace) {
+
+  public ClaimedTask(String id, Lease lease, long leaseExpires, String tenantId, String agentType,
+                     String taskType, JsonObject params, int step, String currentNode, int attempts,
+                     int maxAttempts, JsonObject checkpoint) {
+    this(id, lease, leaseExpires, tenantId, agentType, taskType, params, step, currentNode, attempts, maxAttempts,
+        checkpoint, null);
+  }
+}

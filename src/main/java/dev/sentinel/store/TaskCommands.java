@@ -47,7 +47,7 @@ public final class TaskCommands {
     long maxQueued = limits == null ? 0 : limits.maxQueued();
     return core.run(core.scripts().submit(), t.id(), t.tenantId(), t.agentType(), t.taskType(), JsonText.encode(t.params()),
             t.maxAttempts(), t.priority(), t.costLimitNanos(), t.runAt(), idempotencyKey, fingerprint,
-            idempotencyTtlMs, rate, burst, maxQueued, t.totalSteps())
+            idempotencyTtlMs, rate, burst, maxQueued, t.totalSteps(), t.trace())
         .map(r -> {
           SubmitReply reply = SubmitReply.valueOf(r.get(0).toString());
           return switch (reply) {

@@ -6,6 +6,9 @@ import dev.sentinel.agent.GraphNode;
 import dev.sentinel.agent.LeaseDeadlinePassedException;
 import dev.sentinel.agent.NodeContext;
 import dev.sentinel.agent.NodeKinds;
+import dev.sentinel.agent.NodeTrace;
+import dev.sentinel.observability.TaskFields;
+import dev.sentinel.observability.TaskLog;
 import dev.sentinel.agent.StepDeferredException;
 import dev.sentinel.agent.TaskCannotSucceedException;
 import dev.sentinel.store.ClaimedTask;
@@ -15,11 +18,13 @@ import dev.sentinel.store.Replies.HandOffReply;
 import dev.sentinel.store.Results.Committed;
 import dev.sentinel.store.RetryUntil;
 import dev.sentinel.store.StepCommit;
+import dev.sentinel.tracing.ClaimSpan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Runs one claimed task on its worker's event loop: node, commit, node, commit, ... then
@@ -31,7 +36,8 @@ import java.util.function.Supplier;
  */
 final class TaskRun {
 
-  private static final System.Logger LOG = System.getLogger(TaskRun.class.getName());
+  /** Lines about the task go through {@link #log}, which carries its ids (the JSON format writes them as fields). */
+  private static final Logger LOG = Logger.getLogger(TaskRun.class.getName());
   private static final int MAX_ERROR_CHARS = 2000;
   private static final String TIMEOUT = "node timeout";
 
@@ -40,6 +46,9 @@ final class TaskRun {
   private final NodeKinds kinds;
   private final WorkerContext worker;
   private final Promise<Void> done = Promise.promise();
+  /** This claim's span; the node spans are its children. */
+  private final ClaimSpan trace;
+  private final TaskLog log;
 
   private JsonObject state;
   private int step;
@@ -66,6 +75,14 @@ final class TaskRun {
       step = cp.getInteger("step", 0);
       nodeName = cp.getString("next_node");
     }
+    trace = worker.spans().startClaim(new ClaimSpan.Claim(task.trace(), task.id(), task.tenantId(), task.agentType(),
+        worker.workerId(), task.lease().epoch(), task.lease().claim(), step, task.attempts()));
+    log = new TaskLog(LOG, new TaskFields(task.id(), task.tenantId(), task.lease().epoch(), worker.workerId(), trace.traceId()));
+    done.future().onComplete(v -> trace.end());
+    if (task.attempts() > 0) {
+      log.info("task " + task.id() + " claimed by " + worker.workerId() + " after " + task.attempts()
+          + " failed or expired attempt(s), resuming after step " + step);
+    }
   }
 
   String taskId() { return task.id(); }
@@ -83,7 +100,8 @@ final class TaskRun {
   /** Redis said the task is no longer ours (STALE, CANCELLED, NOT_FOUND): stop without writing. */
   void abort(String reason) {
     if (stopped) return;
-    LOG.log(System.Logger.Level.INFO, "task " + task.id() + " dropped by " + worker.workerId() + ": " + reason);
+    log.info("task " + task.id() + " dropped by " + worker.workerId() + ": " + reason);
+    trace.outcome("dropped: " + reason, false);
     stopped = true;
     cancellation.cancel(reason);
     finish();
@@ -112,7 +130,7 @@ final class TaskRun {
     } catch (RuntimeException e) {
       // a bug or a graph that does not fit this task's history: stopping the task is the only
       // safe answer; leaving it would keep its lease renewed forever with nothing running
-      LOG.log(System.Logger.Level.ERROR, "task " + task.id() + ": cannot go on after step " + step, e);
+      log.error("task " + task.id() + ": cannot go on after step " + step, e);
       failForGood("cannot go on after step " + step + ": " + e.getMessage());
     }
   }
@@ -162,7 +180,7 @@ final class TaskRun {
       try {
         commitStep(node, stepNo, ar.result());
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "task " + task.id() + ": cannot commit step " + stepNo, e);
+        log.error("task " + task.id() + ": cannot commit step " + stepNo, e);
         failForGood("cannot commit step " + stepNo + " (node " + node.name() + "): " + e.getMessage());
       }
     });
@@ -183,6 +201,8 @@ final class TaskRun {
           Runnable then = switch (c.reply()) {
             case OK, DUP -> () -> {   // DUP: our own earlier try landed and its reply was lost
               leaseConfirmed(sent);   // an accepted commit renewed the lease
+              trace.committed(stepNo, node.name());
+              if (last) trace.outcome("completed", false);
               state = newState;
               step = stepNo;
               nodeName = nextNode;
@@ -192,7 +212,7 @@ final class TaskRun {
             case OUT_OF_ORDER -> () -> {
               // Redis lost acknowledged commits (restart without fsync): hand the task back,
               // the next claim resumes from what Redis really holds.
-              LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": step " + stepNo
+              log.warning("task " + task.id() + ": step " + stepNo
                   + " out of order (Redis holds " + c.committed() + "); handing it back");
               release();
             };
@@ -216,9 +236,12 @@ final class TaskRun {
   private Future<JsonObject> runNode(GraphNode node, int stepNo, int attempt) {
     cancellation = new Cancellation();
     Cancellation current = cancellation;
+    NodeTrace span = trace.startNode(node.name(), node.kind(), stepNo, attempt);
     NodeContext ctx = new NodeContext(worker.vertx(), task.id(), task.tenantId(), worker.workerId(), stepNo, node, state,
-        task.lease(), current, worker.services(), this::leaseHeld);
-    if (node.timeoutMs() <= 0 && node.maxAttempts() <= 1) return invoke(node, ctx);   // nothing to time out or retry
+        task.lease(), current, worker.services(), this::leaseHeld, span);
+    if (node.timeoutMs() <= 0 && node.maxAttempts() <= 1) {   // nothing to time out or retry
+      return invoke(node, ctx).onComplete(ar -> ClaimSpan.endNode(span, ar.cause()));
+    }
     Promise<JsonObject> result = Promise.promise();
     long timer = node.timeoutMs() > 0 ? worker.vertx().setTimer(node.timeoutMs(), t -> {
       result.tryFail(new IllegalStateException("timed out after " + node.timeoutMs() + " ms"));
@@ -229,6 +252,8 @@ final class TaskRun {
       if (ar.succeeded()) result.tryComplete(ar.result());
       else result.tryFail(ar.cause());
     });
+    // the span ends with this attempt's outcome (a timeout included), not when a cancelled node gets round to it
+    result.future().onComplete(ar -> ClaimSpan.endNode(span, ar.cause()));
     return result.future().recover(e -> {
       boolean retryable = !stoppedByUs() && !worker.draining() && !(e instanceof TaskCannotSucceedException)
           && !(e instanceof StepDeferredException)
@@ -260,18 +285,22 @@ final class TaskRun {
 
   /** Retrying cannot help (budget_exceeded): the task fails now, whatever attempts are left. */
   private void failForGood(String error) {
+    log.warning("task " + task.id() + " failed for good: " + error);
+    trace.outcome("failed", true);
     withRetry("fail", () -> worker.leases().fail(task.id(), task.lease(), error, 0, worker.workerId(), true))
         .onComplete(ar -> finish());
   }
 
   /** The model has no room for a while: give the slot back; the task is ready again when room is expected. */
   private void reschedule(StepDeferredException.Rescheduled wait) {
+    trace.outcome("rescheduled", false);
     withRetry("reschedule", () -> worker.leases().redisNow().compose(now -> worker.leases().park(task.id(), task.lease(),
         wait.getMessage(), now + wait.waitMs(), worker.workerId(), "scheduled"))).onComplete(ar -> finish());
   }
 
   /** The tenant's daily budget is used up: park the task, holding no worker, until it resets. */
   private void pause(StepDeferredException.Paused paused) {
+    trace.outcome("paused", false);
     withRetry("pause", () -> worker.leases().pause(task.id(), task.lease(), paused.getMessage(), paused.resumeAt(),
         worker.workerId())).onComplete(ar -> finish());
   }
@@ -281,6 +310,9 @@ final class TaskRun {
     if (error.length() > MAX_ERROR_CHARS) error = error.substring(0, MAX_ERROR_CHARS);
     long backoff = worker.backoff().delayMs(task.attempts() + 1);
     String message = error;
+    log.warning("task " + task.id() + ": " + error + " (attempt " + (task.attempts() + 1) + " of " + task.maxAttempts()
+        + ", a retry waits " + backoff + " ms)");
+    trace.outcome("node failed", true);
     withRetry("fail", () -> worker.leases().fail(task.id(), task.lease(), message, backoff, worker.workerId()))
         .onComplete(ar -> finish());
   }
@@ -292,12 +324,13 @@ final class TaskRun {
    * it, it is queued again at once, no attempt counted.
    */
   private void giveUpLease(String why) {
-    LOG.log(System.Logger.Level.INFO, "task " + task.id() + ": " + why + "; handing it back");
+    log.info("task " + task.id() + ": " + why + "; handing it back");
+    trace.outcome("handed back: lease no longer surely held", false);
     stopped = true;
     cancellation.cancel("lease no longer surely held");
     worker.leases().release(task.id(), task.lease(), worker.workerId()).onComplete(ar -> {
       if (ar.failed() || ar.result() != HandOffReply.OK) {
-        LOG.log(System.Logger.Level.INFO, "task " + task.id() + " dropped by " + worker.workerId() + ": release answered "
+        log.info("task " + task.id() + " dropped by " + worker.workerId() + ": release answered "
             + (ar.failed() ? ar.cause().getMessage() : ar.result()));
       }
       done.tryComplete();
@@ -305,6 +338,7 @@ final class TaskRun {
   }
 
   private void release() {
+    trace.outcome("handed back", false);
     withRetry("release", () -> worker.leases().release(task.id(), task.lease(), worker.workerId()))
         .onComplete(ar -> finish());
   }
@@ -321,7 +355,7 @@ final class TaskRun {
    */
   private <T> Future<T> withRetry(String what, Supplier<Future<T>> write) {
     return RetryUntil.whileTrue(worker.vertx(), this::leaseHeld, 50, 1000).run(write, (failed, e) -> {
-      if (failed == 0) LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": " + what
+      if (failed == 0) log.warning("task " + task.id() + ": " + what
           + " failed (" + e.getMessage() + "), retrying while the lease lasts");
     });
   }

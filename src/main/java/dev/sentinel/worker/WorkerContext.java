@@ -4,6 +4,7 @@ import dev.sentinel.agent.NodeServices;
 import dev.sentinel.config.SentinelConfig.WorkerSettings;
 import dev.sentinel.store.CommitBatcher;
 import dev.sentinel.store.LeaseProtocol;
+import dev.sentinel.tracing.TaskSpans;
 import io.vertx.core.Vertx;
 
 /** What a {@link TaskRun} needs from the worker that runs it. */
@@ -24,6 +25,9 @@ interface WorkerContext {
 
   /** Redis-backed services nodes may use (cost ledger, budgets). */
   NodeServices services();
+
+  /** The spans of the tasks this worker runs (no-ops when tracing is off). */
+  TaskSpans spans();
 
   /** True once shutdown began: runs hand their task back before starting another node. */
   boolean draining();

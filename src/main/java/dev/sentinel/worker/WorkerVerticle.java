@@ -18,6 +18,8 @@ import dev.sentinel.store.LeaseProtocol;
 import dev.sentinel.store.LeaseProtocol.Held;
 import dev.sentinel.store.Replies.RenewReply;
 import dev.sentinel.store.Store;
+import dev.sentinel.tracing.TaskSpans;
+import dev.sentinel.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -58,6 +60,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   private final String workerId;
   private final Backoff backoff;
   private final Map<String, TaskRun> running = new LinkedHashMap<>();
+  private final TaskSpans spans;
 
   private Redis redis;
   private LeaseProtocol leases;
@@ -73,6 +76,11 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   private final long startedAt = System.currentTimeMillis();
 
   public WorkerVerticle(SentinelConfig config, AgentRegistry agents, String workerId) {
+    this(config, agents, workerId, Tracing.off());
+  }
+
+  public WorkerVerticle(SentinelConfig config, AgentRegistry agents, String workerId, Tracing tracing) {
+    this.spans = tracing.tasks();
     this.config = config;
     this.settings = config.worker();
     this.agents = agents;
@@ -216,4 +224,5 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   @Override public Backoff backoff() { return backoff; }
   @Override public boolean draining() { return draining; }
   @Override public NodeServices services() { return services; }
+  @Override public TaskSpans spans() { return spans; }
 }
