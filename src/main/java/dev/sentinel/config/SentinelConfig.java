@@ -31,6 +31,10 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     public RedisSettings withUrl(String newUrl) {
       return new RedisSettings(newUrl, type, sentinels, masterName, poolSize, poolWaiting, embeddedAppendfsync);
     }
+
+    public RedisSettings withPoolSize(int size) {
+      return new RedisSettings(url, type, sentinels, masterName, size, poolWaiting, embeddedAppendfsync);
+    }
   }
 
   public record HttpSettings(String host, int port, int instances, long maxBodyBytes) {}

@@ -35,7 +35,13 @@ public final class LeaseMetrics {
             + "a task back), retry (a failed node, after a backoff)", "reason", why.name().toLowerCase(Locale.ROOT)));
     expiredFailed = Meters.counter(r, "sentinel.expired.tasks.failed",
         "tasks this node's watcher failed for good when their lease ran out with no attempt left");
+    // present at 0 from the start: "no refusal yet" must read 0 on a dashboard, not "no data"
+    for (String op : FENCED_WRITES) refused.get(op);
+    for (Requeue why : Requeue.values()) requeues.get(why);
   }
+
+  /** The fenced writes a worker makes, as {@code operation} names them. */
+  private static final String[] FENCED_WRITES = {"commit", "renew", "fail", "park", "release"};
 
   public void claimed(long nanos) { claim.record(nanos, TimeUnit.NANOSECONDS); }
 

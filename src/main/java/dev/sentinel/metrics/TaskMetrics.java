@@ -59,6 +59,8 @@ public final class TaskMetrics {
     nodes = new MeterFamily<>(k -> Meters.timer(r, "sentinel.node.duration",
         "node executions (each try) and their duration, by node kind and outcome", "kind", k.kind(), "outcome", k.outcome().label()));
     commit = Meters.timer(r, "sentinel.commit", "a step's commit as its run waits for it (group commit included)");
+    refused.get("rate_limited");
+    refused.get("quota_exceeded");
   }
 
   private MeterFamily<Kind, Counter> kinds(MeterRegistry r, String name, String help) {

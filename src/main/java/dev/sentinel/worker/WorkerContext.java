@@ -2,6 +2,7 @@ package dev.sentinel.worker;
 
 import dev.sentinel.agent.NodeServices;
 import dev.sentinel.config.SentinelConfig.WorkerSettings;
+import dev.sentinel.metrics.TaskMetrics;
 import dev.sentinel.store.CommitBatcher;
 import dev.sentinel.store.LeaseProtocol;
 import io.vertx.core.Vertx;
@@ -24,6 +25,9 @@ interface WorkerContext {
 
   /** Redis-backed services nodes may use (cost ledger, budgets). */
   NodeServices services();
+
+  /** Where runs count their starts, steps, node executions and ends. */
+  TaskMetrics metrics();
 
   /** True once shutdown began: runs hand their task back before starting another node. */
   boolean draining();
