@@ -48,6 +48,7 @@ public final class ConfigLoader {
       Map.entry("SENTINEL_METRICS_PORT", "metrics.port"),
       Map.entry("SENTINEL_METRICS_TENANT_LABELS", "metrics.tenant_labels"),
       Map.entry("SENTINEL_METRICS_TENANTS", "metrics.tenants"),
+      Map.entry("SENTINEL_METRICS_QUEUE_REFRESH_MS", "metrics.queue_refresh_ms"),
       Map.entry("SENTINEL_HTTP_TOOL_ALLOWED_HOSTS", "tools.http.allowed_hosts"));
 
   /**

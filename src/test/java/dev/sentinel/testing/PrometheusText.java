@@ -86,8 +86,11 @@ public final class PrometheusText {
   /** The label names the samples of a family carry ({@code le} of histogram buckets left out). */
   public Set<String> labelNames(String family) {
     Set<String> out = new TreeSet<>();
+    boolean histogram = "histogram".equals(types.get(family)) || "summary".equals(types.get(family));
     for (Sample s : samples) {
-      if (s.name().equals(family) || s.name().startsWith(family + "_")) out.addAll(s.labels().keySet());
+      String n = s.name();
+      boolean part = histogram && (n.equals(family + "_bucket") || n.equals(family + "_count") || n.equals(family + "_sum"));
+      if (n.equals(family) || part) out.addAll(s.labels().keySet());
     }
     out.remove("le");
     return out;
