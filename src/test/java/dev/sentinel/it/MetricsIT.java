@@ -169,6 +169,21 @@ class MetricsIT {
     theReadmeListsExactlyTheScrapedFamilies(w, a);
   }
 
+  @Test void aSecondNodeOnATakenManagementPortExitsNamingTheSettingAndMinusOneStartsNone() {
+    SentinelProcess first = start("metrics-first", "worker", Map.of());
+    await().atMost(Duration.ofSeconds(30)).until(() -> first.log().contains(" up: roles"));
+    SentinelProcess clash = start("metrics-clash", "worker", Map.of("SENTINEL_METRICS_PORT", String.valueOf(first.metricsPort())));
+    assertThat(clash.waitFor(30)).as("the process exits by itself").isTrue();
+    assertThat(clash.exitCode()).isEqualTo(1);
+    assertThat(clash.log()).contains("management server cannot listen on 127.0.0.1:" + first.metricsPort())
+        .contains("SENTINEL_METRICS_PORT");
+
+    SentinelProcess none = start("metrics-none", "worker", Map.of("SENTINEL_METRICS_PORT", "-1"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> none.log().contains(" up: roles"));
+    assertThat(none.log()).doesNotContain("management server");
+    assertThat(new Http(first.metricsPort()).get("/health").status()).as("the first node kept its port").isEqualTo(200);
+  }
+
   /** Every sentinel_* family scraped is in the README's table with its labels, and the table names nothing else. */
   private void theReadmeListsExactlyTheScrapedFamilies(PrometheusText... scrapes) {
     Map<String, Set<String>> documented = readmeMetrics();
