@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.sentinel.testing.StoreFixture.sleep;
+import static dev.sentinel.testing.StoreFixture.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,10 +33,6 @@ class StoreMetricsTest {
   @BeforeEach void fixture() { f = redis.fixture(); }
 
   @AfterEach void closeFixture() { f.close(); }
-
-  private StepCommit step(ClaimedTask t, int step) {
-    return StepCommit.of(t.id(), t.lease(), step, "step-" + step, "step-" + (step + 1), new JsonObject().put("step", step));
-  }
 
   private static double refused(PrometheusText s, String operation) {
     return s.sum("sentinel_stale_writes_refused_total", Map.of("operation", operation));

@@ -8,6 +8,7 @@ import dev.sentinel.store.LeaseProtocol;
 import dev.sentinel.store.LedgerScripts;
 import dev.sentinel.store.NewTask;
 import dev.sentinel.store.Replies.SubmitReply;
+import dev.sentinel.store.StepCommit;
 import dev.sentinel.store.Store;
 import dev.sentinel.store.Sweeps;
 import dev.sentinel.store.TaskCommands;
@@ -62,6 +63,11 @@ public final class StoreFixture implements AutoCloseable {
     this.ledger = store.ledger();
     store.loadScripts().await();
     store.checkLayout().await();
+  }
+
+  /** A step of a line of nodes step-1, step-2, ... that is not the last: its output is {step: n}. */
+  public static StepCommit step(ClaimedTask t, int step) {
+    return StepCommit.of(t.id(), t.lease(), step, "step-" + step, "step-" + (step + 1), new JsonObject().put("step", step));
   }
 
   public PrometheusText scrape() {
