@@ -5,6 +5,8 @@ import dev.sentinel.config.ConfigLoader;
 import dev.sentinel.config.Role;
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.http.HttpVerticle;
+import dev.sentinel.metrics.ManagementVerticle;
+import dev.sentinel.metrics.SentinelMetrics;
 import dev.sentinel.observability.LogSetup;
 import dev.sentinel.signal.RedisSignalBridge;
 import dev.sentinel.store.EmbeddedRedis;
@@ -18,6 +20,7 @@ import dev.sentinel.worker.WorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,10 +40,23 @@ public final class MainVerticle extends VerticleBase {
 
   private static final System.Logger LOG = System.getLogger(MainVerticle.class.getName());
 
+  private final MeterRegistry registry;
   private EmbeddedRedis embedded;
   private final String node = nodeId();
   /** Off until start() reads the OTEL_* variables. */
   private Tracing tracing = Tracing.off();
+  /** The management server's own small client: its /health must not wait behind the workers' traffic. */
+  private Redis healthRedis;
+
+  /** @param registry where every meter of this node goes; the launcher's holds Vert.x's and the JVM's meters too */
+  public MainVerticle(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Deployed by class name (no launcher hook): the node's meters get a registry of their own. */
+  public MainVerticle() {
+    this(SentinelMetrics.prometheusRegistry());
+  }
 
   @Override public Future<?> start() {
     JsonObject cli = config();
@@ -54,6 +71,7 @@ public final class MainVerticle extends VerticleBase {
 
   /** Runs after every child verticle was undeployed (workers have handed their tasks back). */
   @Override public Future<?> stop() {
+    if (healthRedis != null) healthRedis.close();
     // the hand-backs of the undeployed workers ended spans: send them before the JVM goes
     Future<Void> spansSent = vertx.executeBlocking(() -> {
       tracing.close();
@@ -121,18 +139,20 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<Void> deployRoles(SentinelConfig cfg, AgentRegistry agents) {
+    SentinelMetrics metrics = SentinelMetrics.create(registry, cfg.metrics());
     List<Future<?>> deployments = new ArrayList<>();
+    if (cfg.metrics().managementServer()) deployments.add(deployManagement(cfg, metrics));
     if (cfg.roles().contains(Role.WORKER)) {
       deployments.add(vertx.deployVerticle(new RedisSignalBridge(cfg.redis(), new Keys(cfg.keyPrefix()))));
       AtomicInteger n = new AtomicInteger();
-      deployments.add(vertx.deployVerticle(() -> new WorkerVerticle(cfg, agents, node + "-w" + n.incrementAndGet(), tracing),
+      deployments.add(vertx.deployVerticle(() -> new WorkerVerticle(cfg, agents, node + "-w" + n.incrementAndGet(), tracing, metrics),
           new DeploymentOptions().setInstances(cfg.worker().instances())));
     }
     if (cfg.roles().contains(Role.WATCHER)) {
-      deployments.add(vertx.deployVerticle(new WatcherVerticle(cfg)));
+      deployments.add(vertx.deployVerticle(new WatcherVerticle(cfg, metrics)));
     }
     if (cfg.roles().contains(Role.API)) {
-      deployments.add(vertx.deployVerticle(() -> new HttpVerticle(cfg, agents, tracing),
+      deployments.add(vertx.deployVerticle(() -> new HttpVerticle(cfg, agents, tracing, metrics),
           new DeploymentOptions().setInstances(cfg.http().instances())));
     }
     return Future.all(deployments).onSuccess(v -> {
@@ -142,6 +162,14 @@ public final class MainVerticle extends VerticleBase {
           .append(cfg.worker().concurrency()).append(" tasks, lease ").append(cfg.worker().leaseMs()).append(" ms");
       LOG.log(System.Logger.Level.INFO, up.toString());
     }).mapEmpty();
+  }
+
+  /** /metrics and /health on the management port, whatever the roles (a worker-only node too). */
+  private Future<String> deployManagement(SentinelConfig cfg, SentinelMetrics metrics) {
+    healthRedis = RedisClients.create(vertx, cfg.redis().withPoolSize(2), "sentinel-management");
+    Store store = Store.open(healthRedis, new Keys(cfg.keyPrefix()));
+    return vertx.deployVerticle(new ManagementVerticle(cfg.metrics(), metrics,
+        () -> store.queries().ping().timeout(1, TimeUnit.SECONDS)));
   }
 
   /** Unique per process, also across restarts in containers where the pid is always 1. */

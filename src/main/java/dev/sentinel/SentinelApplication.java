@@ -1,9 +1,21 @@
 package dev.sentinel;
 
+import dev.sentinel.metrics.SentinelMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+
+import java.util.EnumSet;
+import java.util.function.Supplier;
 
 /**
  * {@code java -jar sentinel.jar [--conf FILE] [--roles api,worker,watcher]}.
@@ -19,8 +31,27 @@ final class SentinelApplication extends VertxApplication implements VertxApplica
         --roles LIST  what this node runs (default: all three)
       Environment variables (SENTINEL_REDIS_URL, SENTINEL_HTTP_PORT, ...) override both; see README.""";
 
+  /** The node's one registry: Vert.x's meters (HTTP, pools, event bus, JVM) and Sentinel's, in one scrape. */
+  private final PrometheusMeterRegistry registry = SentinelMetrics.prometheusRegistry();
+
   SentinelApplication(String[] args) {
     super(args);
+  }
+
+  /**
+   * Vert.x's metrics must be switched on before Vert.x starts, so they are always on, into our
+   * registry. Labels: the route template, never the path (a task id in a path would make a
+   * series per task), the method and the status code.
+   */
+  @Override public VertxBuilder createVertxBuilder(VertxOptions options) {
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME)));
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+  }
+
+  /** The composition root gets the registry from here rather than from a static lookup. */
+  @Override public Supplier<? extends Deployable> verticleSupplier() {
+    return () -> new MainVerticle(registry);
   }
 
   /**
@@ -54,7 +85,9 @@ final class SentinelApplication extends VertxApplication implements VertxApplica
       }
     }
     int code = new SentinelApplication(new String[] {MainVerticle.class.getName(), "-conf", cli.encode()}).launch();
-    if (code != 0) System.exit(code);
+    // the launcher answers a failed deployment with its own code (15) while our hook above exits
+    // with 1 from another thread: whichever ran first decided the code. One code for "did not start".
+    if (code != 0) System.exit(1);
   }
 
   private static void fail(String message) {

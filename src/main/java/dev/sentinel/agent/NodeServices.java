@@ -2,6 +2,7 @@ package dev.sentinel.agent;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The worker's services a node kind may use (the cost ledger, the budget guard, the model rate
@@ -21,6 +22,11 @@ public final class NodeServices {
     Map<Class<?>, Object> m = new LinkedHashMap<>();
     for (Object s : services) m.put(s.getClass(), s);
     return new NodeServices(m);
+  }
+
+  /** A service a kind can do without (e.g. the meters: a worker built without them still runs). */
+  public <T> Optional<T> find(Class<T> type) {
+    return Optional.ofNullable(byType.get(type)).map(type::cast);
   }
 
   /** @throws IllegalStateException when the worker runs no such service */

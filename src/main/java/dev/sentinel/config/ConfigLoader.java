@@ -46,6 +46,11 @@ public final class ConfigLoader {
       Map.entry("SENTINEL_LLM_PROVIDER", "llm.provider"),
       Map.entry("SENTINEL_AGENTS_DIR", "agents.dir"),
       Map.entry("SENTINEL_LOG_FORMAT", "log.format"),
+      Map.entry("SENTINEL_METRICS_HOST", "metrics.host"),
+      Map.entry("SENTINEL_METRICS_PORT", "metrics.port"),
+      Map.entry("SENTINEL_METRICS_TENANT_LABELS", "metrics.tenant_labels"),
+      Map.entry("SENTINEL_METRICS_TENANTS", "metrics.tenants"),
+      Map.entry("SENTINEL_METRICS_QUEUE_REFRESH_MS", "metrics.queue_refresh_ms"),
       Map.entry("SENTINEL_HTTP_TOOL_ALLOWED_HOSTS", "tools.http.allowed_hosts"));
 
   /**

@@ -23,7 +23,7 @@ import java.util.TreeMap;
 public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, RedisSettings redis,
                              HttpSettings http, WorkerSettings worker, WatcherSettings watcher,
                              TaskDefaults tasks, AuthSettings auth, LlmSettings llm, AgentSettings agents,
-                             LimitDefaults limits, LogSettings log) {
+                             LimitDefaults limits, LogSettings log, MetricsSettings metrics) {
 
   public record RedisSettings(String url, String type, List<String> sentinels, String masterName,
                               int poolSize, int poolWaiting, String embeddedAppendfsync) {
@@ -31,6 +31,10 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
 
     public RedisSettings withUrl(String newUrl) {
       return new RedisSettings(newUrl, type, sentinels, masterName, poolSize, poolWaiting, embeddedAppendfsync);
+    }
+
+    public RedisSettings withPoolSize(int size) {
+      return new RedisSettings(url, type, sentinels, masterName, size, poolWaiting, embeddedAppendfsync);
     }
   }
 
@@ -124,8 +128,22 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
   /** How log lines are written (the env var is also read by the launcher, before the first line). */
   public record LogSettings(LogFormat format) {}
 
+  /**
+   * The management server and the metrics' label bounds (see README, "Operating Sentinel").
+   *
+   * @param port           the management server's port (/metrics, /health): -1 none, 0 a free one the OS picks
+   * @param tenantLabels   how many tenants this node labels by name before the rest share one value
+   * @param tenants        tenants always labelled by name, beyond the cap
+   * @param taskTypeLabels the same cap for the caller-chosen task_type
+   * @param queueRefreshMs how often watcher nodes read the queue gauges from Redis
+   */
+  public record MetricsSettings(String host, int port, int tenantLabels, List<String> tenants, int taskTypeLabels,
+                                long queueRefreshMs) {
+    public boolean managementServer() { return port >= 0; }
+  }
+
   public SentinelConfig withRedis(RedisSettings r) {
-    return new SentinelConfig(roles, keyPrefix, dataDir, r, http, worker, watcher, tasks, auth, llm, agents, limits, log);
+    return new SentinelConfig(roles, keyPrefix, dataDir, r, http, worker, watcher, tasks, auth, llm, agents, limits, log, metrics);
   }
 
   public static SentinelConfig fromJson(JsonObject j) {
@@ -155,7 +173,8 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
         llm(j.getValue("llm") instanceof JsonObject l ? l : new JsonObject()),
         agents(j),
         limits(j.getValue("limits") instanceof JsonObject l ? l : new JsonObject()),
-        new LogSettings(LogFormat.parse(j.getValue("log") instanceof JsonObject l ? l.getString("format") : null)));
+        new LogSettings(LogFormat.parse(j.getValue("log") instanceof JsonObject l ? l.getString("format") : null)),
+        metrics(section(j, "metrics")));
     c.validate();
     return c;
   }
@@ -193,6 +212,12 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     return new LimitDefaults(rate, Long.parseLong(String.valueOf(l.getValue("submit_burst", 10))),
         Long.parseLong(String.valueOf(l.getValue("max_queued", 0))), Long.parseLong(String.valueOf(l.getValue("max_running", 0))),
         llmRpm, llmTpm);
+  }
+
+  private static MetricsSettings metrics(JsonObject m) {
+    return new MetricsSettings(string(m, "metrics.host", "host"), integer(m, "metrics.port", "port"),
+        integer(m, "metrics.tenant_labels", "tenant_labels"), strings(m.getValue("tenants")),
+        integer(m, "metrics.task_type_labels", "task_type_labels"), number(m, "metrics.queue_refresh_ms", "queue_refresh_ms"));
   }
 
   private static AgentSettings agents(JsonObject j) {
@@ -235,6 +260,9 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     require(watcher.intervalMs() >= 10, "watcher.interval_ms must be at least 10");
     require(http.port() >= 0 && http.port() <= 65535, "http.port must be 0..65535");
     require(http.instances() >= 1, "http.instances must be at least 1");
+    require(metrics.port() >= -1 && metrics.port() <= 65535, "metrics.port must be -1 (off), 0 (a free port) or 1..65535");
+    require(metrics.tenantLabels() >= 0 && metrics.taskTypeLabels() >= 0, "metrics.tenant_labels and metrics.task_type_labels must be >= 0");
+    require(metrics.queueRefreshMs() >= 100, "metrics.queue_refresh_ms must be at least 100");
     require(tasks.defaultMaxAttempts() >= 1, "tasks.default_max_attempts must be at least 1");
     require(Set.of("standalone", "sentinel").contains(redis.type()), "redis.type must be standalone or sentinel");
     require(Set.of("always", "everysec", "no").contains(redis.embeddedAppendfsync()),

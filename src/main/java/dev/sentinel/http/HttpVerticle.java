@@ -1,19 +1,20 @@
 package dev.sentinel.http;
 
-import dev.sentinel.tracing.Tracing;
-import dev.sentinel.store.Store;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.auth.ApiKeyRecord;
 import dev.sentinel.auth.ApiKeys;
-import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.config.SentinelConfig.ConfiguredKey;
+import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.cost.CostLedger;
 import dev.sentinel.cost.TenantCosts;
-import dev.sentinel.limits.TenantLimits;
 import dev.sentinel.limits.RateLimitSettings;
+import dev.sentinel.limits.TenantLimits;
+import dev.sentinel.metrics.SentinelMetrics;
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.RedisClients;
+import dev.sentinel.store.Store;
 import dev.sentinel.store.TaskQueries;
+import dev.sentinel.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -46,23 +47,26 @@ public final class HttpVerticle extends VerticleBase {
   private final SentinelConfig config;
   private final AgentRegistry agents;
   private final Tracing tracing;
+  private final SentinelMetrics metrics;
   private Redis redis;
   private HttpServer server;
 
+  /** An API whose meters are its own (nobody else records into them): tests that build it alone. */
   public HttpVerticle(SentinelConfig config, AgentRegistry agents) {
-    this(config, agents, Tracing.off());
+    this(config, agents, Tracing.off(), SentinelMetrics.create(SentinelMetrics.prometheusRegistry(), config.metrics()));
   }
 
-  public HttpVerticle(SentinelConfig config, AgentRegistry agents, Tracing tracing) {
+  public HttpVerticle(SentinelConfig config, AgentRegistry agents, Tracing tracing, SentinelMetrics metrics) {
     this.config = config;
     this.agents = agents;
     this.tracing = tracing;
+    this.metrics = metrics;
   }
 
   @Override public Future<?> start() {
     redis = RedisClients.create(vertx, config.redis(), "sentinel-http");
     Keys keys = new Keys(config.keyPrefix());
-    Store store = Store.open(redis, keys);
+    Store store = Store.open(redis, keys, metrics);
     ApiKeys apiKeys = new ApiKeys(redis, keys, configuredKeys());
     try {
       checkExposure(apiKeys);
@@ -85,9 +89,9 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract c, ApiContract contract, Store store, ApiKeys apiKeys, Keys keys) {
     TaskHandlers tasks = new TaskHandlers(vertx, store.commands(), store.queries(), new CostLedger(store.ledger()), agents,
-        config.tasks(), config.limits(), config.watcher().retentionMs(), tracing.tasks());
+        config.tasks(), config.limits(), config.watcher().retentionMs(), tracing.tasks(), metrics.tasks());
     TaskEventsHandler events = new TaskEventsHandler(vertx, store.queries());
-    OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs());
+    OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs(), metrics);
     TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys, config.limits()),
         new TenantLimits(redis, keys, config.agents().tenantDailyBudgetNanos(), config.limits()), store.commands());
     AdminHandlers admin = new AdminHandlers(apiKeys);
@@ -117,6 +121,7 @@ public final class HttpVerticle extends VerticleBase {
     bind(rb, "listWorkers").addHandler(ops::workers);
     bind(rb, "health").addHandler(ops::health);
     bind(rb, "ready").addHandler(ops::ready);
+    bind(rb, "getMetrics").addHandler(ops::metrics);
     bind(rb, "getTenantCosts").addHandler(tenants::costs);
     bind(rb, "getRateLimit").addHandler(tenants::getRateLimit);
     bind(rb, "setRateLimit").addHandler(tenants::setRateLimit);

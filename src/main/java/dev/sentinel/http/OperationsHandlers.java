@@ -1,6 +1,8 @@
 package dev.sentinel.http;
 
 import dev.sentinel.auth.Caller;
+import dev.sentinel.metrics.ManagementVerticle;
+import dev.sentinel.metrics.SentinelMetrics;
 import dev.sentinel.store.TaskQueries;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -24,11 +26,22 @@ public final class OperationsHandlers {
   private final Redis redis;
   private final TaskQueries queries;
   private final long workerLivenessMs;
+  private final SentinelMetrics metrics;
 
-  public OperationsHandlers(Redis redis, TaskQueries queries, long workerLivenessMs) {
+  public OperationsHandlers(Redis redis, TaskQueries queries, long workerLivenessMs, SentinelMetrics metrics) {
     this.redis = redis;
     this.queries = queries;
     this.workerLivenessMs = workerLivenessMs;
+    this.metrics = metrics;
+  }
+
+  /**
+   * GET /metrics (admin): the node's meters, as the management port serves them. Admin because
+   * they span every tenant (tenant names, spend); the management port is the keyless place.
+   */
+  public void metrics(RoutingContext rc) {
+    Access.requireAdmin(rc);
+    rc.response().putHeader("content-type", ManagementVerticle.PROMETHEUS_TEXT).end(metrics.scrape());
   }
 
   /** GET /stats: the exact per-status counters; a tenant key gets its own tenant's. */

@@ -1,8 +1,5 @@
 package dev.sentinel.http;
 
-import dev.sentinel.tracing.TaskSpans;
-import dev.sentinel.tracing.TraceParent;
-import io.opentelemetry.api.trace.Span;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.auth.Caller;
 import dev.sentinel.config.SentinelConfig.LimitDefaults;
@@ -10,13 +7,18 @@ import dev.sentinel.config.SentinelConfig.TaskDefaults;
 import dev.sentinel.cost.CostLedger;
 import dev.sentinel.cost.Usd;
 import dev.sentinel.crypto.Sha256;
+import dev.sentinel.metrics.TaskMetrics;
 import dev.sentinel.signal.Signals;
 import dev.sentinel.store.NewTask;
+import dev.sentinel.store.Replies.CancelReply;
 import dev.sentinel.store.Results;
 import dev.sentinel.store.StepRecord;
 import dev.sentinel.store.TaskCommands;
 import dev.sentinel.store.TaskFilter;
 import dev.sentinel.store.TaskQueries;
+import dev.sentinel.tracing.TaskSpans;
+import dev.sentinel.tracing.TraceParent;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -63,9 +65,12 @@ public final class TaskHandlers {
   private final LimitDefaults limits;
   private final TaskSpans spans;
 
+  private final TaskMetrics metrics;
+
   public TaskHandlers(Vertx vertx, TaskCommands commands, TaskQueries queries, CostLedger ledger,
                       AgentRegistry agents, TaskDefaults taskDefaults, LimitDefaults limits, long retentionMs,
-                      TaskSpans spans) {
+                      TaskSpans spans, TaskMetrics metrics) {
+    this.metrics = metrics;
     this.limits = limits;
     this.spans = spans;
     this.vertx = vertx;
@@ -98,19 +103,24 @@ public final class TaskHandlers {
     within(commands.submit(task, idempotencyKey, fingerprint, idempotencyTtlMs, limits))
         .compose(s -> switch (s.reply()) {
           case OK -> {
+            metrics.submitted(task.agentType(), task.taskType());
             vertx.eventBus().publish(Signals.TASK_READY, task.tenantId());
             rateHeaders(rc, s.rate());
             // the hash as the script wrote it: no second round trip to read it back
             yield Future.succeededFuture(new Rendered(201, TaskJson.from(s.task())));
           }
           case RATE_LIMITED -> {
+            metrics.submissionRefused("rate_limited");
             rateHeaders(rc, s.rate());
             rc.response().putHeader("Retry-After", String.valueOf(Math.max(1, (s.rate().retryAfterMs() + 999) / 1000)));
             yield Future.failedFuture(Problem.of(429, "Too many requests", "tenant " + task.tenantId()
                 + " is over its submission rate; retry in " + s.rate().retryAfterMs() + " ms").asException());
           }
-          case QUOTA_EXCEEDED -> Future.failedFuture(Problem.of(429, "Quota exceeded", "tenant " + task.tenantId()
+          case QUOTA_EXCEEDED -> {
+            metrics.submissionRefused("quota_exceeded");
+            yield Future.failedFuture(Problem.of(429, "Quota exceeded", "tenant " + task.tenantId()
               + " has " + s.waiting() + " tasks waiting; its max_queued is " + s.maxWaiting()).asException());
+          }
           case DUPLICATE -> within(queries.get(s.taskId())).map(m -> new Rendered(200, TaskJson.from(m.orElseThrow(
               () -> Problem.of(409, "Conflict", "the task this Idempotency-Key created is gone").asException()))));
           case CONFLICT -> Future.failedFuture(Problem.of(409, "Conflict", "Idempotency-Key " + idempotencyKey
@@ -187,7 +197,10 @@ public final class TaskHandlers {
   public void cancel(RoutingContext rc) {
     String id = rc.pathParam("task_id");
     visibleTask(rc, queries, id)
-        .compose(m -> within(commands.cancel(id, "cancelled by request")))
+        .compose(m -> within(commands.cancel(id, "cancelled by request")).map(c -> {
+          if (c.reply() == CancelReply.OK) metrics.cancelled(m.agentType(), m.taskType());
+          return c;
+        }))
         .onSuccess(c -> {
           switch (c.reply()) {
             // a body, as the seed answered: its clients read JSON from every answer

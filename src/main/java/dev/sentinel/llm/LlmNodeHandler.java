@@ -12,16 +12,19 @@ import dev.sentinel.cost.PriceTable;
 import dev.sentinel.cost.TenantBudgetPausedException;
 import dev.sentinel.cost.Usage;
 import dev.sentinel.cost.Usd;
-import dev.sentinel.store.RetryUntil;
+import dev.sentinel.metrics.LlmMetrics;
 import dev.sentinel.observability.TaskLog;
+import dev.sentinel.store.RetryUntil;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -69,7 +72,10 @@ public final class LlmNodeHandler implements NodeHandler {
     // the room of the attempt that answered: a provider retry reserves its own (each is a request)
     AtomicReference<ModelRateLimiter.Granted> room = new AtomicReference<>();
     LlmRequest request = new LlmRequest(model, messages, temperature, maxTokens, ctx.idempotencyKey(),
-        ms -> limiter.hold(model, ms),
+        ms -> {
+          meters(ctx, m -> m.throttled(model));
+          limiter.hold(model, ms);
+        },
         // the task was cancelled or lost while the call was in flight: the money was still spent
         // (its budget reservation was given back when the call failed: the record finds none)
         late -> record(ctx, callRecord(ctx, callId, model, late)),
@@ -85,10 +91,12 @@ public final class LlmNodeHandler implements NodeHandler {
 
     return ctx.services().require(BudgetGuard.class).check(ctx.taskId(), ctx.tenantId(), callId, estimate).compose(verdict -> {
       if (verdict instanceof BudgetGuard.TaskLimitReached t) {
+        meters(ctx, m -> m.budgetExceeded(ctx.tenantId()));
         return Future.failedFuture(new BudgetExceededException("the call would cost up to " + usd(estimate)
             + " USD; the task has spent " + usd(t.costNanos()) + " of its cost_limit " + usd(t.limitNanos())));
       }
       if (verdict instanceof BudgetGuard.TenantBudgetUsedUp b) {
+        meters(ctx, m -> m.budgetPaused(ctx.tenantId()));
         return Future.failedFuture(new TenantBudgetPausedException("tenant " + ctx.tenantId() + " has spent "
             + usd(b.spentNanos()) + " of its daily budget " + usd(b.budgetNanos()), b.resumeAt()));
       }
@@ -117,7 +125,9 @@ public final class LlmNodeHandler implements NodeHandler {
       if (decision instanceof ModelRateLimiter.Granted g) return Future.succeededFuture(g);
       ModelRateLimiter.Wait w = (ModelRateLimiter.Wait) decision;   // the interface is sealed: Granted or Wait
       long waited = (System.nanoTime() - since) / 1_000_000;
-      if (waited + w.ms() > limiter.maxWaitInPlaceMs()) {
+      boolean reschedule = waited + w.ms() > limiter.maxWaitInPlaceMs();
+      meters(ctx, m -> m.rateLimitWait(w.scope().name().toLowerCase(Locale.ROOT), reschedule, w.ms()));
+      if (reschedule) {
         return Future.failedFuture(new RateLimitWaitException(model, ctx.tenantId(), w.scope(), w.ms()));
       }
       if (ctx.cancellation().isCancelled()) {
@@ -149,7 +159,12 @@ public final class LlmNodeHandler implements NodeHandler {
 
   private Future<JsonObject> call(NodeContext ctx, LlmRequest request, String callId) {
     Span span = LlmCallSpan.start(ctx, request.model(), client.provider(), callId);
-    return client.complete(request, ctx.cancellation()).onFailure(e -> LlmCallSpan.failed(span, e)).compose(resp -> {
+    return client.complete(request, ctx.cancellation())
+        .onFailure(e -> {
+          LlmCallSpan.failed(span, e);
+          meters(ctx, m -> m.failed(request.model(), ctx.tenantId()));
+        })
+        .compose(resp -> {
       CostLedger.Call call = callRecord(ctx, callId, request.model(), resp);
       long nanos = call.nanos();
       LlmCallSpan.answered(span, resp, nanos);
@@ -167,6 +182,9 @@ public final class LlmNodeHandler implements NodeHandler {
 
   private Future<Void> record(NodeContext ctx, CostLedger.Call call) {
     TaskLog log = new TaskLog(LOG, ctx.logFields());
+    // counted here, once per answered call (also one whose task was lost meanwhile: it was paid)
+    meters(ctx, m -> m.answered(call.model(), call.tenantId(), new LlmMetrics.Tokens(call.usage().input(),
+        call.usage().output(), call.usage().cachedInput(), call.usage().reasoning()), call.nanos(), call.latencyMs()));
     return RetryUntil.forMs(ctx.vertx(), RECORD_RETRY_FOR_MS, 200, RECORD_BACKOFF_MAX_MS)
         .<Void>run(() -> ctx.services().require(CostLedger.class).record(call).mapEmpty(), (failed, e) -> {
           if (failed == 0) log.warning("LLM call record of task " + call.taskId()
@@ -176,6 +194,11 @@ public final class LlmNodeHandler implements NodeHandler {
             // the one place spend can go unrecorded: say everything needed to reconcile it by hand
             log.error("LLM call record lost after " + RECORD_RETRY_FOR_MS / 1000
                 + " s of retries (" + e.getMessage() + "): " + call, null));
+  }
+
+  /** The worker's LLM meters, when it has them. */
+  private static void meters(NodeContext ctx, Consumer<LlmMetrics> use) {
+    ctx.services().find(LlmMetrics.class).ifPresent(use);
   }
 
   private static String usd(long nanos) {

@@ -1,5 +1,7 @@
 package dev.sentinel.store;
 
+import dev.sentinel.metrics.LeaseMetrics;
+import dev.sentinel.metrics.LeaseMetrics.Requeue;
 import dev.sentinel.store.Replies.CommitReply;
 import dev.sentinel.store.Replies.FailReply;
 import dev.sentinel.store.Replies.HandOffReply;
@@ -18,6 +20,8 @@ import java.util.List;
 /**
  * The lease protocol as a worker speaks it (DESIGN.md section 3): claim, renew, commit, fail,
  * park and release, each one script, each write fenced by the claim's (epoch, claim).
+ * Every reply passes through here, so the refusals (STALE) and requeues are counted here, once,
+ * from answers the worker receives anyway.
  */
 public final class LeaseProtocol {
 
@@ -27,9 +31,11 @@ public final class LeaseProtocol {
   private static final int COMMIT_FIELDS = 7;
 
   private final StoreCore core;
+  private final LeaseMetrics metrics;
 
   LeaseProtocol(StoreCore core) {
     this.core = core;
+    this.metrics = core.metrics().leases();
   }
 
   /** A first claim with no default cap on a tenant's running tasks. */
@@ -47,7 +53,9 @@ public final class LeaseProtocol {
    */
   public Future<List<ClaimedTask>> claim(String workerId, long leaseMs, String claimBase, int max, long defaultMaxRunning,
                                          boolean repeat) {
+    long sent = System.nanoTime();
     return core.run(core.scripts().claim(), workerId, leaseMs, claimBase, max, defaultMaxRunning, repeat ? "1" : "0").map(r -> {
+      metrics.claimed(System.nanoTime() - sent);
       List<ClaimedTask> out = new ArrayList<>();
       for (int i = 0; r != null && i + CLAIM_FIELDS <= r.size(); i += CLAIM_FIELDS) {
         JsonObject params = JsonText.decode(StoreCore.str(r.get(i + 7)));
@@ -82,9 +90,16 @@ public final class LeaseProtocol {
       args.add(h.lease().epoch());
       args.add(h.lease().claim());
     }
+    long sent = System.nanoTime();
     return core.run(core.scripts().renew(), args.toArray()).map(r -> {
+      metrics.renewCall(System.nanoTime() - sent);
       List<RenewReply> replies = new ArrayList<>();
-      for (int i = 1; i < r.size(); i++) replies.add(RenewReply.valueOf(r.get(i).toString()));
+      for (int i = 1; i < r.size(); i++) {
+        RenewReply reply = RenewReply.valueOf(r.get(i).toString());
+        metrics.renewal(reply.name());
+        if (reply == RenewReply.STALE) metrics.staleRefused("renew");
+        replies.add(reply);
+      }
       return new Renewed(r.get(0).toLong(), replies);
     });
   }
@@ -116,6 +131,7 @@ public final class LeaseProtocol {
       List<Committed> out = new ArrayList<>(commits.size());
       for (int k = 0; k + 1 < r.size(); k += 2) {
         CommitReply reply = CommitReply.valueOf(r.get(k).toString());
+        if (reply == CommitReply.STALE) metrics.staleRefused("commit");
         out.add(reply == CommitReply.ERROR ? new Committed(reply, -1, r.get(k + 1).toString())
             : new Committed(reply, r.get(k + 1).toLong()));
       }
@@ -132,6 +148,8 @@ public final class LeaseProtocol {
     return core.run(core.scripts().fail(), taskId, lease.epoch(), lease.claim(), error, backoffMs, workerId, forGood ? "1" : "0")
         .map(r -> {
           FailReply reply = FailReply.valueOf(r.get(0).toString());
+          if (reply == FailReply.STALE) metrics.staleRefused("fail");
+          if (reply == FailReply.RETRYING) metrics.requeued(Requeue.RETRY, 1);
           return switch (reply) {
             case RETRYING -> new Failed(reply, r.get(1).toInteger(), r.get(2).toLong());
             case FAILED -> new Failed(reply, r.get(1).toInteger(), 0);
@@ -148,13 +166,23 @@ public final class LeaseProtocol {
   /** Parks the task as {@code paused} (budget) or {@code scheduled} (waiting for rate-limit room). */
   public Future<HandOffReply> park(String taskId, Lease lease, String reason, long resumeAt, String workerId, String status) {
     return core.run(core.scripts().park(), taskId, lease.epoch(), lease.claim(), reason, resumeAt, workerId, status)
-        .map(r -> HandOffReply.valueOf(r.get(0).toString()));
+        .map(r -> handOff(r, "park"));
   }
 
   /** Hands the task back to its queue without counting an attempt (shutdown, or Redis behind our commits). */
   public Future<HandOffReply> release(String taskId, Lease lease, String workerId) {
     return core.run(core.scripts().release(), taskId, lease.epoch(), lease.claim(), workerId)
-        .map(r -> HandOffReply.valueOf(r.get(0).toString()));
+        .map(r -> {
+          HandOffReply reply = handOff(r, "release");
+          if (reply == HandOffReply.OK) metrics.requeued(Requeue.RELEASE, 1);
+          return reply;
+        });
+  }
+
+  private HandOffReply handOff(Response r, String operation) {
+    HandOffReply reply = HandOffReply.valueOf(r.get(0).toString());
+    if (reply == HandOffReply.STALE) metrics.staleRefused(operation);
+    return reply;
   }
 
   /** Redis's clock (ms). */

@@ -1,5 +1,6 @@
 package dev.sentinel.store;
 
+import dev.sentinel.metrics.RedisMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -17,11 +18,13 @@ public final class ScriptRunner {
 
   private final Redis redis;
   private final List<String> keys;
+  private final RedisMetrics metrics;
 
   /** Every script gets the same KEYS (see lua/_lib.lua): the prefix and the shard's fixed keys. */
-  public ScriptRunner(Redis redis, Keys keys) {
+  public ScriptRunner(Redis redis, Keys keys, RedisMetrics metrics) {
     this.redis = redis;
     this.keys = keys.scriptKeys();
+    this.metrics = metrics;
   }
 
   /** Loads every script; called at start-up so the first real call already hits the cache. */
@@ -32,10 +35,11 @@ public final class ScriptRunner {
   }
 
   public Future<Response> run(LuaScript script, Object... args) {
+    long sent = System.nanoTime();
     return redis.send(evalsha(script, args)).recover(err -> {
       if (err.getMessage() == null || !err.getMessage().startsWith("NOSCRIPT")) return Future.failedFuture(err);
       return load(script).compose(v -> redis.send(evalsha(script, args)));
-    });
+    }).andThen(ar -> metrics.called(script.name(), ar.succeeded(), System.nanoTime() - sent));
   }
 
   private Future<Void> load(LuaScript script) {

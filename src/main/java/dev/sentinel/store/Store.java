@@ -1,5 +1,6 @@
 package dev.sentinel.store;
 
+import dev.sentinel.metrics.SentinelMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -31,8 +32,14 @@ public final class Store {
     this.ledger = new LedgerScripts(core);
   }
 
+  /** A store whose calls are measured by no one (tools, tests, start-up checks). */
   public static Store open(Redis redis, Keys keys) {
-    return new Store(StoreCore.of(redis, keys));
+    return open(redis, keys, SentinelMetrics.none());
+  }
+
+  /** A store whose script calls, lease replies and refusals are counted in {@code metrics}. */
+  public static Store open(Redis redis, Keys keys, SentinelMetrics metrics) {
+    return new Store(StoreCore.of(redis, keys, metrics));
   }
 
   public LeaseProtocol leases() { return leases; }

@@ -1,5 +1,6 @@
 package dev.sentinel.store;
 
+import dev.sentinel.metrics.SentinelMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -13,10 +14,10 @@ import java.util.Map;
  * What the store's parts share: the client, the key names and the scripts. Package-private:
  * callers outside this package get operations ({@link Store}'s parts), never these.
  */
-record StoreCore(Redis redis, Keys keys, Scripts scripts, ScriptRunner runner) {
+record StoreCore(Redis redis, Keys keys, Scripts scripts, ScriptRunner runner, SentinelMetrics metrics) {
 
-  static StoreCore of(Redis redis, Keys keys) {
-    return new StoreCore(redis, keys, Scripts.load(), new ScriptRunner(redis, keys));
+  static StoreCore of(Redis redis, Keys keys, SentinelMetrics metrics) {
+    return new StoreCore(redis, keys, Scripts.load(), new ScriptRunner(redis, keys, metrics.redis()), metrics);
   }
 
   Future<Response> run(LuaScript script, Object... args) {

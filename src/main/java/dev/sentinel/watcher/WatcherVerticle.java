@@ -2,6 +2,7 @@ package dev.sentinel.watcher;
 
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.config.SentinelConfig.WatcherSettings;
+import dev.sentinel.metrics.SentinelMetrics;
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.RedisClients;
 import dev.sentinel.store.Store;
@@ -18,6 +19,8 @@ import io.vertx.redis.client.Redis;
  * A full batch is followed at once by another pass, so a burst of expiries clears quickly.
  * Retention runs once a minute (or at once while a backlog remains): its precision does not
  * matter, and an idle cluster should send Redis almost nothing.
+ * It also refreshes the cluster-wide queue gauges (one read-only call per
+ * {@code metrics.queue_refresh_ms}), so that scrapes never reach Redis.
  */
 public final class WatcherVerticle extends VerticleBase {
 
@@ -25,9 +28,14 @@ public final class WatcherVerticle extends VerticleBase {
 
   private final SentinelConfig config;
   private final WatcherSettings settings;
+  private final SentinelMetrics metrics;
   private Redis redis;
   private Sweeps sweeps;
   private long timer = -1;
+  private long gaugeTimer = -1;
+  private boolean readingQueues;
+  /** Tenants whose queues one refresh reports; more share the gauges' "(other)" series anyway. */
+  private static final int QUEUE_GAUGE_TENANTS = 1000;
   private static final long RETENTION_EVERY_NANOS = 60_000_000_000L;
 
   private boolean sweeping;
@@ -36,21 +44,39 @@ public final class WatcherVerticle extends VerticleBase {
   private boolean stopped;
 
   public WatcherVerticle(SentinelConfig config) {
+    this(config, SentinelMetrics.none());
+  }
+
+  public WatcherVerticle(SentinelConfig config, SentinelMetrics metrics) {
     this.config = config;
     this.settings = config.watcher();
+    this.metrics = metrics;
   }
 
   @Override public Future<?> start() {
     redis = RedisClients.create(vertx, config.redis(), "sentinel-watcher");
-    sweeps = Store.open(redis, new Keys(config.keyPrefix())).sweeps();
+    sweeps = Store.open(redis, new Keys(config.keyPrefix()), metrics).sweeps();
     timer = vertx.setPeriodic(settings.intervalMs(), t -> sweep());
+    gaugeTimer = vertx.setPeriodic(config.metrics().queueRefreshMs(), t -> readQueues());
+    readQueues();
     return Future.succeededFuture();
   }
 
   @Override public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(gaugeTimer);
     return redis.close();
+  }
+
+  private void readQueues() {
+    if (readingQueues || stopped) return;
+    readingQueues = true;
+    sweeps.queueReading(QUEUE_GAUGE_TENANTS)
+        .onSuccess(metrics.queues()::update)
+        // the gauges keep their last values; the Redis latency and health show the cause
+        .onFailure(e -> LOG.log(System.Logger.Level.DEBUG, "queue gauges not refreshed: " + e.getMessage()))
+        .onComplete(ar -> readingQueues = false);
   }
 
   private boolean retentionDue() {

@@ -9,6 +9,8 @@ import dev.sentinel.agent.NodeKinds;
 import dev.sentinel.agent.NodeTrace;
 import dev.sentinel.agent.StepDeferredException;
 import dev.sentinel.agent.TaskCannotSucceedException;
+import dev.sentinel.metrics.TaskMetrics.NodeOutcome;
+import dev.sentinel.metrics.TaskMetrics.Outcome;
 import dev.sentinel.observability.TaskFields;
 import dev.sentinel.observability.TaskLog;
 import dev.sentinel.store.ClaimedTask;
@@ -16,6 +18,7 @@ import dev.sentinel.store.Lease;
 import dev.sentinel.store.Replies.CommitReply;
 import dev.sentinel.store.Replies.HandOffReply;
 import dev.sentinel.store.Results.Committed;
+import dev.sentinel.store.Results.Failed;
 import dev.sentinel.store.RetryUntil;
 import dev.sentinel.store.StepCommit;
 import dev.sentinel.tracing.ClaimSpan;
@@ -58,6 +61,9 @@ final class TaskRun {
   private long leaseDeadlineNanos;
   private boolean stopped;
   private boolean handBack;
+  /** When this run began on this worker, for its duration; and whether its end was counted. */
+  private final long startedNanos = System.nanoTime();
+  private boolean counted;
 
   TaskRun(ClaimedTask task, AgentGraph graph, NodeKinds kinds, WorkerContext worker, long claimSentNanos) {
     this.task = task;
@@ -93,6 +99,7 @@ final class TaskRun {
 
   /** Start (or resume from the checkpoint) on the caller's context. */
   TaskRun start() {
+    worker.metrics().started(task.agentType(), task.taskType(), task.checkpoint() != null);
     next();
     return this;
   }
@@ -104,7 +111,7 @@ final class TaskRun {
     trace.outcome("dropped: " + reason, false);
     stopped = true;
     cancellation.cancel(reason);
-    finish();
+    finish(Outcome.DROPPED);
   }
 
   /** Shutdown drain ran out: stop the node now and hand the task back. */
@@ -163,7 +170,7 @@ final class TaskRun {
         Throwable cause = ar.cause();
         if (stoppedByUs()) {
           if (handBack) release();
-          else finish();
+          else finish(Outcome.DROPPED);
         } else if (cause instanceof LeaseDeadlinePassedException) {
           giveUpLease(cause.getMessage());
         } else if (cause instanceof TaskCannotSucceedException) {
@@ -203,10 +210,11 @@ final class TaskRun {
               leaseConfirmed(sent);   // an accepted commit renewed the lease
               trace.committed(stepNo, node.name());
               if (last) trace.outcome("completed", false);
+              worker.metrics().stepCommitted(task.agentType(), System.nanoTime() - sent);
               state = newState;
               step = stepNo;
               nodeName = nextNode;
-              if (last) finish();
+              if (last) finish(Outcome.COMPLETED);
               else next();
             };
             case OUT_OF_ORDER -> () -> {
@@ -271,11 +279,23 @@ final class TaskRun {
   }
 
   private Future<JsonObject> invoke(GraphNode node, NodeContext ctx) {
+    long began = System.nanoTime();
+    Future<JsonObject> ran;
     try {
-      return kinds.get(node.kind()).run(ctx);
+      ran = kinds.get(node.kind()).run(ctx);
     } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+      ran = Future.failedFuture(e);
     }
+    return ran.andThen(ar -> worker.metrics().nodeRan(node.kind(), nodeOutcome(ar.cause(), ctx.cancellation()),
+        System.nanoTime() - began));
+  }
+
+  private NodeOutcome nodeOutcome(Throwable failure, Cancellation cancelled) {
+    if (failure == null) return NodeOutcome.OK;
+    if (cancelled.isCancelled()) return TIMEOUT.equals(cancelled.reason()) ? NodeOutcome.TIMEOUT : NodeOutcome.CANCELLED;
+    if (failure instanceof StepDeferredException) return NodeOutcome.DEFERRED;
+    if (failure instanceof LeaseDeadlinePassedException) return NodeOutcome.LEASE_LOST;
+    return NodeOutcome.ERROR;
   }
 
   /** The run was told to stop (lost lease, cancel, shutdown), as opposed to the node timing out. */
@@ -288,21 +308,21 @@ final class TaskRun {
     log.warning("task " + task.id() + " failed for good: " + error);
     trace.outcome("failed", true);
     withRetry("fail", () -> worker.leases().fail(task.id(), task.lease(), error, 0, worker.workerId(), true))
-        .onComplete(ar -> finish());
+        .onComplete(ar -> finish(failOutcome(ar.result())));
   }
 
   /** The model has no room for a while: give the slot back; the task is ready again when room is expected. */
   private void reschedule(StepDeferredException.Rescheduled wait) {
     trace.outcome("rescheduled", false);
     withRetry("reschedule", () -> worker.leases().redisNow().compose(now -> worker.leases().park(task.id(), task.lease(),
-        wait.getMessage(), now + wait.waitMs(), worker.workerId(), "scheduled"))).onComplete(ar -> finish());
+        wait.getMessage(), now + wait.waitMs(), worker.workerId(), "scheduled"))).onComplete(ar -> finish(Outcome.RESCHEDULED));
   }
 
   /** The tenant's daily budget is used up: park the task, holding no worker, until it resets. */
   private void pause(StepDeferredException.Paused paused) {
     trace.outcome("paused", false);
     withRetry("pause", () -> worker.leases().pause(task.id(), task.lease(), paused.getMessage(), paused.resumeAt(),
-        worker.workerId())).onComplete(ar -> finish());
+        worker.workerId())).onComplete(ar -> finish(Outcome.PAUSED));
   }
 
   private void failNode(GraphNode node, Throwable cause) {
@@ -314,7 +334,17 @@ final class TaskRun {
         + ", a retry waits " + backoff + " ms)");
     trace.outcome("node failed", true);
     withRetry("fail", () -> worker.leases().fail(task.id(), task.lease(), message, backoff, worker.workerId()))
-        .onComplete(ar -> finish());
+        .onComplete(ar -> finish(failOutcome(ar.result())));
+  }
+
+  /** A failure's reply (null when it never got one) as how the run ended. */
+  private static Outcome failOutcome(Failed f) {
+    if (f == null) return Outcome.DROPPED;
+    return switch (f.reply()) {
+      case FAILED -> Outcome.FAILED;
+      case RETRYING -> Outcome.RETRYING;
+      case FINISHED, STALE, CANCELLED, NOT_FOUND -> Outcome.DROPPED;
+    };
   }
 
   /**
@@ -329,10 +359,12 @@ final class TaskRun {
     stopped = true;
     cancellation.cancel("lease no longer surely held");
     worker.leases().release(task.id(), task.lease(), worker.workerId()).onComplete(ar -> {
-      if (ar.failed() || ar.result() != HandOffReply.OK) {
+      boolean handedBack = ar.succeeded() && ar.result() == HandOffReply.OK;
+      if (!handedBack) {
         log.info("task " + task.id() + " dropped by " + worker.workerId() + ": release answered "
             + (ar.failed() ? ar.cause().getMessage() : ar.result()));
       }
+      countEnd(handedBack ? Outcome.HANDED_BACK : Outcome.DROPPED);
       done.tryComplete();
     });
   }
@@ -340,12 +372,20 @@ final class TaskRun {
   private void release() {
     trace.outcome("handed back", false);
     withRetry("release", () -> worker.leases().release(task.id(), task.lease(), worker.workerId()))
-        .onComplete(ar -> finish());
+        .onComplete(ar -> finish(ar.succeeded() && ar.result() == HandOffReply.OK ? Outcome.HANDED_BACK : Outcome.DROPPED));
   }
 
-  private void finish() {
+  private void finish(Outcome outcome) {
     stopped = true;
+    countEnd(outcome);
     done.tryComplete();
+  }
+
+  /** Once per run: the first way it ended is the one counted. */
+  private void countEnd(Outcome outcome) {
+    if (counted) return;
+    counted = true;
+    worker.metrics().runEnded(task.agentType(), task.taskType(), outcome, System.nanoTime() - startedNanos);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.sentinel.worker;
 
 import dev.sentinel.agent.NodeServices;
 import dev.sentinel.config.SentinelConfig.WorkerSettings;
+import dev.sentinel.metrics.TaskMetrics;
 import dev.sentinel.store.CommitBatcher;
 import dev.sentinel.store.LeaseProtocol;
 import dev.sentinel.tracing.TaskSpans;
@@ -28,6 +29,8 @@ interface WorkerContext {
 
   /** The spans of the tasks this worker runs (no-ops when tracing is off). */
   TaskSpans spans();
+  /** Where runs count their starts, steps, node executions and ends. */
+  TaskMetrics metrics();
 
   /** True once shutdown began: runs hand their task back before starting another node. */
   boolean draining();

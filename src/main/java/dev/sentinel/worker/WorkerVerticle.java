@@ -4,18 +4,21 @@ import dev.sentinel.agent.Agent;
 import dev.sentinel.agent.AgentGraph;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.agent.NodeServices;
-import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.config.SentinelConfig.WorkerSettings;
+import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.cost.BudgetGuard;
 import dev.sentinel.cost.CostLedger;
 import dev.sentinel.llm.ModelRateLimiter;
+import dev.sentinel.metrics.EventLoopDelayProbe;
+import dev.sentinel.metrics.SentinelMetrics;
+import dev.sentinel.metrics.TaskMetrics;
 import dev.sentinel.signal.Signals;
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.CommitBatcher;
 import dev.sentinel.store.Keys;
-import dev.sentinel.store.RedisClients;
-import dev.sentinel.store.LeaseProtocol;
 import dev.sentinel.store.LeaseProtocol.Held;
+import dev.sentinel.store.LeaseProtocol;
+import dev.sentinel.store.RedisClients;
 import dev.sentinel.store.Replies.RenewReply;
 import dev.sentinel.store.Store;
 import dev.sentinel.tracing.TaskSpans;
@@ -59,8 +62,10 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   private final AgentRegistry agents;
   private final String workerId;
   private final Backoff backoff;
+  private final SentinelMetrics metrics;
   private final Map<String, TaskRun> running = new LinkedHashMap<>();
   private final TaskSpans spans;
+  private EventLoopDelayProbe loopProbe;
 
   private Redis redis;
   private LeaseProtocol leases;
@@ -75,13 +80,16 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   private long renewTimer = -1;
   private final long startedAt = System.currentTimeMillis();
 
+  /** A worker whose meters are nobody's (tests that build workers alone). */
   public WorkerVerticle(SentinelConfig config, AgentRegistry agents, String workerId) {
-    this(config, agents, workerId, Tracing.off());
+    this(config, agents, workerId, Tracing.off(), SentinelMetrics.none());
   }
 
-  public WorkerVerticle(SentinelConfig config, AgentRegistry agents, String workerId, Tracing tracing) {
+  public WorkerVerticle(SentinelConfig config, AgentRegistry agents, String workerId, Tracing tracing,
+                        SentinelMetrics metrics) {
     this.spans = tracing.tasks();
     this.config = config;
+    this.metrics = metrics;
     this.settings = config.worker();
     this.agents = agents;
     this.workerId = workerId;
@@ -90,12 +98,14 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
 
   @Override public Future<?> start() {
     redis = RedisClients.create(vertx, config.redis(), "sentinel-worker");
-    Store store = Store.open(redis, new Keys(config.keyPrefix()));
+    Store store = Store.open(redis, new Keys(config.keyPrefix()), metrics);
     leases = store.leases();
     commits = new CommitBatcher(leases, context, workerId, settings.leaseMs());
     services = NodeServices.of(new CostLedger(store.ledger()),
         new BudgetGuard(store.ledger(), config.agents().tenantDailyBudgetNanos()),
-        new ModelRateLimiter(store.ledger(), config.llm(), config.limits()));
+        new ModelRateLimiter(store.ledger(), config.llm(), config.limits()), metrics.llm());
+    // each worker verticle has an event loop of its own: a node that blocks it delays every task there
+    loopProbe = new EventLoopDelayProbe(vertx, metrics.registry()).start();
     vertx.eventBus().<String>localConsumer(Signals.TASK_READY, m -> wake());
     vertx.eventBus().<String>localConsumer(Signals.TASK_CANCEL, m -> {
       TaskRun run = running.get(m.body());
@@ -130,6 +140,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
         .onComplete(ar -> {
           vertx.cancelTimer(drainTimer);
           vertx.cancelTimer(renewTimer);
+          loopProbe.stop();
         })
         .eventually(() -> redis.close());
   }
@@ -225,4 +236,5 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   @Override public boolean draining() { return draining; }
   @Override public NodeServices services() { return services; }
   @Override public TaskSpans spans() { return spans; }
+  @Override public TaskMetrics metrics() { return metrics.tasks(); }
 }

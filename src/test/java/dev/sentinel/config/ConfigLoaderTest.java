@@ -20,7 +20,8 @@ class ConfigLoaderTest {
          "http":{"host":"127.0.0.1","port":8000,"instances":1,"max_body_bytes":1048576},
          "worker":{"instances":2,"concurrency":3,"lease_ms":15000,"poll_ms":5000,"drain_ms":1000,"backoff_base_ms":1000,"backoff_max_ms":300000},
          "watcher":{"interval_ms":1000,"retention_ms":604800000,"batch":100},
-         "tasks":{"default_max_attempts":3,"default_cost_limit_usd":10.0}}""");
+         "tasks":{"default_max_attempts":3,"default_cost_limit_usd":10.0},
+         "metrics":{"host":"127.0.0.1","port":8001,"tenant_labels":20,"tenants":[],"task_type_labels":50,"queue_refresh_ms":5000}}""");
   }
 
   @Test void environmentVariablesLandOnTheirNestedKeys() {
@@ -40,6 +41,23 @@ class ConfigLoaderTest {
     assertThat(c.worker().concurrency()).isEqualTo(64);
     assertThat(c.roles()).isEqualTo(EnumSet.of(Role.WORKER, Role.WATCHER));
     assertThat(c.dataDir().toString()).endsWith("data");
+  }
+
+  @Test void theManagementPortAndTheLabelBoundsComeFromTheEnvironment() {
+    SentinelConfig c = SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults()
+        .put("SENTINEL_METRICS_PORT", "0").put("SENTINEL_METRICS_HOST", "0.0.0.0")
+        .put("SENTINEL_METRICS_TENANT_LABELS", "3").put("SENTINEL_METRICS_TENANTS", "acme, globex")));
+    assertThat(c.metrics().port()).isZero();
+    assertThat(c.metrics().managementServer()).as("0: a free port, still a server").isTrue();
+    assertThat(c.metrics().host()).isEqualTo("0.0.0.0");
+    assertThat(c.metrics().tenantLabels()).isEqualTo(3);
+    assertThat(c.metrics().tenants()).containsExactly("acme", "globex");
+    assertThat(SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults().put("SENTINEL_METRICS_PORT", "-1")))
+        .metrics().managementServer()).as("-1: none").isFalse();
+    assertThatThrownBy(() -> SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults().put("SENTINEL_METRICS_PORT", "-2"))))
+        .hasMessageContaining("metrics.port");
+    assertThatThrownBy(() -> SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults().put("SENTINEL_METRICS_PORT", "x"))))
+        .hasMessageContaining("metrics.port");
   }
 
   @Test void badValuesAreRefusedNamingTheKey() {

@@ -94,6 +94,9 @@ class ContractTest {
     Http.Reply ready = admin.get("/ready");
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().getJsonArray("warnings").encode()).contains("AOF is off");   // the test Redis runs without AOF
+    Http.Reply metrics = admin.get("/metrics");
+    assertThat(metrics.raw().headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(metrics.body()).contains("sentinel_tasks_submitted_total{agent_type=\"noop\",task_type=\"demo\"} 2.0");
 
     // tenants
     assertThat(admin.get("/tenants/acme/costs").json().getLong("task_count")).isEqualTo(2);
@@ -116,6 +119,7 @@ class ContractTest {
     assertThat(admin.get("/admin/api-keys").json().getJsonArray("keys")).hasSize(1);
     Http tenant = admin.withKey(key.json().getString("api_key"));
     assertThat(tenant.get("/admin/api-keys").status()).isEqualTo(403);
+    assertThat(tenant.get("/metrics").status()).as("the metrics span every tenant: admin only").isEqualTo(403);
     assertThat(tenant.get("/tasks/" + id).status()).isEqualTo(200);
     assertThat(admin.delete("/admin/api-keys/" + key.json().getString("key_id")).status()).isEqualTo(204);
     assertThat(admin.delete("/admin/api-keys/0000000000000000").status()).isEqualTo(404);

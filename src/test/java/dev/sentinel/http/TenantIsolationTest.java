@@ -274,6 +274,7 @@ class TenantIsolationTest {
           assertThat(hash("limits:tenant:" + BETA)).as("beta's limits").isEmpty();
         }));
     t.put("listWorkers", new Entry("403 (admin only)", "", null, p -> problem(p.beta(), 403)));
+    t.put("getMetrics", new Entry("403 (admin only): the numbers span every tenant", "", null, p -> problem(p.beta(), 403)));
     t.put("health", new Entry("200 (public)", "", null, p -> {
       assertThat(ok(p.beta(), 200).json().getBoolean("redis_connected")).isTrue();
     }));

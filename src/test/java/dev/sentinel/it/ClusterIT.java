@@ -3,6 +3,7 @@ package dev.sentinel.it;
 import dev.sentinel.store.History;
 import dev.sentinel.store.StepRecord;
 import dev.sentinel.testing.Http;
+import dev.sentinel.testing.PrometheusText;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.SentinelProcess;
 import dev.sentinel.testing.StoreFixture;
@@ -171,7 +172,7 @@ class ClusterIT {
     List<String> ids = submit(20, 6, 400);
     await().atMost(Duration.ofSeconds(20)).until(() -> ownedBy(ids, "zombie-").size() == 20);
     zombie.pause();                         // SIGSTOP: mid-step, holding every lease
-    start("w2", "worker", Map.of());
+    SentinelProcess w2 = start("w2", "worker", Map.of());
     StoreFixture.sleep(LEASE_MS + WATCHER_INTERVAL_MS + 1500);   // the leases run out; w2 takes over
     zombie.resume();                        // SIGCONT: it wakes believing it still owns them
     awaitAllCompleted(ids, Duration.ofSeconds(90));
@@ -188,6 +189,25 @@ class ClusterIT {
       for (int i = 0; i + 1 < kv.size(); i += 2) if ("claim".equals(kv.get(i).toString())) refusedClaims.add(kv.get(i + 1).toString());
     }
     assertThat(refusedClaims).isNotEmpty().allMatch(c -> c.startsWith("zombie-"));
+    // and on the zombie's own /metrics: each write Redis refused as STALE, once
+    long staleInAudit = refusedWithReply("STALE");
+    assertThat(staleInAudit).isPositive();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(refusedCounted(zombie)).as("the zombie's sentinel_stale_writes_refused_total").isEqualTo(staleInAudit));
+    assertThat(refusedCounted(w2)).as("the heir was refused nothing").isZero();
+  }
+
+  private long refusedWithReply(String reply) {
+    long n = 0;
+    for (Response e : f.cmd(Command.XRANGE, f.keys.auditRefused(), "-", "+")) {
+      Response kv = e.get(1);
+      for (int i = 0; i + 1 < kv.size(); i += 2) if ("reply".equals(kv.get(i).toString()) && reply.equals(kv.get(i + 1).toString())) n++;
+    }
+    return n;
+  }
+
+  private static double refusedCounted(SentinelProcess node) {
+    return PrometheusText.parse(new Http(node.metricsPort()).get("/metrics").body()).sum("sentinel_stale_writes_refused_total");
   }
 
   @Test void sigtermHandsTasksBackWithoutCountingAnAttemptAndExits() {

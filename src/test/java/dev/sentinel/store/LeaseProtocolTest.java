@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static dev.sentinel.testing.StoreFixture.sleep;
+import static dev.sentinel.testing.StoreFixture.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The lease protocol against a real Redis: claims, fencing, commits, expiry, cancel, release. */
@@ -37,10 +38,6 @@ class LeaseProtocolTest {
   @BeforeEach void fixture() { f = redis.fixture(); }
 
   @AfterEach void closeFixture() { f.close(); }
-
-  private StepCommit step(ClaimedTask t, int step) {
-    return StepCommit.of(t.id(), t.lease(), step, "step-" + step, "step-" + (step + 1), new JsonObject().put("step", step));
-  }
 
   /** A step that ends the graph: its commit completes the task. */
   private StepCommit last(ClaimedTask t, int step) {

@@ -19,11 +19,13 @@ public final class SentinelProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  private final int metricsPort;
 
-  private SentinelProcess(String name, Process process, Path log) {
+  private SentinelProcess(String name, Process process, Path log, int metricsPort) {
     this.name = name;
     this.process = process;
     this.log = log;
+    this.metricsPort = metricsPort;
   }
 
   /**
@@ -93,10 +95,14 @@ public final class SentinelProcess implements AutoCloseable {
       pb.environment().keySet().removeIf(k -> k.startsWith("SENTINEL_"));
       pb.environment().put("HOSTNAME", name);
       pb.environment().putAll(env);
+      // every process its own management port: the default 8001 would let only one start per machine
+      int metricsPort = env.containsKey("SENTINEL_METRICS_PORT") ? Integer.parseInt(env.get("SENTINEL_METRICS_PORT"))
+          : RedisServerProcess.freePort();
+      pb.environment().put("SENTINEL_METRICS_PORT", String.valueOf(metricsPort));
       Process process = pb.start();
       // a test JVM that dies before close() must not leave its processes behind
       Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, name + "-reaper"));
-      return new SentinelProcess(name, process, log);
+      return new SentinelProcess(name, process, log, metricsPort);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -105,6 +111,9 @@ public final class SentinelProcess implements AutoCloseable {
   public String name() { return name; }
 
   public long pid() { return process.pid(); }
+
+  /** The management server's port (/metrics, /health): the test's choice, or a free one picked at start. */
+  public int metricsPort() { return metricsPort; }
 
   public boolean isAlive() { return process.isAlive(); }
 

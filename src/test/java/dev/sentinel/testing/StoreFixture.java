@@ -1,11 +1,14 @@
 package dev.sentinel.testing;
 
+import dev.sentinel.config.SentinelConfig;
+import dev.sentinel.metrics.SentinelMetrics;
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.Keys;
 import dev.sentinel.store.LeaseProtocol;
 import dev.sentinel.store.LedgerScripts;
 import dev.sentinel.store.NewTask;
 import dev.sentinel.store.Replies.SubmitReply;
+import dev.sentinel.store.StepCommit;
 import dev.sentinel.store.Store;
 import dev.sentinel.store.Sweeps;
 import dev.sentinel.store.TaskCommands;
@@ -40,6 +43,9 @@ public final class StoreFixture implements AutoCloseable {
   public final Sweeps sweeps;
   public final LedgerScripts ledger;
   public final Keys keys;
+  /** What the store's calls counted (script latency, refusals, requeues): read it with {@link #scrape()}. */
+  public final SentinelMetrics metrics = SentinelMetrics.create(SentinelMetrics.prometheusRegistry(),
+      new SentinelConfig.MetricsSettings("127.0.0.1", -1, 20, List.of(), 50, 1000));
 
   public StoreFixture(Vertx vertx, String redisUrl) {
     this(vertx, redisUrl, "t" + UUID.randomUUID().toString().substring(0, 8) + ":");
@@ -49,7 +55,7 @@ public final class StoreFixture implements AutoCloseable {
     this.vertx = vertx;
     this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(16).setMaxPoolWaiting(512));
     this.keys = new Keys(keyPrefix);
-    this.store = Store.open(redis, keys);
+    this.store = Store.open(redis, keys, metrics);
     this.leases = store.leases();
     this.commands = store.commands();
     this.queries = store.queries();
@@ -57,6 +63,15 @@ public final class StoreFixture implements AutoCloseable {
     this.ledger = store.ledger();
     store.loadScripts().await();
     store.checkLayout().await();
+  }
+
+  /** A step of a line of nodes step-1, step-2, ... that is not the last: its output is {step: n}. */
+  public static StepCommit step(ClaimedTask t, int step) {
+    return StepCommit.of(t.id(), t.lease(), step, "step-" + step, "step-" + (step + 1), new JsonObject().put("step", step));
+  }
+
+  public PrometheusText scrape() {
+    return PrometheusText.parse(metrics.scrape());
   }
 
   public NewTask task(String tenant, int maxAttempts, int priority, JsonObject params) {

@@ -6,9 +6,11 @@ import dev.sentinel.auth.ApiKeys;
 import dev.sentinel.config.ConfigLoader;
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.http.HttpVerticle;
+import dev.sentinel.metrics.SentinelMetrics;
 import dev.sentinel.signal.RedisSignalBridge;
 import dev.sentinel.store.Keys;
 import dev.sentinel.watcher.WatcherVerticle;
+import dev.sentinel.tracing.Tracing;
 import dev.sentinel.worker.WorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -28,6 +30,8 @@ public final class TestNode implements AutoCloseable {
 
   public final Vertx vertx = Vertx.vertx();
   public final SentinelConfig config;
+  /** The node's meters, shared by its workers, watcher and API as MainVerticle shares them. */
+  public final SentinelMetrics metrics;
   public final List<WorkerVerticle> workers = new ArrayList<>();
   private String workerDeployment;
   private String watcherDeployment;
@@ -38,6 +42,7 @@ public final class TestNode implements AutoCloseable {
       Files.writeString(conf, "key_prefix: \"" + keyPrefix + "\"\nredis:\n  url: " + redisUrl + "\n" + yamlOverrides);
       config = ConfigLoader.load(vertx, conf.toString(), null).await();
       Files.delete(conf);
+      metrics = SentinelMetrics.create(SentinelMetrics.prometheusRegistry(), config.metrics());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -53,7 +58,7 @@ public final class TestNode implements AutoCloseable {
     AgentRegistry agents = agents();
     AtomicInteger n = new AtomicInteger();
     workerDeployment = vertx.deployVerticle(() -> {
-      WorkerVerticle w = new WorkerVerticle(config, agents, name + "-w" + n.incrementAndGet());
+      WorkerVerticle w = new WorkerVerticle(config, agents, name + "-w" + n.incrementAndGet(), Tracing.off(), metrics);
       synchronized (workers) { workers.add(w); }
       return w;
     }, new DeploymentOptions().setInstances(config.worker().instances())).await();
@@ -82,7 +87,7 @@ public final class TestNode implements AutoCloseable {
   public Http startApi() {
     List<HttpVerticle> apis = new ArrayList<>();
     vertx.deployVerticle(() -> {
-      HttpVerticle h = new HttpVerticle(config, agents());
+      HttpVerticle h = new HttpVerticle(config, agents(), Tracing.off(), metrics);
       synchronized (apis) { apis.add(h); }
       return h;
     }, new DeploymentOptions().setInstances(1)).await();
@@ -90,7 +95,7 @@ public final class TestNode implements AutoCloseable {
   }
 
   public TestNode startWatcher() {
-    watcherDeployment = vertx.deployVerticle(new WatcherVerticle(config)).await();
+    watcherDeployment = vertx.deployVerticle(new WatcherVerticle(config, metrics)).await();
     return this;
   }
 
