@@ -95,7 +95,8 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     commits = new CommitBatcher(leases, context, workerId, settings.leaseMs());
     services = NodeServices.of(new CostLedger(store.ledger()),
         new BudgetGuard(store.ledger(), config.agents().tenantDailyBudgetNanos()),
-        new ModelRateLimiter(store.ledger(), config.llm(), config.limits()));
+        new ModelRateLimiter(store.ledger(), config.llm(), config.limits()),
+        leases);   // wait nodes read their task's wait record through it
     vertx.eventBus().<String>localConsumer(Signals.TASK_READY, m -> wake());
     vertx.eventBus().<String>localConsumer(Signals.TASK_CANCEL, m -> {
       TaskRun run = running.get(m.body());
