@@ -39,8 +39,8 @@ public final class NoopAgent implements Agent {
     }
   }
 
-  /** 30 days: longer sleeps belong in an agent of one's own. */
-  private static final int MAX_SLEEP_MS = 30 * 24 * 3600 * 1000;
+  /** 7 days: longer sleeps belong in an agent of one's own. */
+  private static final int MAX_SLEEP_MS = 7 * 24 * 3600 * 1000;
 
   /** The graph of one parameter set; there are few in practice (a benchmark uses one). */
   private record Shape(int steps, long stepMs, int failAt, int waitAt, int sleepAt, long sleepMs) {}
