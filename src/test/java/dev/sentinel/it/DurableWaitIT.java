@@ -1,17 +1,16 @@
 package dev.sentinel.it;
 
 import dev.sentinel.testing.Http;
+import dev.sentinel.testing.JarCluster;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.SentinelProcess;
 import dev.sentinel.testing.StoreFixture;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,30 +24,24 @@ import static org.awaitility.Awaitility.await;
  */
 class DurableWaitIT {
 
-  RedisServerProcess redis;
-  Vertx vertx;
+  JarCluster cluster;
   StoreFixture f;
-  final List<SentinelProcess> processes = new ArrayList<>();
   Http api;
 
   @BeforeEach void startRedis() {
-    redis = RedisServerProcess.start("always");   // nothing acknowledged is lost to the kill -9
-    vertx = Vertx.vertx();
-    f = new StoreFixture(vertx, redis.url(), "");
+    cluster = new JarCluster("always");   // nothing acknowledged is lost to the kill -9
+    f = cluster.store;
   }
 
   @AfterEach void stopAll() {
-    processes.forEach(SentinelProcess::close);
-    f.close();
-    vertx.close().await();
-    redis.close();
+    cluster.close();
   }
 
   /** One process running every role, on a fresh HTTP port. */
   private void startNode(String name) {
     int port = RedisServerProcess.freePort();
-    processes.add(SentinelProcess.start(name, "api,worker,watcher", Map.of(
-        "SENTINEL_REDIS_URL", redis.url(),
+    cluster.track(SentinelProcess.start(name, "api,worker,watcher", Map.of(
+        "SENTINEL_REDIS_URL", cluster.redis.url(),
         "SENTINEL_LEASE_MS", "2000",
         "SENTINEL_WATCHER_INTERVAL_MS", "200",
         "SENTINEL_WORKER_INSTANCES", "1",
@@ -82,9 +75,9 @@ class DurableWaitIT {
     String sleepUntil = task(sleeper).getJsonObject("waiting_for").getString("until");
     String sleepDeadline = f.meta(sleeper).get("wait_until");
 
-    processes.forEach(SentinelProcess::kill9);
-    redis.kill9();
-    redis.restart();
+    cluster.kill9Processes();
+    cluster.redis.kill9();
+    cluster.redis.restart();
     startNode("b");
 
     JsonObject waiting = task(waiter);
