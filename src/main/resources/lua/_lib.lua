@@ -6,7 +6,7 @@
 --   [1] the key prefix. Per-task and per-tenant keys are built from it; it carries the shard's
 --       hash tag when there is one, so every key a call touches lands in one slot
 --   [2] leases   [3] delayed   [4] finished   [5] counts   [6] ready:tenants (the claim ring)
---   [7] audit:refused
+--   [7] audit:refused   [8] waiting (tasks waiting for input, by when the wait began)
 -- ARGV: each script's own arguments, from ARGV[1].
 --
 -- Invariants every script keeps:
@@ -15,20 +15,27 @@
 --   * `leases` holds exactly the running tasks (leased, in_progress), each with a score at or
 --     before the lease_expires in its hash (the hash decides; a step commit renews the hash only,
 --     so the index may lag, never run ahead);
---   * `delayed` holds exactly the tasks waiting for a time (scheduled, retrying, paused);
---     `finished` exactly the final ones (completed, failed, cancelled); ready:<t> exactly t's queued ones;
+--   * `delayed` holds exactly the tasks waiting for a time: scheduled (run_at, rate-limit room, a
+--     sleep node), retrying, paused, and those waiting tasks whose wait has a timeout (by its deadline);
+--   * `waiting` holds exactly the tasks waiting for input (status waiting, with or without a timeout);
+--   * `finished` exactly the final ones (completed, failed, cancelled); ready:<t> exactly t's queued ones;
+--   * a task parked at a wait node (waiting, or scheduled by a sleep node) has the wait_* fields of
+--     its hash (see wait.lua) naming that node and the step it runs as (step + 1): the step number
+--     tells the wait being served from a stale one left by an earlier wait node;
 --   * counts and counts:<tenant> hold, per status, exactly the number of tasks in it (and `total`).
 local P = KEYS[1]
 local LEASES, DELAYED, FINISHED, COUNTS, RING, AUDIT_REFUSED = KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local WAITING_INDEX = KEYS[8]
 local AUDIT_REFUSED_MAXLEN = 100000
 local PRIORITY_SPAN = 1000000000000  -- 1e12: FIFO sequence numbers stay below this
 local SIGNAL_READY = P .. 'signal:ready'
 local SIGNAL_CANCEL = P .. 'signal:cancel'
 
 -- The statuses (the API's names). Waiting for a time: SCHEDULED (run_at, rate-limit room),
--- RETRYING (backoff after a failed node), PAUSED (tenant budget). Running: LEASED (claimed, no
--- step committed under this claim yet), IN_PROGRESS. Final: COMPLETED, FAILED, CANCELLED.
-local QUEUED, SCHEDULED, RETRYING, PAUSED = 'queued', 'scheduled', 'retrying', 'paused'
+-- RETRYING (backoff after a failed node), PAUSED (tenant budget). Waiting for an outside event:
+-- WAITING (a wait_input node, until POST /tasks/{id}/input or its timeout). Running: LEASED
+-- (claimed, no step committed under this claim yet), IN_PROGRESS. Final: COMPLETED, FAILED, CANCELLED.
+local QUEUED, SCHEDULED, RETRYING, PAUSED, WAITING = 'queued', 'scheduled', 'retrying', 'paused', 'waiting'
 local LEASED, IN_PROGRESS = 'leased', 'in_progress'
 local COMPLETED, FAILED, CANCELLED = 'completed', 'failed', 'cancelled'
 

@@ -1,8 +1,8 @@
 -- cancel.lua (API): any status but a final one -> cancelled.
--- A waiting task (queued, scheduled, retrying, paused) ends at once. A running one ends too and
+-- A task not running (queued, scheduled, retrying, paused, waiting) ends at once. A running one ends too and
 -- its epoch is bumped, so its holder's next write answers CANCELLED and it stops; a signal
 -- also tells that worker to stop the node it is running now.
--- KEYS: see _lib.lua (leases, delayed, finished, counts, the ring; task keys and ready:<t> from the prefix)
+-- KEYS: see _lib.lua (leases, delayed, waiting, finished, counts, the ring; task keys and ready:<t> from the prefix)
 -- ARGV: [1] task id, [2] reason
 -- Reply: {'OK', previous status} | {'FINISHED', status} | {'NOT_FOUND'}
 local id = ARGV[1]
@@ -16,6 +16,9 @@ return with_index_flush(function()
     dequeue_ready(id, m[2])
   elseif is_delayed(m[1]) then
     redis.call('ZREM', DELAYED, id)
+  elseif m[1] == WAITING then
+    redis.call('ZREM', WAITING_INDEX, id)
+    redis.call('ZREM', DELAYED, id)   -- there when the wait had a timeout
   end
   if is_running(m[1]) then release_budget(id, nil) end   -- a holder that died mid-call cannot
   append(id, record(CANCELLED, 'previous_status', m[1], 'reason', ARGV[2]))

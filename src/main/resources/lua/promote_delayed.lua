@@ -1,7 +1,9 @@
--- promote_delayed.lua (watcher): scheduled|retrying|paused -> queued, when the task's time
--- (run_at, backoff, rate-limit room, budget reset) has come.
+-- promote_delayed.lua (watcher): scheduled|retrying|paused|waiting -> queued, when the task's time
+-- (run_at, backoff, rate-limit room, budget reset, a sleep's end, a wait for input's timeout) has
+-- come. A timed-out waiting task also leaves `waiting`; its wait node then finds the deadline
+-- passed and no input, and commits the timeout.
 -- Safe under concurrent watchers: ZREM decides which caller moves a task.
--- KEYS: see _lib.lua (delayed, counts, the ring; task keys and ready:<t> from the prefix)
+-- KEYS: see _lib.lua (delayed, waiting, counts, the ring; task keys and ready:<t> from the prefix)
 -- ARGV: [1] max tasks per call
 -- Reply: {tasks promoted, index entries looked at} (entries = ARGV[1]: there may be more)
 local now = now_ms()
@@ -13,7 +15,8 @@ return with_index_flush(function()
     if redis.call('ZREM', DELAYED, id) == 1 then
       local meta = meta_key(id)
       local m = redis.call('HMGET', meta, 'status', 'tenant_id', 'priority', 'seq')
-      if is_delayed(m[1]) then
+      if is_delayed(m[1]) or m[1] == WAITING then
+        if m[1] == WAITING then index_later(WAITING_INDEX, id, false) end
         redis.call('HSET', meta, 'status', QUEUED, 'updated_at', now_s)
         append(id, record('ready', 'from', m[1]))
         enqueue_ready(id, m[2], m[3], m[4])

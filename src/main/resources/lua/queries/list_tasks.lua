@@ -4,6 +4,7 @@
 --   queued         ready:<t> (by priority, then submission), merged across the ring's tenants
 --   leased, in_progress                      `leases` (by lease deadline)
 --   scheduled, retrying, paused              `delayed` (by due time)
+--   waiting                                  `waiting` (by when the wait began)
 --   completed, failed, cancelled             `finished` (by finish time)
 -- The global indexes hold several statuses and every tenant: each entry is checked against its
 -- hash. With a tenant, the smaller of tenant:<t>:tasks and the global index is walked, so a page
@@ -11,7 +12,7 @@
 -- entries are looked at per call; a page cut short by that budget still returns a cursor.
 -- `total` comes from the counters (exact) unless agent_type or task_type filter: then the walk
 -- counts on past the page within the budget, and answers -1 when the budget ran out first.
--- KEYS: see _lib.lua (leases, delayed, finished, counts, the ring; tenant keys from the prefix)
+-- KEYS: see _lib.lua (leases, delayed, waiting, finished, counts, the ring; tenant keys from the prefix)
 -- ARGV: [1] status, [2] tenant_id, [3] agent_type, [4] task_type ('' = any),
 --       [5] cursor ('' or "[t|g]<score>:<task id>": continue after that entry; t/g names the
 --           index walked when a tenant and a status are given),
@@ -43,7 +44,8 @@ if status == '' or status == QUEUED then
   local field = status == '' and 'total' or QUEUED
   counted = redis.call('HGET', tenant ~= '' and tenant_counts_key(tenant) or COUNTS, field)
 else
-  local global = is_running(status) and LEASES or (is_delayed(status) and DELAYED or FINISHED)
+  local global = is_running(status) and LEASES or (is_delayed(status) and DELAYED
+    or (status == WAITING and WAITING_INDEX or FINISHED))
   check_status = true
   if tenant == '' then
     sources[1] = global

@@ -45,7 +45,7 @@ public final class AgentGraph {
       out.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e);
     }
     for (var entryOut : out.entrySet()) {
-      long defaults = entryOut.getValue().stream().filter(e -> e.when() == null).count();
+      long defaults = entryOut.getValue().stream().filter(Edge::isDefault).count();
       if (defaults > 1) throw new IllegalArgumentException("agent " + name + ": node '" + entryOut.getKey() + "' has two unconditional edges");
     }
     Set<String> reachable = walk(entry, out);
@@ -59,7 +59,7 @@ public final class AgentGraph {
     Set<String> canEnd = new HashSet<>();
     Deque<String> todo = new ArrayDeque<>();
     for (String n : nodes.keySet()) {
-      if (out.getOrDefault(n, List.of()).stream().noneMatch(e -> e.when() == null)) todo.add(n);
+      if (out.getOrDefault(n, List.of()).stream().noneMatch(Edge::isDefault)) todo.add(n);
     }
     while (!todo.isEmpty()) {
       String n = todo.pop();
@@ -82,7 +82,7 @@ public final class AgentGraph {
     int steps = 0;
     for (String n = entry; n != null; steps++) {
       List<Edge> edges = out.getOrDefault(n, List.of());
-      if (edges.size() > 1 || (edges.size() == 1 && edges.get(0).when() != null)) return OptionalInt.empty();
+      if (edges.size() > 1 || (edges.size() == 1 && !edges.get(0).isDefault())) return OptionalInt.empty();
       n = edges.isEmpty() ? null : edges.get(0).to();
     }
     return OptionalInt.of(steps);
@@ -110,8 +110,23 @@ public final class AgentGraph {
 
   /** The node after {@code from}: the first edge whose condition holds, else the default; null ends. */
   public String next(String from, JsonObject state) {
+    return next(from, state, null);
+  }
+
+  /**
+   * The node after {@code from}, given the node's {@code output} too: a wait_input node that timed
+   * out takes its timeout edge (the output says so, see {@link WaitInputNodeKind#timedOut}); else
+   * the first edge whose condition holds, else the default; null ends. Timeout edges are decided
+   * by the output, not the state, so a timeout merged into the state earlier cannot steer a later wait.
+   */
+  public String next(String from, JsonObject state, JsonObject output) {
+    List<Edge> edges = out.getOrDefault(from, List.of());
+    if (WaitInputNodeKind.timedOut(nodes.get(from), output)) {
+      for (Edge e : edges) if (e.on() != null) return e.to();
+    }
     String fallback = null;
-    for (Edge e : out.getOrDefault(from, List.of())) {
+    for (Edge e : edges) {
+      if (e.on() != null) continue;
       if (e.when() == null) {
         if (fallback == null) fallback = e.to();
       } else if (e.when().test(state)) {

@@ -33,6 +33,9 @@ import java.util.stream.Stream;
  *   second:
  *     kind: branch
  *     edges: [{when: {path: first.text, op: contains, value: yes}, to: third}, {to: fourth}]
+ *   approve: {kind: wait_input, timeout_ms: 86400000, schema: {type: object, required: [ok]},
+ *             edges: [{when: timeout, to: escalate}, {to: third}]}
+ *   later: {kind: sleep, duration_ms: 60000, next: fourth}     # or until: "2026-12-24T18:00:00Z"
  * result: {answer: "{{third.text}}"}
  * </pre>
  */
@@ -107,16 +110,28 @@ public final class AgentLoader {
           throw new IllegalArgumentException(where + ": model '" + model + "' has no price in the price table (" + prices.version() + ")");
         }
       }
+      if (WaitInputNodeKind.KIND.equals(kind)) WaitInputNodeKind.check(n);
+      if (SleepNodeKind.KIND.equals(kind)) SleepNodeKind.check(n);
       JsonObject retry = n.getJsonObject("retry", new JsonObject());
       // output_key, not output: a transform node's `output` is its template
       String output = n.getString("output_key", nodeName);
-      nodes.put(nodeName, new GraphNode(nodeName, kind, n, output, n.getLong("timeout_ms", 0L),
+      // a wait node's timeout_ms is how long it waits for input, not a limit on one run of it
+      long runTimeoutMs = isWait(kind) ? 0 : n.getLong("timeout_ms", 0L);
+      nodes.put(nodeName, new GraphNode(nodeName, kind, n, output, runTimeoutMs,
           retry.getInteger("max_attempts", 1), retry.getLong("backoff_ms", 1000L)));
       if (n.getString("next") != null) edges.add(new Edge(nodeName, n.getString("next")));
       JsonArray listed = n.getJsonArray("edges", new JsonArray());
       for (int i = 0; i < listed.size(); i++) {
         JsonObject e = listed.getJsonObject(i);
         String to = required(e, "to");
+        // `when: timeout` names an outcome, not a test of the state (`on` would be YAML 1.1's boolean)
+        if (e.getValue("when") instanceof String outcome) {
+          if (!WaitInputNodeKind.KIND.equals(kind) || !n.containsKey("timeout_ms")) {
+            throw new IllegalArgumentException(where + ": only a wait_input node with a timeout_ms has a `when: timeout` edge");
+          }
+          edges.add(new Edge(nodeName, to, null, outcome));
+          continue;
+        }
         JsonObject when = e.getJsonObject("when");
         edges.add(new Edge(nodeName, to, when == null ? null
             : new Condition(required(when, "path"), when.getString("op", "equals"), when.getValue("value"))));
@@ -127,6 +142,10 @@ public final class AgentLoader {
     JsonObject params = j.getJsonObject("params", new JsonObject());
     List<String> required = params.getJsonArray("required", new JsonArray()).stream().map(String::valueOf).toList();
     return new YamlAgent(name, j.getString("description", ""), graph, required);
+  }
+
+  private static boolean isWait(String kind) {
+    return WaitInputNodeKind.KIND.equals(kind) || SleepNodeKind.KIND.equals(kind);
   }
 
   private static String required(JsonObject j, String key) {

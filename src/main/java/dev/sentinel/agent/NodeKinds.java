@@ -16,7 +16,8 @@ public final class NodeKinds {
   private final Map<String, NodeHandler> kinds = new TreeMap<>();
 
   public static NodeKinds builtIn() {
-    return new NodeKinds().register(new NoopNodeKind()).register(new TransformNodeHandler()).register(new BranchNodeHandler());
+    return new NodeKinds().register(new NoopNodeKind()).register(new TransformNodeHandler()).register(new BranchNodeHandler())
+        .register(new WaitInputNodeKind()).register(new SleepNodeKind());
   }
 
   /** Adds the handlers found with ServiceLoader. */

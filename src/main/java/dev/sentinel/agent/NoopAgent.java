@@ -12,6 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * The built-in {@code noop} agent, for benchmarks and failure tests: {@code task_params.steps}
  * (1-1000, default 1) noop nodes named step-1..step-N in a line, each waiting
  * {@code task_params.step_ms} (default 0); {@code task_params.fail_at_step} makes that step fail.
+ * Waits, to try them without writing an agent: {@code task_params.wait_input_at_step} k puts a
+ * wait_input node ("wait-input", output key {@code input}) before step-k, so the task waits for
+ * {@code POST /tasks/{id}/input} there and its result holds the data under {@code input};
+ * {@code task_params.sleep_ms_at_step} k with {@code task_params.sleep_ms} puts a sleep node
+ * ("sleep") before step-k (before the wait when both name the same step). Each adds a step.
  */
 public final class NoopAgent implements Agent {
 
@@ -23,10 +28,22 @@ public final class NoopAgent implements Agent {
     int steps = whole(p, "steps", 1, 1, MAX_STEPS);
     whole(p, "step_ms", 0, 0, 3_600_000);
     if (p.containsKey("fail_at_step")) whole(p, "fail_at_step", 0, 1, steps);
+    if (p.containsKey("wait_input_at_step")) whole(p, "wait_input_at_step", 0, 1, steps);
+    if (p.containsKey("sleep_ms_at_step") != p.containsKey("sleep_ms")) {
+      String missing = p.containsKey("sleep_ms") ? "sleep_ms_at_step" : "sleep_ms";
+      throw new InvalidTaskParamsException("task_params." + missing, "task_params.sleep_ms_at_step and task_params.sleep_ms go together");
+    }
+    if (p.containsKey("sleep_ms_at_step")) {
+      whole(p, "sleep_ms_at_step", 0, 1, steps);
+      whole(p, "sleep_ms", 0, 0, MAX_SLEEP_MS);
+    }
   }
 
+  /** 7 days: longer sleeps belong in an agent of one's own. */
+  private static final int MAX_SLEEP_MS = 7 * 24 * 3600 * 1000;
+
   /** The graph of one parameter set; there are few in practice (a benchmark uses one). */
-  private record Shape(int steps, long stepMs, int failAt) {}
+  private record Shape(int steps, long stepMs, int failAt, int waitAt, int sleepAt, long sleepMs) {}
 
   /** Past this many shapes, graphs are built per task rather than kept. */
   private static final int MAX_CACHED = 256;
@@ -38,24 +55,34 @@ public final class NoopAgent implements Agent {
   private final Map<Shape, AgentGraph> graphs = new ConcurrentHashMap<>();
 
   @Override public AgentGraph graph(JsonObject p) {
-    Shape shape = new Shape(p.getInteger("steps", 1), p.getLong("step_ms", 0L), p.getInteger("fail_at_step", 0));
+    Shape shape = new Shape(p.getInteger("steps", 1), p.getLong("step_ms", 0L), p.getInteger("fail_at_step", 0),
+        p.getInteger("wait_input_at_step", 0), p.getInteger("sleep_ms_at_step", 0), p.getLong("sleep_ms", 0L));
     AgentGraph cached = graphs.get(shape);
     if (cached != null) return cached;
-    AgentGraph built = build(shape.steps(), shape.stepMs(), shape.failAt());
+    AgentGraph built = build(shape);
     if (graphs.size() < MAX_CACHED) graphs.putIfAbsent(shape, built);
     return built;
   }
 
-  private AgentGraph build(int steps, long stepMs, int failAt) {
+  private AgentGraph build(Shape shape) {
+    // the nodes in a line: sleep and wait-input go in front of the step they name
+    List<GraphNode> line = new ArrayList<>();
+    for (int i = 1; i <= shape.steps(); i++) {
+      if (i == shape.sleepAt()) {
+        line.add(new GraphNode("sleep", SleepNodeKind.KIND, new JsonObject().put("duration_ms", shape.sleepMs()), "sleep"));
+      }
+      if (i == shape.waitAt()) line.add(new GraphNode("wait-input", WaitInputNodeKind.KIND, new JsonObject(), "input"));
+      JsonObject cfg = new JsonObject().put("duration_ms", shape.stepMs());
+      if (i == shape.failAt()) cfg.put("fail", true);
+      line.add(new GraphNode("step-" + i, "noop", cfg, null));
+    }
     Map<String, GraphNode> nodes = new LinkedHashMap<>();
     List<Edge> edges = new ArrayList<>();
-    for (int i = 1; i <= steps; i++) {
-      JsonObject cfg = new JsonObject().put("duration_ms", stepMs);
-      if (i == failAt) cfg.put("fail", true);
-      nodes.put("step-" + i, new GraphNode("step-" + i, "noop", cfg, null));
-      if (i > 1) edges.add(new Edge("step-" + (i - 1), "step-" + i));
+    for (int i = 0; i < line.size(); i++) {
+      nodes.put(line.get(i).name(), line.get(i));
+      if (i > 0) edges.add(new Edge(line.get(i - 1).name(), line.get(i).name()));
     }
-    return new AgentGraph(name(), "step-1", nodes, edges);
+    return new AgentGraph(name(), line.get(0).name(), nodes, edges);
   }
 
   private static int whole(JsonObject p, String key, int dflt, int min, int max) {

@@ -91,6 +91,7 @@ public final class HttpVerticle extends VerticleBase {
     TaskHandlers tasks = new TaskHandlers(vertx, store.commands(), store.queries(), new CostLedger(store.ledger()), agents,
         config.tasks(), config.limits(), config.watcher().retentionMs(), tracing.tasks(), metrics.tasks());
     TaskEventsHandler events = new TaskEventsHandler(vertx, store.queries());
+    TaskInputHandler input = new TaskInputHandler(vertx, store.commands(), store.queries(), agents);
     OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs(), metrics);
     TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys, config.limits()),
         new TenantLimits(redis, keys, config.agents().tenantDailyBudgetNanos(), config.limits()), store.commands());
@@ -116,6 +117,7 @@ public final class HttpVerticle extends VerticleBase {
     bind(rb, "getTaskCheckpoint").addHandler(tasks::checkpoint);
     bind(rb, "streamTaskEvents").addHandler(events::stream);
     bind(rb, "retryTask").addHandler(tasks::retry);
+    bind(rb, "provideTaskInput").addHandler(input::provide);
     bind(rb, "getTaskCalls").addHandler(tasks::calls);
     bind(rb, "getStats").addHandler(ops::stats);
     bind(rb, "listWorkers").addHandler(ops::workers);

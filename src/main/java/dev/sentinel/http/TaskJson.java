@@ -35,7 +35,15 @@ public final class TaskJson {
         .put("updated_at", time(t.updatedAt()))
         .put("completed_at", time(t.completedAt()))
         .put("result", json(t.resultJson()))
-        .put("error", t.error());
+        .put("error", t.error())
+        .put("waiting_for", waitingFor(t.parkedAt()));
+  }
+
+  /** Where a parked task waits: for input (status waiting) or for a sleep's end (scheduled); null otherwise. */
+  private static JsonObject waitingFor(TaskView.Wait w) {
+    if (w == null) return null;
+    return new JsonObject().put("kind", w.kind()).put("node", w.node()).put("step", w.step())
+        .put("since", time(w.began())).put("until", time(w.until()));
   }
 
   private static String time(Long ms) {

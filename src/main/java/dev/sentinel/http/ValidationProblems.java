@@ -67,21 +67,30 @@ final class ValidationProblems {
    * errors" for a $ref), reworded where the validator's own words would puzzle a client.
    */
   private static List<FieldError> bodyErrors(OutputUnit unit) {
+    return fieldErrors(unit, "");
+  }
+
+  /**
+   * The failing fields of a value checked against a JSON schema, each named with {@code prefix}
+   * in front (e.g. "data." for a wait's input checked against its node's schema).
+   */
+  static List<FieldError> fieldErrors(OutputUnit unit, String prefix) {
     Map<String, OutputUnit> byField = new LinkedHashMap<>();
-    collect(unit, byField);
+    collect(unit, byField, prefix);
     List<FieldError> out = new ArrayList<>();
     byField.forEach((field, failed) -> out.add(new FieldError(field, message(field, failed))));
     return out;
   }
 
-  private static void collect(OutputUnit unit, Map<String, OutputUnit> byField) {
+  private static void collect(OutputUnit unit, Map<String, OutputUnit> byField, String prefix) {
     if (unit == null) return;
     if (unit.getErrors() != null && !unit.getErrors().isEmpty()) {
-      for (OutputUnit child : unit.getErrors()) collect(child, byField);
+      for (OutputUnit child : unit.getErrors()) collect(child, byField, prefix);
       return;
     }
     if (unit.getError() == null) return;
     String field = field(unit.getInstanceLocation());
+    if (!prefix.isEmpty()) field = field.isEmpty() ? prefix.substring(0, prefix.length() - 1) : prefix + field;
     if ("required".equals(keyword(unit))) {   // reported at the object that lacks it
       Matcher p = PROPERTY.matcher(unit.getError());
       if (p.find()) field = field.isEmpty() ? p.group(1) : field + "." + p.group(1);

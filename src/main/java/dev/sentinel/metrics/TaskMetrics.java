@@ -16,7 +16,7 @@ public final class TaskMetrics {
 
   /** What a task's run ended with, for {@code sentinel_task_duration_seconds}. */
   public enum Outcome {
-    COMPLETED, FAILED, RETRYING, HANDED_BACK, PAUSED, RESCHEDULED, DROPPED;
+    COMPLETED, FAILED, RETRYING, HANDED_BACK, PAUSED, RESCHEDULED, WAITING, DROPPED;
 
     String label() { return name().toLowerCase(Locale.ROOT); }
   }

@@ -15,7 +15,8 @@ import java.util.List;
  * ready:{tenant}          ZSET   a tenant's queued tasks, by priority then FIFO
  * ready:tenants           LIST   ring of tenants with queued tasks (round-robin claim)
  * leases                  ZSET   running tasks by lease deadline (the watcher's index)
- * delayed                 ZSET   tasks waiting for a time (run_at, backoff, rate-limit room, budget)
+ * delayed                 ZSET   tasks waiting for a time (run_at, backoff, rate-limit room, budget, sleep, an input's timeout)
+ * waiting                 ZSET   tasks waiting for input (wait_input node), by when the wait began (listing, cancel)
  * finished                ZSET   final tasks by finish time (retention)
  * tenant:{t}:tasks        ZSET   a tenant's tasks by creation (listing)
  * tenants                 SET    tenants that have tasks (listing across tenants)
@@ -54,6 +55,7 @@ public record Keys(String prefix) {
   public String tenantRing() { return prefix + "ready:tenants"; }
   public String delayed() { return prefix + "delayed"; }
   public String finished() { return prefix + "finished"; }
+  public String waiting() { return prefix + "waiting"; }
   public String tenantTasks(String tenant) { return prefix + "tenant:" + tenant + ":tasks"; }
   public String tenants() { return prefix + "tenants"; }
   public String counts() { return prefix + "counts"; }
@@ -79,6 +81,6 @@ public record Keys(String prefix) {
 
   /** The KEYS every script is called with, in the order lua/_lib.lua names them. */
   public List<String> scriptKeys() {
-    return List.of(prefix, leases(), delayed(), finished(), counts(), tenantRing(), auditRefused());
+    return List.of(prefix, leases(), delayed(), finished(), counts(), tenantRing(), auditRefused(), waiting());
   }
 }

@@ -6,11 +6,14 @@ import dev.sentinel.store.Replies.CommitReply;
 import dev.sentinel.store.Replies.FailReply;
 import dev.sentinel.store.Replies.HandOffReply;
 import dev.sentinel.store.Replies.RenewReply;
+import dev.sentinel.store.Replies.WaitReply;
 import dev.sentinel.store.Results.Committed;
 import dev.sentinel.store.Results.Failed;
 import dev.sentinel.store.Results.Renewed;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
@@ -167,6 +170,39 @@ public final class LeaseProtocol {
   public Future<HandOffReply> park(String taskId, Lease lease, String reason, long resumeAt, String workerId, String status) {
     return core.run(core.scripts().park(), taskId, lease.epoch(), lease.claim(), reason, resumeAt, workerId, status)
         .map(r -> handOff(r, "park"));
+  }
+
+  /**
+   * Parks the task at a wait node (see wait.lua): {@code waiting} for input, or {@code scheduled}
+   * until a sleep's end; a wait entered before at the same node and step keeps its deadline.
+   *
+   * @param kind       input | sleep
+   * @param step       the step the wait node runs as
+   * @param durationMs the deadline as a duration from the wait's first entry, or null
+   * @param untilMs    the deadline as a Redis-clock time, or null (wins over a duration)
+   */
+  public Future<WaitReply> enterWait(String taskId, Lease lease, String workerId, String kind, String node, int step,
+                                     Long durationMs, Long untilMs) {
+    return core.run(core.scripts().enterWait(), taskId, lease.epoch(), lease.claim(), workerId, kind, node, step,
+        durationMs, untilMs).map(r -> WaitReply.valueOf(r.get(0).toString()));
+  }
+
+  /** The wait the task's hash describes, and Redis's clock, in one round trip (only wait nodes ask). */
+  public Future<WaitState> waitState(String taskId) {
+    return core.redis().batch(List.of(
+        Request.cmd(Command.HMGET).arg(core.keys().meta(taskId)).arg("wait_node").arg("wait_step").arg("wait_kind")
+            .arg("wait_began").arg("wait_until").arg("wait_input"),
+        Request.cmd(Command.TIME))).map(r -> {
+          Response w = r.get(0);
+          long now = r.get(1).get(0).toLong() * 1000 + r.get(1).get(1).toLong() / 1000;
+          String node = StoreCore.str(w.get(0));
+          if (node == null || node.isEmpty()) return WaitState.none(now);
+          String until = StoreCore.str(w.get(4));
+          String input = StoreCore.str(w.get(5));
+          return new WaitState(node, Integer.parseInt(w.get(1).toString()), StoreCore.str(w.get(2)),
+              Long.parseLong(w.get(3).toString()), until == null || until.isEmpty() ? null : Long.valueOf(until),
+              input == null ? null : JsonText.decode(input), now);
+        });
   }
 
   /** Hands the task back to its queue without counting an attempt (shutdown, or Redis behind our commits). */

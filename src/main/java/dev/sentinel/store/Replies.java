@@ -72,6 +72,27 @@ public final class Replies {
     NOT_FOUND
   }
 
+  /** wait.lua: the holder parks its task at a wait node. */
+  public enum WaitReply {
+    /** Parked: waiting for input, or scheduled until the sleep's end. */
+    OK,
+    /** The wait's deadline has already passed: nothing parked; run the node again, it finds the wait done. */
+    DUE,
+    /** The run under this claim already ended. */
+    FINISHED,
+    STALE,
+    CANCELLED,
+    NOT_FOUND
+  }
+
+  /** provide_input.lua */
+  public enum InputReply {
+    OK,
+    /** The task is not waiting for input (any more) at the validated step: nothing was written. */
+    NOT_WAITING,
+    NOT_FOUND
+  }
+
   public enum CancelReply {
     OK,
     /** The task already ended (completed, failed or cancelled). */

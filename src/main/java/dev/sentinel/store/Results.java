@@ -3,6 +3,7 @@ package dev.sentinel.store;
 import dev.sentinel.store.Replies.CancelReply;
 import dev.sentinel.store.Replies.CommitReply;
 import dev.sentinel.store.Replies.FailReply;
+import dev.sentinel.store.Replies.InputReply;
 import dev.sentinel.store.Replies.RenewReply;
 import dev.sentinel.store.Replies.RetryReply;
 import dev.sentinel.store.Replies.SubmitReply;
@@ -56,4 +57,7 @@ public final class Results {
   public record Promoted(int promoted, int looked) {}
 
   public record Cancelled(CancelReply reply, String status) {}
+
+  /** @param status the task's status when the reply is NOT_WAITING */
+  public record InputTaken(InputReply reply, String status) {}
 }

@@ -2,17 +2,20 @@ package dev.sentinel.store;
 
 import dev.sentinel.config.SentinelConfig.LimitDefaults;
 import dev.sentinel.store.Replies.CancelReply;
+import dev.sentinel.store.Replies.InputReply;
 import dev.sentinel.store.Replies.RetryReply;
 import dev.sentinel.store.Replies.SubmitReply;
 import dev.sentinel.store.Results.Cancelled;
+import dev.sentinel.store.Results.InputTaken;
 import dev.sentinel.store.Results.Retried;
 import dev.sentinel.store.Results.Submitted;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 
 import java.util.Map;
 
-/** The state changes the API makes: submit, cancel, retry, resume a tenant's paused tasks. */
+/** The state changes the API makes: submit, cancel, retry, give a waiting task its input, resume a tenant's paused tasks. */
 public final class TaskCommands {
 
   /** How long an Idempotency-Key is remembered (unless finished tasks are kept for less: see TaskHandlers). */
@@ -77,6 +80,15 @@ public final class TaskCommands {
         case NOT_FOUND -> new Retried(reply, null, null);
       };
     });
+  }
+
+  /**
+   * Gives a task waiting for input at step {@code waitStep} its input and queues it (provide_input.lua).
+   * The step is the one the caller validated the input for: a task that moved on meanwhile is not touched.
+   */
+  public Future<InputTaken> provideInput(String taskId, int waitStep, JsonObject data) {
+    return core.run(core.scripts().provideInput(), taskId, waitStep, JsonText.encode(data)).map(r -> new InputTaken(
+        InputReply.valueOf(r.get(0).toString()), r.size() > 1 ? r.get(1).toString() : null));
   }
 
   /** A tenant's budget was raised: up to {@code max} of its paused tasks become ready now. */

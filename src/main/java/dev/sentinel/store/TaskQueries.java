@@ -20,7 +20,7 @@ import java.util.Optional;
 public final class TaskQueries {
 
   public static final List<String> STATUSES = List.of("queued", "scheduled", "leased", "in_progress", "retrying",
-      "paused", "completed", "failed", "cancelled");
+      "paused", "waiting", "completed", "failed", "cancelled");
 
   private final StoreCore core;
 

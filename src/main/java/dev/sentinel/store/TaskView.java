@@ -10,7 +10,14 @@ import java.util.Map;
 public record TaskView(String taskId, String status, String tenantId, String agentType, String taskType, String paramsJson,
                        int priority, long costNanos, Long costLimitNanos, int attempts, int maxAttempts, String owner,
                        long epoch, int step, Integer totalSteps, String currentNode, Long leaseExpires, Long runAt,
-                       long createdAt, long updatedAt, Long completedAt, String resultJson, String error) {
+                       long createdAt, long updatedAt, Long completedAt, String resultJson, String error, Wait parkedAt) {
+
+  /**
+   * The wait the task is parked at (a wait_input or sleep node), or null. The hash keeps the last
+   * wait's fields after it was served; only a task still parked there (waiting, or scheduled by its
+   * sleep at the next step) shows one.
+   */
+  public record Wait(String kind, String node, int step, long began, Long until) {}
 
   /** From a task hash as HGETALL (or a script) returns it; null for an empty hash (no such task). */
   static TaskView of(Map<String, String> h) {
@@ -21,7 +28,17 @@ public record TaskView(String taskId, String status, String tenantId, String age
         text(h.get("owner")), whole(h.get("epoch"), 0), (int) whole(h.get("step"), 0), optionalInt(h.get("total_steps")),
         text(h.get("current_node")), optionalWhole(h.get("lease_expires")), optionalWhole(h.get("run_at")),
         whole(h.get("created_at"), 0), whole(h.get("updated_at"), 0), optionalWhole(h.get("completed_at")),
-        text(h.get("result")), text(h.get("error")));
+        text(h.get("result")), text(h.get("error")), parkedAt(h));
+  }
+
+  private static Wait parkedAt(Map<String, String> h) {
+    String node = text(h.get("wait_node"));
+    if (node == null) return null;
+    int step = (int) whole(h.get("wait_step"), 0);
+    String kind = h.get("wait_kind");
+    boolean parked = "waiting".equals(h.get("status"))
+        || ("scheduled".equals(h.get("status")) && "sleep".equals(kind) && step == whole(h.get("step"), 0) + 1);
+    return parked ? new Wait(kind, node, step, whole(h.get("wait_began"), 0), optionalWhole(h.get("wait_until"))) : null;
   }
 
   private static String text(String s) {

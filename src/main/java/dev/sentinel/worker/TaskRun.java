@@ -179,6 +179,8 @@ final class TaskRun {
           pause(paused);
         } else if (cause instanceof StepDeferredException.Rescheduled wait) {
           reschedule(wait);
+        } else if (cause instanceof StepDeferredException.Waiting wait) {
+          enterWait(node, stepNo, wait);
         } else {
           failNode(node, cause);
         }
@@ -195,7 +197,7 @@ final class TaskRun {
 
   private void commitStep(GraphNode node, int stepNo, JsonObject output) {
     JsonObject newState = AgentGraph.merge(state, node, output);
-    String nextNode = graph.next(node.name(), newState);
+    String nextNode = graph.next(node.name(), newState, output);
     // the last node's commit also completes the task, in the same script call
     boolean last = nextNode == null || nextNode.isEmpty();
     // the step record carries the output, not the state: the history is the checkpoint
@@ -323,6 +325,26 @@ final class TaskRun {
     trace.outcome("paused", false);
     withRetry("pause", () -> worker.leases().pause(task.id(), task.lease(), paused.getMessage(), paused.resumeAt(),
         worker.workerId())).onComplete(ar -> finish(Outcome.PAUSED));
+  }
+
+  /**
+   * A wait node: park the task there (wait.lua), holding no worker, until its input or its time.
+   * DUE: its deadline has passed already, so the node runs again now and finds its wait served.
+   */
+  private void enterWait(GraphNode node, int stepNo, StepDeferredException.Waiting wait) {
+    withRetry("wait", () -> worker.leases().enterWait(task.id(), task.lease(), worker.workerId(), wait.kind(), node.name(),
+        stepNo, wait.durationMs(), wait.untilMs()))
+        .onSuccess(reply -> {
+          switch (reply) {
+            case OK -> {
+              trace.outcome("input".equals(wait.kind()) ? "waiting for input" : "sleeping", false);
+              finish(Outcome.WAITING);
+            }
+            case DUE -> next();
+            case FINISHED, STALE, CANCELLED, NOT_FOUND -> abort(reply.name());
+          }
+        })
+        .onFailure(e -> abort("wait failed: " + e.getMessage()));
   }
 
   private void failNode(GraphNode node, Throwable cause) {

@@ -103,7 +103,8 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     commits = new CommitBatcher(leases, context, workerId, settings.leaseMs());
     services = NodeServices.of(new CostLedger(store.ledger()),
         new BudgetGuard(store.ledger(), config.agents().tenantDailyBudgetNanos()),
-        new ModelRateLimiter(store.ledger(), config.llm(), config.limits()), metrics.llm());
+        new ModelRateLimiter(store.ledger(), config.llm(), config.limits()), metrics.llm(),
+        leases);   // wait nodes read their task's wait record through it
     // each worker verticle has an event loop of its own: a node that blocks it delays every task there
     loopProbe = new EventLoopDelayProbe(vertx, metrics.registry()).start();
     vertx.eventBus().<String>localConsumer(Signals.TASK_READY, m -> wake());

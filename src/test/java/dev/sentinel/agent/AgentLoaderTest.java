@@ -261,4 +261,42 @@ class AgentLoaderTest {
     assertThatThrownBy(() -> loader().loadDirectory(dir.resolve("nope"))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a directory");
   }
+
+  // ---- wait nodes ----
+
+  private static final String APPROVAL = """
+      name: approval
+      nodes:
+        approve:
+          kind: wait_input
+          timeout_ms: 60000
+          schema: {type: object, required: [approved]}
+          edges: [{when: timeout, to: escalate}, {to: publish}]
+        escalate: {kind: noop}
+        publish: {kind: sleep, until: "2026-12-24T18:00:00Z"}
+      """;
+
+  @Test void aWaitThatTimedOutTakesItsTimeoutEdgeDecidedByTheOutputNotTheState() {
+    AgentGraph g = parse(APPROVAL).graph(new JsonObject());
+    assertThat(g.node("approve").timeoutMs()).as("timeout_ms of a wait is not a limit on one run").isZero();
+    JsonObject timedOut = new JsonObject().put("timed_out", true);
+    assertThat(g.next("approve", new JsonObject(), timedOut)).isEqualTo("escalate");
+    assertThat(g.next("approve", new JsonObject().put("approve", timedOut), new JsonObject().put("approved", true)))
+        .as("a timeout left in the state by an earlier wait").isEqualTo("publish");
+    assertThat(g.next("approve", new JsonObject(), null)).isEqualTo("publish");
+    assertThat(g.linearLength()).as("a timeout edge is a branch").isEmpty();
+  }
+
+  @Test void waitNodesWithBadSettingsAreRefused() {
+    refused("name: a\nnodes:\n  w: {kind: wait_input, timeout_ms: 0}\n", "timeout_ms");
+    refused("name: a\nnodes:\n  w: {kind: wait_input, schema: [1]}\n", "schema");
+    refused("name: a\nnodes:\n  s: {kind: sleep}\n", "exactly one of duration_ms and until");
+    refused("name: a\nnodes:\n  s: {kind: sleep, duration_ms: 5, until: '2026-01-01T00:00:00Z'}\n", "exactly one");
+    refused("name: a\nnodes:\n  s: {kind: sleep, until: 'tomorrow'}\n", "ISO-8601");
+    refused("name: a\nnodes:\n  s: {kind: sleep, duration_ms: -1}\n", "duration_ms");
+    refused("name: a\nnodes:\n  w: {kind: wait_input, edges: [{when: timeout, to: x}]}\n  x: {kind: noop}\n",
+        "only a wait_input node with a timeout_ms");
+    refused("name: a\nnodes:\n  n: {kind: noop, edges: [{when: timeout, to: x}]}\n  x: {kind: noop}\n",
+        "only a wait_input node with a timeout_ms");
+  }
 }

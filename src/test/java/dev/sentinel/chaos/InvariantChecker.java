@@ -295,10 +295,10 @@ final class InvariantChecker {
       String status = t.status();
       tally.computeIfAbsent("", k -> new TreeMap<>()).merge(status, 1L, Long::sum);
       tally.computeIfAbsent(t.tenant(), k -> new TreeMap<>()).merge(status, 1L, Long::sum);
-      String home = RedisSnapshot.indexOf(status, t.tenant());
+      Set<String> homes = RedisSnapshot.indexesOf(status, t.tenant(), t.meta());
       for (Map.Entry<String, Set<String>> index : redis.indexes().entrySet()) {
         boolean in = index.getValue().contains(t.id());
-        if (in != index.getKey().equals(home)) {
+        if (in != homes.contains(index.getKey())) {
           violation(Invariant.INDEXES, "task " + t.id(), "status " + status + (in ? " but in " : " but not in ") + index.getKey());
         }
       }

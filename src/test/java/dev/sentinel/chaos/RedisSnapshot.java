@@ -23,14 +23,19 @@ import java.util.TreeSet;
 record RedisSnapshot(Map<String, TaskRecord> tasks, List<StreamEntry> refused, Map<String, Map<String, String>> tenantTotals,
                      Map<String, Map<String, String>> counts, Map<String, Set<String>> indexes) {
 
-  /** The index that holds a task of each status ("" for none), as lua/_lib.lua's invariants say. */
-  static String indexOf(String status, String tenant) {
+  /**
+   * The indexes a task of this status must be in, and no other, as lua/_lib.lua's invariants say: one for every status but
+   * `waiting`, which is in `waiting` and, when its wait has a deadline (the hash's wait_until),
+   * in `delayed` by it as well.
+   */
+  static Set<String> indexesOf(String status, String tenant, Map<String, String> meta) {
     return switch (status) {
-      case "queued" -> "ready:" + tenant;
-      case "leased", "in_progress" -> "leases";
-      case "scheduled", "retrying", "paused" -> "delayed";
-      case "completed", "failed", "cancelled" -> "finished";
-      default -> "";
+      case "queued" -> Set.of("ready:" + tenant);
+      case "leased", "in_progress" -> Set.of("leases");
+      case "scheduled", "retrying", "paused" -> Set.of("delayed");
+      case "waiting" -> meta.getOrDefault("wait_until", "").isEmpty() ? Set.of("waiting") : Set.of("waiting", "delayed");
+      case "completed", "failed", "cancelled" -> Set.of("finished");
+      default -> Set.of();
     };
   }
 
@@ -79,7 +84,7 @@ record RedisSnapshot(Map<String, TaskRecord> tasks, List<StreamEntry> refused, M
     // the counters ("" = cluster-wide) and the members of every functional index
     Map<String, Map<String, String>> counts = new LinkedHashMap<>();
     Map<String, Set<String>> indexes = new LinkedHashMap<>();
-    List<String> indexKeys = new ArrayList<>(List.of("leases", "delayed", "finished"));
+    List<String> indexKeys = new ArrayList<>(List.of("leases", "delayed", "waiting", "finished"));
     for (String tenant : tenants) indexKeys.add("ready:" + tenant);
     List<String> scopes = new ArrayList<>(List.of(""));
     scopes.addAll(tenants);

@@ -77,6 +77,18 @@ class ContractTest {
     assertThat(admin.delete("/tasks/" + id).status()).isEqualTo(400);   // already finished
     assertThat(admin.delete("/tasks/missing").status()).isEqualTo(404);
 
+    // a task waiting for input: its input (422 for a reserved field, 409 once it no longer waits)
+    String waiter = admin.post("/tasks", "{\"tenant_id\":\"acme\",\"task_type\":\"demo\",\"agent_type\":\"noop\","
+        + "\"task_params\":{\"steps\":1,\"wait_input_at_step\":1}}").json().getString("task_id");
+    await().atMost(Duration.ofSeconds(20)).until(() -> "waiting".equals(admin.get("/tasks/" + waiter).json().getString("status")));
+    assertThat(admin.get("/tasks?status_filter=waiting").json().getInteger("total")).isEqualTo(1);
+    assertThat(admin.post("/tasks/" + waiter + "/input", "{\"data\":{\"timed_out\":true}}").status()).isEqualTo(422);
+    assertThat(admin.post("/tasks/" + waiter + "/input", "{\"data\":[]}").status()).isEqualTo(422);
+    assertThat(admin.post("/tasks/" + waiter + "/input", "{\"data\":{\"ok\":true}}").status()).isEqualTo(200);
+    assertThat(admin.post("/tasks/" + waiter + "/input", "{\"data\":{\"ok\":true}}").status()).isEqualTo(409);
+    assertThat(admin.post("/tasks/missing/input", "{\"data\":{}}").status()).isEqualTo(404);
+    await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(admin.get("/tasks/" + waiter).json().getString("status")));
+
     String slow = admin.post("/tasks", "{\"tenant_id\":\"acme\",\"task_type\":\"demo\",\"agent_type\":\"noop\","
         + "\"task_params\":{\"steps\":50,\"step_ms\":100}}").json().getString("task_id");
     assertThat(admin.delete("/tasks/" + slow).status()).isEqualTo(200);
@@ -87,7 +99,7 @@ class ContractTest {
     assertThat(admin.post("/tasks/missing/retry", null).status()).isEqualTo(404);
 
     // operations
-    assertThat(admin.get("/stats").json().getLong("total_tasks")).isEqualTo(2);
+    assertThat(admin.get("/stats").json().getLong("total_tasks")).isEqualTo(3);
     assertThat(admin.get("/stats?tenant_id=bad%20id").status()).isEqualTo(422);
     await().atMost(Duration.ofSeconds(10)).until(() -> !admin.get("/workers").json().getJsonArray("workers").isEmpty());
     assertThat(admin.get("/health").status()).isEqualTo(200);
@@ -96,10 +108,10 @@ class ContractTest {
     assertThat(ready.json().getJsonArray("warnings").encode()).contains("AOF is off");   // the test Redis runs without AOF
     Http.Reply metrics = admin.get("/metrics");
     assertThat(metrics.raw().headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-    assertThat(metrics.body()).contains("sentinel_tasks_submitted_total{agent_type=\"noop\",task_type=\"demo\"} 2.0");
+    assertThat(metrics.body()).contains("sentinel_tasks_submitted_total{agent_type=\"noop\",task_type=\"demo\"} 3.0");
 
     // tenants
-    assertThat(admin.get("/tenants/acme/costs").json().getLong("task_count")).isEqualTo(2);
+    assertThat(admin.get("/tenants/acme/costs").json().getLong("task_count")).isEqualTo(3);
     assertThat(admin.get("/tenants/acme/rate-limit").json().getString("source")).isEqualTo("default");
     assertThat(admin.post("/tenants/acme/rate-limit?capacity=100&refill_rate=2.5", null).json().getDouble("refill_rate")).isEqualTo(2.5);
     assertThat(admin.post("/tenants/acme/rate-limit?capacity=0&refill_rate=1", null).status()).isEqualTo(422);

@@ -65,7 +65,7 @@ class TenantIsolationTest {
   /** The Idempotency-Key alpha submitted its task with. */
   private static final String ALPHA_IDEMPOTENCY_KEY = "order-" + UUID.randomUUID();
   private static final List<String> STATUSES =
-      List.of("queued", "scheduled", "leased", "in_progress", "retrying", "completed", "failed", "cancelled");
+      List.of("queued", "scheduled", "leased", "in_progress", "retrying", "waiting", "completed", "failed", "cancelled");
   private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
@@ -221,6 +221,11 @@ class TenantIsolationTest {
     }));
     t.put("retryTask", new Entry("404 like an unknown task (not 409, which would tell it exists); nothing changes",
         "", null, p -> {
+          notFoundLikeAnUnknownTask(p);
+          alphaUnchanged();
+        }));
+    t.put("provideTaskInput", new Entry("404 like an unknown task (not 409, which would tell it exists); nothing changes",
+        "", "{\"data\":{\"approved\":true}}", p -> {
           notFoundLikeAnUnknownTask(p);
           alphaUnchanged();
         }));

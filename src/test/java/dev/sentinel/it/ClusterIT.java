@@ -3,11 +3,11 @@ package dev.sentinel.it;
 import dev.sentinel.store.History;
 import dev.sentinel.store.StepRecord;
 import dev.sentinel.testing.Http;
+import dev.sentinel.testing.JarCluster;
 import dev.sentinel.testing.PrometheusText;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.SentinelProcess;
 import dev.sentinel.testing.StoreFixture;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
@@ -38,23 +38,19 @@ class ClusterIT {
   static final long LEASE_MS = 2000;
   static final long WATCHER_INTERVAL_MS = 250;
 
+  JarCluster cluster;
   RedisServerProcess redis;
-  Vertx vertx;
   StoreFixture f;
-  final List<SentinelProcess> processes = new ArrayList<>();
   Http api;
 
   @BeforeEach void startRedis() {
-    redis = RedisServerProcess.start("everysec");
-    vertx = Vertx.vertx();
-    f = new StoreFixture(vertx, redis.url(), "");
+    cluster = new JarCluster("everysec");
+    redis = cluster.redis;
+    f = cluster.store;
   }
 
   @AfterEach void stopAll() {
-    processes.forEach(SentinelProcess::close);
-    f.close();
-    vertx.close().await();
-    redis.close();
+    cluster.close();
   }
 
   private Map<String, String> env(Map<String, String> extra) {
@@ -70,7 +66,7 @@ class ClusterIT {
 
   private SentinelProcess start(String name, String roles, Map<String, String> extra) {
     SentinelProcess p = SentinelProcess.start(name, roles, env(extra));
-    processes.add(p);
+    cluster.track(p);
     return p;
   }
 
@@ -245,7 +241,7 @@ class ClusterIT {
     int port = RedisServerProcess.freePort();
     SentinelProcess solo = SentinelProcess.start("embedded", "api,worker,watcher", Map.of(
         "SENTINEL_HTTP_PORT", String.valueOf(port), "SENTINEL_DATA_DIR", data.toString()));
-    processes.add(solo);
+    cluster.track(solo);
     api = new Http(port);
     await().atMost(Duration.ofSeconds(30)).until(api::isUp);
     assertThat(solo.log()).contains("started the embedded Redis on redis://127.0.0.1:");
