@@ -63,7 +63,8 @@ class MetricsIT {
 
   @BeforeEach void start() throws IOException {
     // SentinelProcess appends to target/it-logs/<name>.log: an earlier run's lines would answer our waits
-    for (String name : List.of("metrics-first", "metrics-clash", "metrics-none")) {
+    for (String name : List.of("metrics-api", "metrics-worker", "metrics-limited-api", "metrics-limited-worker",
+        "metrics-first", "metrics-clash", "metrics-none")) {
       Files.deleteIfExists(Path.of("target", "it-logs", name + ".log"));
     }
     redis = RedisServerProcess.start();
@@ -99,11 +100,8 @@ class MetricsIT {
   @Test void aWorkerOnlyNodeAndAnApiNodeShowTheRunOnTheirManagementPorts() {
     int port = RedisServerProcess.freePort();
     SentinelProcess apiNode = start("metrics-api", "api,watcher", Map.of("SENTINEL_HTTP_PORT", String.valueOf(port)));
-    SentinelProcess worker = start("metrics-worker", "worker", Map.of());
     Http api = new Http(port);
     await().atMost(Duration.ofSeconds(30)).until(api::isUp);
-    await().atMost(Duration.ofSeconds(30)).until(() -> worker.log().contains(" up: roles"));
-    assertThat(new Http(worker.metricsPort()).get("/health").json().getBoolean("redis_connected")).isTrue();
 
     stub.fail429(1, 1);   // one provider 429: counted, then retried after its Retry-After
     List<String> llmTasks = new ArrayList<>();
@@ -116,6 +114,13 @@ class MetricsIT {
     String cancelled = submit(api, new JsonObject().put("tenant_id", "acme").put("task_type", "probe").put("agent_type", "noop")
         .put("task_params", new JsonObject().put("steps", 100).put("step_ms", 100)));
     assertThat(api.delete("/tasks/" + cancelled).status()).isEqualTo(200);
+    // the worker starts once the API node's watcher has seen the queues: a worker that took every
+    // task before a gauge refresh would leave the queue gauges with nothing to show
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(scrape(apiNode).families("sentinel_queue_depth")).as("seen while tasks were queued").isNotEmpty());
+    SentinelProcess worker = start("metrics-worker", "worker", Map.of());
+    await().atMost(Duration.ofSeconds(30)).until(() -> worker.log().contains(" up: roles"));
+    assertThat(new Http(worker.metricsPort()).get("/health").json().getBoolean("redis_connected")).isTrue();
 
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
         llmTasks.stream().allMatch(id -> "completed".equals(status(api, id))) && "failed".equals(status(api, failing)));
@@ -172,7 +177,7 @@ class MetricsIT {
     assertThat(a.sum("sentinel_tasks", Map.of("status", "failed"))).isEqualTo(1);
     assertThat(a.sum("sentinel_tasks", Map.of("status", "cancelled"))).isEqualTo(1);
     assertThat(a.sum("sentinel_tasks_running")).isZero();
-    assertThat(a.families("sentinel_queue_depth")).as("seen while tasks were queued").isNotEmpty();
+    assertThat(a.sum("sentinel_queue_depth")).as("the emptied queues read 0").isZero();
 
     // the API port serves the same page (no keys configured: open, on loopback)
     Http.Reply onApiPort = api.get("/metrics");
