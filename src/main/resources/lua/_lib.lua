@@ -253,6 +253,28 @@ local function dequeue_ready(id, tenant)
   end
 end
 
+-- A new task (a submission, a replay) is admitted only within its tenant's limits: at most
+-- max_queued tasks waiting to run (0 = none), and the submission rate (a GCRA bucket of `burst`).
+-- The tenant's own limits (limits:tenant:<t>) win over the configured defaults given here. The
+-- bucket is charged only when the task is admitted, so a refused request changes nothing.
+-- Returns nil, limit, remaining, reset_ms (limit 0 when no rate applies) or the refusal reply:
+-- {'RATE_LIMITED', retry_after_ms, limit, remaining, reset_ms} | {'QUOTA_EXCEEDED', waiting, max}.
+local function admit_submission(tenant, now, default_rate, default_burst, default_max_waiting)
+  local own = redis.call('HMGET', tenant_limits_key(tenant), 'submit_rate', 'submit_burst', 'max_queued')
+  local rate = tonumber(own[1]) or tonumber(default_rate) or 0
+  local burst = tonumber(own[2]) or tonumber(default_burst) or 1
+  local max_waiting = tonumber(own[3]) or tonumber(default_max_waiting) or 0
+  if max_waiting > 0 then
+    local c = redis.call('HMGET', tenant_counts_key(tenant), QUEUED, SCHEDULED, RETRYING, PAUSED)
+    local waiting = (tonumber(c[1]) or 0) + (tonumber(c[2]) or 0) + (tonumber(c[3]) or 0) + (tonumber(c[4]) or 0)
+    if waiting >= max_waiting then return {'QUOTA_EXCEEDED', waiting, max_waiting} end
+  end
+  if rate <= 0 then return nil, 0, -1, 0 end
+  local allowed, left, retry_after, reset_ms = gcra(P .. 'rate:submit:' .. tenant, rate, math.max(burst, 1), 1, now)
+  if not allowed then return {'RATE_LIMITED', retry_after, math.max(burst, 1), left, reset_ms} end
+  return nil, math.max(burst, 1), left, reset_ms
+end
+
 -- The history: one list per task, the audit trail, the step records and the checkpoint at
 -- once. A record is a JSON object whose first fields are `type` and `at` (Redis ms). Step
 -- records are encoded by the worker (dev.sentinel.store.HistoryRecords) and only prefixed here;

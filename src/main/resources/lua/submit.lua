@@ -33,21 +33,8 @@ if ARGV[10] ~= '' then
 end
 if redis.call('EXISTS', meta) == 1 then return {'EXISTS'} end
 local now = now_ms()
-local own = redis.call('HMGET', tenant_limits_key(tenant), 'submit_rate', 'submit_burst', 'max_queued')
-local rate = tonumber(own[1]) or tonumber(ARGV[13]) or 0
-local burst = tonumber(own[2]) or tonumber(ARGV[14]) or 1
-local max_waiting = tonumber(own[3]) or tonumber(ARGV[15]) or 0
-if max_waiting > 0 then
-  local c = redis.call('HMGET', tenant_counts_key(tenant), QUEUED, SCHEDULED, RETRYING, PAUSED)
-  local waiting = (tonumber(c[1]) or 0) + (tonumber(c[2]) or 0) + (tonumber(c[3]) or 0) + (tonumber(c[4]) or 0)
-  if waiting >= max_waiting then return {'QUOTA_EXCEEDED', waiting, max_waiting} end
-end
-local limit, remaining, reset = 0, -1, 0
-if rate > 0 then
-  local allowed, left, retry_after, reset_ms = gcra(P .. 'rate:submit:' .. tenant, rate, math.max(burst, 1), 1, now)
-  if not allowed then return {'RATE_LIMITED', retry_after, math.max(burst, 1), left, reset_ms} end
-  limit, remaining, reset = math.max(burst, 1), left, reset_ms
-end
+local refused, limit, remaining, reset = admit_submission(tenant, now, ARGV[13], ARGV[14], ARGV[15])
+if refused then return refused end
 local seq = redis.call('INCR', P .. 'seq:task')
 local run_at = tonumber(ARGV[9])
 local status = QUEUED
