@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -184,5 +185,18 @@ class TimeTravelTest {
     awaitCompleted(id);
     assertThat(api.get("/tasks/" + id + "/steps").json().getJsonArray("steps")).hasSize(4);
     assertThat(stateAfter(id, 0)).isEqualTo(new JsonObject().put("steps", 4));
+  }
+
+  @Test void aReplayIsASubmissionForTheTenantsQueueLimitAndItsIdempotencyKey() {
+    String old = submitAndComplete("words", "{\"word\":\"alpha\"}");
+    node.stopWorkers();   // replays stay queued
+    assertThat(api.send("PUT", "/tenants/acme/limits", "{\"max_queued\": 1}", Map.of()).status()).isEqualTo(200);
+    Http.Reply first = api.post("/tasks/" + old + "/replay", "{\"from_step\":1}", Map.of("Idempotency-Key", "r-1"));
+    assertThat(first.status()).isEqualTo(201);
+    Http.Reply again = api.post("/tasks/" + old + "/replay", "{\"from_step\":1}", Map.of("Idempotency-Key", "r-1"));
+    assertThat(again.status()).as("the same request again: the first task, even at the limit").isEqualTo(200);
+    assertThat(again.json().getString("task_id")).isEqualTo(first.json().getString("task_id"));
+    assertThat(replay(old, "{\"from_step\":2}").status()).as("a second queued task over max_queued 1").isEqualTo(429);
+    assertThat(api.get("/stats").json().getLong("queued")).isEqualTo(1);
   }
 }
