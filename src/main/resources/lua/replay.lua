@@ -38,28 +38,46 @@ end
 if redis.call('EXISTS', meta_key(id)) == 1 then return {'EXISTS'} end
 
 -- steps 1..k of the old history, in commit order (exactly once each: commit_steps.lua), and the
--- claim id of every epoch (the step records name only the epoch; see History.withClaims)
-local copies, claims, last, next_node = {}, {}, 0, ''
+-- claim id of every epoch (the step records name only the epoch; see History.withClaims). A step
+-- record as commit_steps.lua writes it is read with two anchored patterns, not decoded: its
+-- output may be large, and this script holds Redis while it reads. The first `"epoch":` after the
+-- head is the record's own (inside a string the quote before the colon would be escaped). Other
+-- records (claimed, ..., small) and those of earlier builds are decoded.
+local copies, claims, last, kth = {}, {}, 0, nil
 local step_head = '^{"type":"step","at":%d+,'
 for _, raw in ipairs(redis.call('LRANGE', history_key(old), 0, -1)) do
-  local r = cjson.decode(raw)
-  if r.type == 'claimed' and r.epoch then
-    claims[tostring(r.epoch)] = r.claim
-  elseif r.type == 'step' then
-    local step = tonumber(r.step)
+  local head = string.match(raw, step_head)
+  local step, epoch
+  if head then
+    step = tonumber(string.match(raw, '^"step":(%d+),', #head + 1))
+    epoch = string.match(raw, '"epoch":(%d+)', #head + 1)
+  end
+  if not step then
+    head = nil
+    local r = cjson.decode(raw)
+    if r.type == 'claimed' and r.epoch then claims[tostring(r.epoch)] = r.claim end
+    if r.type == 'step' then step, epoch = tonumber(r.step), r.epoch and tostring(r.epoch) end
+  end
+  if step then
     if step > from_step then break end
-    last = step
-    next_node = r.next or r.next_node or ''
-    local head = string.match(raw, step_head)
-    local claim = r.claim == nil and claims[tostring(r.epoch)] or nil
+    last, kth = step, raw
+    local claim = epoch and claims[epoch]
     if head then
+      -- the fields before the output are the record's own: one that names its claim keeps it
+      local fields_end = string.find(raw, '"output":', #head + 1, true) or #raw
+      local names_claim = string.find(string.sub(raw, 1, fields_end), '"claim":', 1, true)
       local extra = '"replayed_from":' .. cjson.encode(old) .. ','
-      if claim then extra = extra .. '"claim":' .. cjson.encode(claim) .. ',' end
+      if claim and not names_claim then extra = extra .. '"claim":' .. cjson.encode(claim) .. ',' end
       copies[#copies + 1] = head .. extra .. string.sub(raw, #head + 1)
     else
       copies[#copies + 1] = raw   -- a record of an earlier build: kept as it is
     end
   end
+end
+local next_node = ''
+if kth then
+  local r = cjson.decode(kth)
+  next_node = r.next or r.next_node or ''
 end
 if last ~= from_step then return {'NO_STEP', last} end
 if from_step > 0 and next_node == '' then return {'ENDED', from_step} end

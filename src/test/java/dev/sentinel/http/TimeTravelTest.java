@@ -36,12 +36,15 @@ class TimeTravelTest {
   TestNode node;
   Http api;
 
-  /** Three transform steps, each writing the param `word` into its output: a changed word shows from the next step on. */
+  /**
+   * Three transform steps, each writing the param `word` into its output: a changed word shows from
+   * the next step on. The empty array and object catch a copy that re-encodes (cjson writes [] as {}).
+   */
   private static final String WORDS = """
       name: words
       entry: a
       nodes:
-        a: {kind: transform, output: {text: "first {{word}}"}, next: b}
+        a: {kind: transform, output: {text: "first {{word}}", tags: [], none: {}}, next: b}
         b: {kind: transform, output: {text: "second {{word}}"}, next: c}
         c: {kind: transform, output: {text: "third {{word}}"}}
       """;
@@ -130,6 +133,8 @@ class TimeTravelTest {
     awaitCompleted(id);
 
     for (int k = 0; k <= 3; k++) assertThat(stateAfter(id, k)).as("state after step " + k).isEqualTo(stateAfter(old, k));
+    assertThat(stateAfter(id, 1).getJsonObject("a").getValue("tags")).as("an empty array copied as it was")
+        .isEqualTo(new JsonArray());
     JsonArray steps = api.get("/tasks/" + id + "/steps").json().getJsonArray("steps");
     assertThat(steps.stream().map(s -> ((JsonObject) s).getString("node")).toList()).containsExactly("a", "b", "c");
     JsonArray oldSteps = api.get("/tasks/" + old + "/steps").json().getJsonArray("steps");
