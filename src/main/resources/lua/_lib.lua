@@ -275,6 +275,31 @@ local function admit_submission(tenant, now, default_rate, default_burst, defaul
   return nil, math.max(burst, 1), left, reset_ms
 end
 
+-- An Idempotency-Key (per tenant) seen before answers with the task it created: DUPLICATE for
+-- the same request (fingerprint), CONFLICT for another. Returns the key's Redis key (nil when the
+-- request has none) and that answer, or nil when the key is new.
+local function idempotency_check(tenant, key, fingerprint)
+  if key == '' then return nil, nil end
+  local idem = P .. 'idem:' .. tenant .. ':' .. key
+  local seen = redis.call('HMGET', idem, 'task_id', 'fingerprint')
+  if not seen[1] then return idem, nil end
+  if seen[2] == fingerprint then return idem, {'DUPLICATE', seen[1]} end
+  return idem, {'CONFLICT', seen[1]}
+end
+
+-- A new task (submitted or replayed), once its hash and queue are written: listed for its tenant,
+-- counted, remembered under its Idempotency-Key (`idem` from idempotency_check, or nil).
+local function register_new_task(id, tenant, status, now, idem, fingerprint, idem_ttl_ms)
+  redis.call('ZADD', tenant_tasks_key(tenant), now, id)
+  redis.call('SADD', P .. 'tenants', tenant)
+  if idem then
+    redis.call('HSET', idem, 'task_id', id, 'fingerprint', fingerprint)
+    redis.call('PEXPIRE', idem, idem_ttl_ms)
+  end
+  count_move(tenant, nil, status)
+  index_flush()
+end
+
 -- The history: one list per task, the audit trail, the step records and the checkpoint at
 -- once. A record is a JSON object whose first fields are `type` and `at` (Redis ms). Step
 -- records are encoded by the worker (dev.sentinel.store.HistoryRecords) and only prefixed here;

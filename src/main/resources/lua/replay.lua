@@ -26,15 +26,8 @@ local o = redis.call('HMGET', meta_key(old), 'tenant_id', 'agent_type', 'task_ty
   'cost_limit_nanos')
 if not o[1] then return {'NOT_FOUND'} end
 local tenant = o[1]
-local idem = nil
-if ARGV[7] ~= '' then
-  idem = P .. 'idem:' .. tenant .. ':' .. ARGV[7]
-  local seen = redis.call('HMGET', idem, 'task_id', 'fingerprint')
-  if seen[1] then
-    if seen[2] == ARGV[8] then return {'DUPLICATE', seen[1]} end
-    return {'CONFLICT', seen[1]}
-  end
-end
+local idem, seen = idempotency_check(tenant, ARGV[7], ARGV[8])
+if seen then return seen end
 if redis.call('EXISTS', meta_key(id)) == 1 then return {'EXISTS'} end
 
 -- steps 1..k of the old history, in commit order (exactly once each: commit_steps.lua), and the
@@ -99,12 +92,5 @@ redis.call('HSET', meta_key(id), unpack(task))
 -- in slices: unpack is bounded by Lua's stack (~8000 values), a long task has more steps
 for i = 1, #copies, 1000 do append(id, unpack(copies, i, math.min(i + 999, #copies))) end
 if enqueue_ready(id, tenant, o[5], seq) then redis.call('PUBLISH', SIGNAL_READY, tenant) end
-redis.call('ZADD', tenant_tasks_key(tenant), now, id)
-redis.call('SADD', P .. 'tenants', tenant)
-if idem then
-  redis.call('HSET', idem, 'task_id', id, 'fingerprint', ARGV[8])
-  redis.call('PEXPIRE', idem, ARGV[9])
-end
-count_move(tenant, nil, QUEUED)
-index_flush()
+register_new_task(id, tenant, QUEUED, now, idem, ARGV[8], ARGV[9])
 return {'OK', now, QUEUED, limit, remaining, reset, task}

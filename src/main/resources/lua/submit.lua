@@ -22,15 +22,8 @@
 --        | {'RATE_LIMITED', retry_after_ms, limit, remaining, reset_ms} | {'QUOTA_EXCEEDED', waiting, max}
 local id, tenant = ARGV[1], ARGV[2]
 local meta = meta_key(id)
-local idem = nil
-if ARGV[10] ~= '' then
-  idem = P .. 'idem:' .. tenant .. ':' .. ARGV[10]
-  local seen = redis.call('HMGET', idem, 'task_id', 'fingerprint')
-  if seen[1] then
-    if seen[2] == ARGV[11] then return {'DUPLICATE', seen[1]} end
-    return {'CONFLICT', seen[1]}
-  end
-end
+local idem, seen = idempotency_check(tenant, ARGV[10], ARGV[11])
+if seen then return seen end
 if redis.call('EXISTS', meta) == 1 then return {'EXISTS'} end
 local now = now_ms()
 local refused, limit, remaining, reset = admit_submission(tenant, now, ARGV[13], ARGV[14], ARGV[15])
@@ -57,12 +50,5 @@ else
   -- fan-outs to every worker node
   if enqueue_ready(id, tenant, ARGV[7], seq) then redis.call('PUBLISH', SIGNAL_READY, tenant) end
 end
-redis.call('ZADD', tenant_tasks_key(tenant), now, id)
-redis.call('SADD', P .. 'tenants', tenant)
-if idem then
-  redis.call('HSET', idem, 'task_id', id, 'fingerprint', ARGV[11])
-  redis.call('PEXPIRE', idem, ARGV[12])
-end
-count_move(tenant, nil, status)
-index_flush()
+register_new_task(id, tenant, status, now, idem, ARGV[11], ARGV[12])
 return {'OK', now, status, limit, remaining, reset, task}
