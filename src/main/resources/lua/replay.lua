@@ -5,7 +5,7 @@
 -- next, so the first claim resumes it at step k+1 exactly as any resumed task. The old task is
 -- only read. The copies keep the old text (the node outputs are never decoded and re-encoded:
 -- cjson would turn an empty array into an object), with `replayed_from` and the claim that
--- committed the step put after `type` and `at`. The new hash, its ready queue, the tenant's
+-- committed the step put after `type` and `at` (a step copied before keeps those it has). The new hash, its ready queue, the tenant's
 -- listing index, the counters and the Idempotency-Key appear together or not at all; the
 -- tenant's max_queued and submission rate apply as to a submission (admit_submission).
 -- KEYS: see _lib.lua (counts, the ring; task:<old>:meta and :history, task:<new>:meta and
@@ -42,8 +42,14 @@ for _, raw in ipairs(redis.call('LRANGE', history_key(old), 0, -1)) do
   local head = string.match(raw, step_head)
   local step, epoch
   if head then
-    step = tonumber(string.match(raw, '^"step":(%d+),', #head + 1))
-    epoch = string.match(raw, '"epoch":(%d+)', #head + 1)
+    -- a step copied by an earlier replay (of the task this one replays) is kept as it is: it names
+    -- the task that ran it and its claim already
+    local copied = string.match(raw, '^"replayed_from":"[^"\\]*",', #head + 1)
+    local at = #head + 1 + (copied and #copied or 0)
+    if copied then at = at + #(string.match(raw, '^"claim":"[^"\\]*",', at) or '') end
+    step = tonumber(string.match(raw, '^"step":(%d+),', at))
+    epoch = string.match(raw, '"epoch":(%d+)', at)
+    if copied then head = nil end
   end
   if not step then
     head = nil
@@ -57,13 +63,12 @@ for _, raw in ipairs(redis.call('LRANGE', history_key(old), 0, -1)) do
     local claim = epoch and claims[epoch]
     if head then
       -- the fields before the output are the record's own: one that names its claim keeps it
-      local fields_end = string.find(raw, '"output":', #head + 1, true) or #raw
-      local names_claim = string.find(string.sub(raw, 1, fields_end), '"claim":', 1, true)
+      local own = string.sub(raw, 1, string.find(raw, '"output":', #head + 1, true) or #raw)
       local extra = '"replayed_from":' .. cjson.encode(old) .. ','
-      if claim and not names_claim then extra = extra .. '"claim":' .. cjson.encode(claim) .. ',' end
+      if claim and not string.find(own, '"claim":', 1, true) then extra = extra .. '"claim":' .. cjson.encode(claim) .. ',' end
       copies[#copies + 1] = head .. extra .. string.sub(raw, #head + 1)
     else
-      copies[#copies + 1] = raw   -- a record of an earlier build: kept as it is
+      copies[#copies + 1] = raw   -- copied before, or a record of an earlier build: kept as it is
     end
   end
 end

@@ -7,6 +7,8 @@ import dev.sentinel.testing.StoreFixture;
 import dev.sentinel.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,5 +205,23 @@ class TimeTravelTest {
     assertThat(again.json().getString("task_id")).isEqualTo(first.json().getString("task_id"));
     assertThat(replay(old, "{\"from_step\":2}").status()).as("a second queued task over max_queued 1").isEqualTo(429);
     assertThat(api.get("/stats").json().getLong("queued")).isEqualTo(1);
+  }
+
+  @Test void aReplayOfAReplayKeepsTheStepsOfBothAndTheirOrigin() {
+    String old = submitAndComplete("words", "{\"word\":\"alpha\"}");
+    String first = replay(old, "{\"from_step\":1,\"task_params\":{\"word\":\"beta\"}}").json().getString("task_id");
+    awaitCompleted(first);
+    Http.Reply r = replay(first, "{\"from_step\":2}");
+    assertThat(r.status()).isEqualTo(201);
+    String second = r.json().getString("task_id");
+    awaitCompleted(second);
+    for (int k = 0; k <= 3; k++) assertThat(stateAfter(second, k)).as("state after step " + k).isEqualTo(stateAfter(first, k));
+    Response history = f.cmd(Command.LRANGE, f.keys.history(second), 0, 1);
+    assertThat(history.get(0).toString()).as("step 1 ran in the first task").contains("\"replayed_from\":\"" + old + "\"")
+        .containsOnlyOnce("replayed_from").containsOnlyOnce("\"claim\":");
+    assertThat(history.get(1).toString()).as("step 2 ran in the replay").contains("\"replayed_from\":\"" + first + "\"")
+        .containsOnlyOnce("replayed_from").containsOnlyOnce("\"claim\":");
+    JsonArray steps = api.get("/tasks/" + second + "/steps").json().getJsonArray("steps");
+    assertThat(steps.getJsonObject(0)).isEqualTo(api.get("/tasks/" + old + "/steps").json().getJsonArray("steps").getJsonObject(0));
   }
 }
