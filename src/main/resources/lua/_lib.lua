@@ -253,6 +253,53 @@ local function dequeue_ready(id, tenant)
   end
 end
 
+-- A new task (a submission, a replay) is admitted only within its tenant's limits: at most
+-- max_queued tasks waiting to run (0 = none), and the submission rate (a GCRA bucket of `burst`).
+-- The tenant's own limits (limits:tenant:<t>) win over the configured defaults given here. The
+-- bucket is charged only when the task is admitted, so a refused request changes nothing.
+-- Returns nil, limit, remaining, reset_ms (limit 0 when no rate applies) or the refusal reply:
+-- {'RATE_LIMITED', retry_after_ms, limit, remaining, reset_ms} | {'QUOTA_EXCEEDED', waiting, max}.
+local function admit_submission(tenant, now, default_rate, default_burst, default_max_waiting)
+  local own = redis.call('HMGET', tenant_limits_key(tenant), 'submit_rate', 'submit_burst', 'max_queued')
+  local rate = tonumber(own[1]) or tonumber(default_rate) or 0
+  local burst = tonumber(own[2]) or tonumber(default_burst) or 1
+  local max_waiting = tonumber(own[3]) or tonumber(default_max_waiting) or 0
+  if max_waiting > 0 then
+    local c = redis.call('HMGET', tenant_counts_key(tenant), QUEUED, SCHEDULED, RETRYING, PAUSED)
+    local waiting = (tonumber(c[1]) or 0) + (tonumber(c[2]) or 0) + (tonumber(c[3]) or 0) + (tonumber(c[4]) or 0)
+    if waiting >= max_waiting then return {'QUOTA_EXCEEDED', waiting, max_waiting} end
+  end
+  if rate <= 0 then return nil, 0, -1, 0 end
+  local allowed, left, retry_after, reset_ms = gcra(P .. 'rate:submit:' .. tenant, rate, math.max(burst, 1), 1, now)
+  if not allowed then return {'RATE_LIMITED', retry_after, math.max(burst, 1), left, reset_ms} end
+  return nil, math.max(burst, 1), left, reset_ms
+end
+
+-- An Idempotency-Key (per tenant) seen before answers with the task it created: DUPLICATE for
+-- the same request (fingerprint), CONFLICT for another. Returns the key's Redis key (nil when the
+-- request has none) and that answer, or nil when the key is new.
+local function idempotency_check(tenant, key, fingerprint)
+  if key == '' then return nil, nil end
+  local idem = P .. 'idem:' .. tenant .. ':' .. key
+  local seen = redis.call('HMGET', idem, 'task_id', 'fingerprint')
+  if not seen[1] then return idem, nil end
+  if seen[2] == fingerprint then return idem, {'DUPLICATE', seen[1]} end
+  return idem, {'CONFLICT', seen[1]}
+end
+
+-- A new task (submitted or replayed), once its hash and queue are written: listed for its tenant,
+-- counted, remembered under its Idempotency-Key (`idem` from idempotency_check, or nil).
+local function register_new_task(id, tenant, status, now, idem, fingerprint, idem_ttl_ms)
+  redis.call('ZADD', tenant_tasks_key(tenant), now, id)
+  redis.call('SADD', P .. 'tenants', tenant)
+  if idem then
+    redis.call('HSET', idem, 'task_id', id, 'fingerprint', fingerprint)
+    redis.call('PEXPIRE', idem, idem_ttl_ms)
+  end
+  count_move(tenant, nil, status)
+  index_flush()
+end
+
 -- The history: one list per task, the audit trail, the step records and the checkpoint at
 -- once. A record is a JSON object whose first fields are `type` and `at` (Redis ms). Step
 -- records are encoded by the worker (dev.sentinel.store.HistoryRecords) and only prefixed here;

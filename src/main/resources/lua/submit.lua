@@ -22,32 +22,12 @@
 --        | {'RATE_LIMITED', retry_after_ms, limit, remaining, reset_ms} | {'QUOTA_EXCEEDED', waiting, max}
 local id, tenant = ARGV[1], ARGV[2]
 local meta = meta_key(id)
-local idem = nil
-if ARGV[10] ~= '' then
-  idem = P .. 'idem:' .. tenant .. ':' .. ARGV[10]
-  local seen = redis.call('HMGET', idem, 'task_id', 'fingerprint')
-  if seen[1] then
-    if seen[2] == ARGV[11] then return {'DUPLICATE', seen[1]} end
-    return {'CONFLICT', seen[1]}
-  end
-end
+local idem, seen = idempotency_check(tenant, ARGV[10], ARGV[11])
+if seen then return seen end
 if redis.call('EXISTS', meta) == 1 then return {'EXISTS'} end
 local now = now_ms()
-local own = redis.call('HMGET', tenant_limits_key(tenant), 'submit_rate', 'submit_burst', 'max_queued')
-local rate = tonumber(own[1]) or tonumber(ARGV[13]) or 0
-local burst = tonumber(own[2]) or tonumber(ARGV[14]) or 1
-local max_waiting = tonumber(own[3]) or tonumber(ARGV[15]) or 0
-if max_waiting > 0 then
-  local c = redis.call('HMGET', tenant_counts_key(tenant), QUEUED, SCHEDULED, RETRYING, PAUSED)
-  local waiting = (tonumber(c[1]) or 0) + (tonumber(c[2]) or 0) + (tonumber(c[3]) or 0) + (tonumber(c[4]) or 0)
-  if waiting >= max_waiting then return {'QUOTA_EXCEEDED', waiting, max_waiting} end
-end
-local limit, remaining, reset = 0, -1, 0
-if rate > 0 then
-  local allowed, left, retry_after, reset_ms = gcra(P .. 'rate:submit:' .. tenant, rate, math.max(burst, 1), 1, now)
-  if not allowed then return {'RATE_LIMITED', retry_after, math.max(burst, 1), left, reset_ms} end
-  limit, remaining, reset = math.max(burst, 1), left, reset_ms
-end
+local refused, limit, remaining, reset = admit_submission(tenant, now, ARGV[13], ARGV[14], ARGV[15])
+if refused then return refused end
 local seq = redis.call('INCR', P .. 'seq:task')
 local run_at = tonumber(ARGV[9])
 local status = QUEUED
@@ -70,12 +50,5 @@ else
   -- fan-outs to every worker node
   if enqueue_ready(id, tenant, ARGV[7], seq) then redis.call('PUBLISH', SIGNAL_READY, tenant) end
 end
-redis.call('ZADD', tenant_tasks_key(tenant), now, id)
-redis.call('SADD', P .. 'tenants', tenant)
-if idem then
-  redis.call('HSET', idem, 'task_id', id, 'fingerprint', ARGV[11])
-  redis.call('PEXPIRE', idem, ARGV[12])
-end
-count_move(tenant, nil, status)
-index_flush()
+register_new_task(id, tenant, status, now, idem, ARGV[11], ARGV[12])
 return {'OK', now, status, limit, remaining, reset, task}

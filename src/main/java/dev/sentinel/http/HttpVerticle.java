@@ -90,6 +90,8 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(OpenAPIContract c, ApiContract contract, Store store, ApiKeys apiKeys, Keys keys) {
     TaskHandlers tasks = new TaskHandlers(vertx, store.commands(), store.queries(), new CostLedger(store.ledger()), agents,
         config.tasks(), config.limits(), config.watcher().retentionMs(), tracing.tasks(), metrics.tasks());
+    TimeTravelHandlers timeTravel = new TimeTravelHandlers(vertx, store.commands(), store.queries(), agents, config.limits(),
+        TaskHandlers.idempotencyTtlMs(config.watcher().retentionMs()), metrics.tasks());
     TaskEventsHandler events = new TaskEventsHandler(vertx, store.queries());
     TaskInputHandler input = new TaskInputHandler(vertx, store.commands(), store.queries(), agents);
     OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs(), metrics);
@@ -114,7 +116,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(rb, "getTask").addHandler(tasks::get);
     bind(rb, "cancelTask").addHandler(tasks::cancel);
     bind(rb, "getTaskSteps").addHandler(tasks::steps);
-    bind(rb, "getTaskCheckpoint").addHandler(tasks::checkpoint);
+    bind(rb, "getTaskCheckpoint").addHandler(timeTravel::checkpoint);
+    bind(rb, "listTaskCheckpoints").addHandler(timeTravel::checkpoints);
+    bind(rb, "replayTask").addHandler(timeTravel::replay);
     bind(rb, "streamTaskEvents").addHandler(events::stream);
     bind(rb, "retryTask").addHandler(tasks::retry);
     bind(rb, "provideTaskInput").addHandler(input::provide);

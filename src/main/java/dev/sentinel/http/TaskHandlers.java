@@ -79,7 +79,11 @@ public final class TaskHandlers {
     this.ledger = ledger;
     this.agents = agents;
     this.taskDefaults = taskDefaults;
-    this.idempotencyTtlMs = Math.max(1, Math.min(TaskCommands.IDEMPOTENCY_TTL_MS, retentionMs));
+    this.idempotencyTtlMs = idempotencyTtlMs(retentionMs);
+  }
+
+  static long idempotencyTtlMs(long retentionMs) {
+    return Math.max(1, Math.min(TaskCommands.IDEMPOTENCY_TTL_MS, retentionMs));
   }
 
   /** POST /tasks: 201 with the task; 200 with the earlier task for a repeated Idempotency-Key. */
@@ -155,7 +159,7 @@ public final class TaskHandlers {
   }
 
   /** The IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers), when a limit applied. */
-  private static void rateHeaders(RoutingContext rc, Results.RateInfo r) {
+  static void rateHeaders(RoutingContext rc, Results.RateInfo r) {
     if (r.limit() <= 0) return;
     rc.response().putHeader("RateLimit-Limit", String.valueOf(r.limit()))
         .putHeader("RateLimit-Remaining", String.valueOf(Math.max(0, r.remaining())))
@@ -221,15 +225,6 @@ public final class TaskHandlers {
         .compose(m -> within(queries.steps(id)))
         .onSuccess(steps -> json(rc, 200, new JsonObject().put("task_id", id)
             .put("steps", new JsonArray(steps.stream().map(TaskHandlers::stepView).toList()))))
-        .onFailure(rc::fail);
-  }
-
-  /** GET /tasks/{task_id}/checkpoint */
-  public void checkpoint(RoutingContext rc) {
-    String id = rc.pathParam("task_id");
-    visibleTask(rc, queries, id)
-        .compose(m -> within(queries.checkpoint(id)))
-        .onSuccess(cp -> json(rc, 200, new JsonObject().put("task_id", id).put("checkpoint", cp.orElse(null))))
         .onFailure(rc::fail);
   }
 

@@ -36,7 +36,9 @@ public final class TaskJson {
         .put("completed_at", time(t.completedAt()))
         .put("result", json(t.resultJson()))
         .put("error", t.error())
-        .put("waiting_for", waitingFor(t.parkedAt()));
+        .put("waiting_for", waitingFor(t.parkedAt()))
+        .put("parent_task_id", t.replayOf() == null ? null : t.replayOf().parentTaskId())
+        .put("replayed_from_step", t.replayOf() == null ? null : t.replayOf().fromStep());
   }
 
   /** Where a parked task waits: for input (status waiting) or for a sleep's end (scheduled); null otherwise. */

@@ -2,6 +2,7 @@ package dev.sentinel.store;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,30 @@ public final class History {
         .put("node", last.getString("node"))
         .put("next_node", next.isEmpty() ? null : next)
         .put("state", state);
+  }
+
+  /** The state after one committed step, and when it was committed (Redis ms). */
+  public record Checkpoint(int step, String node, String nextNode, long committedAt, JsonObject state) {}
+
+  /**
+   * The checkpoints after steps {@code afterStep}+1 .. {@code afterStep}+{@code limit} (those
+   * committed), oldest first, rebuilt in one pass over the history: each holds its own copy of the
+   * state, so the cost is the history plus {@code limit} states.
+   */
+  public static List<Checkpoint> checkpoints(JsonObject params, List<JsonObject> records, int afterStep, int limit) {
+    JsonObject state = params == null ? new JsonObject() : params.copy();
+    List<Checkpoint> out = new ArrayList<>();
+    for (JsonObject r : records) {
+      if (!isStep(r)) continue;
+      int step = intOf(r.getValue("step"));
+      if (step > afterStep + limit) break;
+      state = apply(state, r);
+      if (step <= afterStep) continue;
+      String next = r.getString("next", r.getString("next_node", ""));
+      out.add(new Checkpoint(step, r.getString("node"), next.isEmpty() ? null : next, longOf(r.getValue("at")),
+          state.copy()));
+    }
+    return out;
   }
 
   /** The state after one step record, as the worker's merge left it (AgentGraph.merge). */

@@ -22,6 +22,26 @@ public final class Replies {
     QUOTA_EXCEEDED
   }
 
+  public enum ReplayReply {
+    OK,
+    /** No task to replay (never existed, or removed by retention). */
+    NOT_FOUND,
+    /** The task has not committed the step to replay from. */
+    NO_STEP,
+    /** The step ended the task's run: there is nothing after it to replay. */
+    ENDED,
+    /** A task with the new id already exists. */
+    EXISTS,
+    /** An Idempotency-Key seen before with the same request: the task it created is returned. */
+    DUPLICATE,
+    /** An Idempotency-Key seen before with a different request. */
+    CONFLICT,
+    /** The tenant is over its submission rate. */
+    RATE_LIMITED,
+    /** The tenant is at its quota of waiting tasks. */
+    QUOTA_EXCEEDED
+  }
+
   public enum RenewReply {
     OK,
     /**

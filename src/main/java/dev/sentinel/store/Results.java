@@ -5,6 +5,7 @@ import dev.sentinel.store.Replies.CommitReply;
 import dev.sentinel.store.Replies.FailReply;
 import dev.sentinel.store.Replies.InputReply;
 import dev.sentinel.store.Replies.RenewReply;
+import dev.sentinel.store.Replies.ReplayReply;
 import dev.sentinel.store.Replies.RetryReply;
 import dev.sentinel.store.Replies.SubmitReply;
 
@@ -25,6 +26,14 @@ public final class Results {
       this(reply, taskId, createdAt, status, RateInfo.NONE, 0, 0, null);
     }
   }
+
+  /**
+   * {@code taskId} is the new task's, or for DUPLICATE and CONFLICT the one the key created;
+   * {@code lastStep} (NO_STEP) the old task's last committed step; {@code task} (OK only) the new
+   * task exactly as replay.lua wrote it.
+   */
+  public record Replayed(ReplayReply reply, String taskId, int lastStep, RateInfo rate, long waiting, long maxWaiting,
+                         TaskView task) {}
 
   /** A rate limiter's answer: limit 0 means no limit applied. */
   public record RateInfo(long limit, long remaining, long resetMs, long retryAfterMs) {

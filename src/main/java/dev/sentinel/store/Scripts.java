@@ -9,7 +9,8 @@ public record Scripts(LuaScript submit, LuaScript claim, LuaScript renew, LuaScr
                       LuaScript promoteDelayed, LuaScript resumePaused, LuaScript applyRetention, LuaScript cancel,
                       LuaScript retry, LuaScript listTasks, LuaScript recordCall, LuaScript checkBudget,
                       LuaScript reserveModel, LuaScript settleModel, LuaScript releaseBudget,
-                      LuaScript queueStats, LuaScript enterWait, LuaScript provideInput) {
+                      LuaScript queueStats, LuaScript enterWait, LuaScript provideInput,
+                      LuaScript replay) {
 
   public static Scripts load() {
     return new Scripts(LuaScript.load("submit"), LuaScript.load("claim"), LuaScript.load("renew"),
@@ -19,12 +20,13 @@ public record Scripts(LuaScript submit, LuaScript claim, LuaScript renew, LuaScr
         LuaScript.load("retry"), LuaScript.load("queries/list_tasks"), LuaScript.load("ledger/record_call"),
         LuaScript.load("ledger/check_budget"), LuaScript.load("ledger/reserve_model"),
         LuaScript.load("ledger/settle_model"), LuaScript.load("ledger/release_budget"),
-        LuaScript.load("queries/queue_stats"), LuaScript.load("wait"), LuaScript.load("provide_input"));
+        LuaScript.load("queries/queue_stats"), LuaScript.load("wait"), LuaScript.load("provide_input"),
+        LuaScript.load("replay"));
   }
 
   public LuaScript[] all() {
     return new LuaScript[] {submit, claim, renew, commitSteps, fail, park, release, expireLeases, promoteDelayed,
         resumePaused, applyRetention, cancel, retry, listTasks, recordCall, checkBudget, reserveModel, settleModel,
-        releaseBudget, queueStats, enterWait, provideInput};
+        releaseBudget, queueStats, enterWait, provideInput, replay};
   }
 }

@@ -3,10 +3,12 @@ package dev.sentinel.store;
 import dev.sentinel.config.SentinelConfig.LimitDefaults;
 import dev.sentinel.store.Replies.CancelReply;
 import dev.sentinel.store.Replies.InputReply;
+import dev.sentinel.store.Replies.ReplayReply;
 import dev.sentinel.store.Replies.RetryReply;
 import dev.sentinel.store.Replies.SubmitReply;
 import dev.sentinel.store.Results.Cancelled;
 import dev.sentinel.store.Results.InputTaken;
+import dev.sentinel.store.Results.Replayed;
 import dev.sentinel.store.Results.Retried;
 import dev.sentinel.store.Results.Submitted;
 import io.vertx.core.Future;
@@ -62,6 +64,33 @@ public final class TaskCommands {
             case QUOTA_EXCEEDED -> new Submitted(reply, null, 0, null, Results.RateInfo.NONE, r.get(1).toLong(), r.get(2).toLong(),
                 null);
             case EXISTS -> new Submitted(reply, null, 0, null);
+          };
+        });
+  }
+
+  /**
+   * A new task forked from step {@code fromStep} of another (replay.lua): one script, limits and
+   * Idempotency-Key as for a submission.
+   */
+  public Future<Replayed> replay(NewReplay t, String idempotencyKey, String fingerprint, long idempotencyTtlMs,
+                                 LimitDefaults limits) {
+    double rate = limits == null ? 0 : limits.submitRate();
+    long burst = limits == null ? 1 : limits.submitBurst();
+    long maxQueued = limits == null ? 0 : limits.maxQueued();
+    return core.run(core.scripts().replay(), t.parentId(), t.id(), t.fromStep(), JsonText.encode(t.params()),
+            t.totalSteps(), t.trace(), idempotencyKey, fingerprint, idempotencyTtlMs, rate, burst, maxQueued)
+        .map(r -> {
+          ReplayReply reply = ReplayReply.valueOf(r.get(0).toString());
+          return switch (reply) {
+            case OK -> new Replayed(reply, t.id(), 0, new Results.RateInfo(r.get(3).toLong(), r.get(4).toLong(),
+                r.get(5).toLong(), 0), 0, 0, TaskView.of(StoreCore.pairs(r.get(6))));
+            case DUPLICATE, CONFLICT -> new Replayed(reply, r.get(1).toString(), 0, Results.RateInfo.NONE, 0, 0, null);
+            case NO_STEP -> new Replayed(reply, null, r.get(1).toInteger(), Results.RateInfo.NONE, 0, 0, null);
+            case RATE_LIMITED -> new Replayed(reply, null, 0, new Results.RateInfo(r.get(2).toLong(), r.get(3).toLong(),
+                r.get(4).toLong(), r.get(1).toLong()), 0, 0, null);
+            case QUOTA_EXCEEDED -> new Replayed(reply, null, 0, Results.RateInfo.NONE, r.get(1).toLong(), r.get(2).toLong(),
+                null);
+            case NOT_FOUND, ENDED, EXISTS -> new Replayed(reply, null, 0, Results.RateInfo.NONE, 0, 0, null);
           };
         });
   }

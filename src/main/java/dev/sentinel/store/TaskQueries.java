@@ -94,13 +94,36 @@ public final class TaskQueries {
 
   /** The checkpoint after the last committed step, rebuilt from the history; empty before the first. */
   public Future<Optional<JsonObject>> checkpoint(String taskId) {
+    return paramsAndHistory(taskId).map(ph -> Optional.ofNullable(History.checkpoint(ph.params(), ph.records(), 0)));
+  }
+
+  /**
+   * The checkpoint after step {@code step} exactly: step 0 is the initial state (the task's
+   * params, no node yet); empty when that step was not committed.
+   */
+  public Future<Optional<JsonObject>> checkpointAt(String taskId, int step) {
+    return paramsAndHistory(taskId).map(ph -> {
+      if (step == 0) {
+        return Optional.of(new JsonObject().put("schema_version", History.CHECKPOINT_SCHEMA_VERSION).put("step", 0)
+            .putNull("node").putNull("next_node").put("state", ph.params()));
+      }
+      return Optional.ofNullable(History.checkpoint(ph.params(), ph.records(), step));
+    });
+  }
+
+  /** The checkpoints after steps afterStep+1 .. afterStep+limit that were committed, oldest first. */
+  public Future<List<History.Checkpoint>> checkpoints(String taskId, int afterStep, int limit) {
+    return paramsAndHistory(taskId).map(ph -> History.checkpoints(ph.params(), ph.records(), afterStep, limit));
+  }
+
+  private record ParamsAndHistory(JsonObject params, List<JsonObject> records) {}
+
+  /** The task's params and whole history in one round trip (both are needed to rebuild any state). */
+  private Future<ParamsAndHistory> paramsAndHistory(String taskId) {
     return core.redis().batch(List.of(
         Request.cmd(Command.HGET).arg(core.keys().meta(taskId)).arg("task_params"),
-        Request.cmd(Command.LRANGE).arg(core.keys().history(taskId)).arg(0).arg(-1))).map(r -> {
-          Response params = r.get(0);
-          return Optional.ofNullable(History.checkpoint(params == null ? new JsonObject() : JsonText.decode(params.toString()),
-              records(r.get(1)), 0));
-        });
+        Request.cmd(Command.LRANGE).arg(core.keys().history(taskId)).arg(0).arg(-1))).map(r -> new ParamsAndHistory(
+            r.get(0) == null ? new JsonObject() : JsonText.decode(r.get(0).toString()), records(r.get(1))));
   }
 
   /** One history record: {@code id} is its 1-based position in the history; fields include {@code at} (Redis ms). */

@@ -10,7 +10,11 @@ import java.util.Map;
 public record TaskView(String taskId, String status, String tenantId, String agentType, String taskType, String paramsJson,
                        int priority, long costNanos, Long costLimitNanos, int attempts, int maxAttempts, String owner,
                        long epoch, int step, Integer totalSteps, String currentNode, Long leaseExpires, Long runAt,
-                       long createdAt, long updatedAt, Long completedAt, String resultJson, String error, Wait parkedAt) {
+                       long createdAt, long updatedAt, Long completedAt, String resultJson, String error, Wait parkedAt,
+                       Replay replayOf) {
+
+  /** The task this one was replayed from (POST /tasks/{id}/replay) and the step it forked after; null for others. */
+  public record Replay(String parentTaskId, int fromStep) {}
 
   /**
    * The wait the task is parked at (a wait_input or sleep node), or null. The hash keeps the last
@@ -28,7 +32,9 @@ public record TaskView(String taskId, String status, String tenantId, String age
         text(h.get("owner")), whole(h.get("epoch"), 0), (int) whole(h.get("step"), 0), optionalInt(h.get("total_steps")),
         text(h.get("current_node")), optionalWhole(h.get("lease_expires")), optionalWhole(h.get("run_at")),
         whole(h.get("created_at"), 0), whole(h.get("updated_at"), 0), optionalWhole(h.get("completed_at")),
-        text(h.get("result")), text(h.get("error")), parkedAt(h));
+        text(h.get("result")), text(h.get("error")), parkedAt(h),
+        text(h.get("parent_task_id")) == null ? null
+            : new Replay(h.get("parent_task_id"), (int) whole(h.get("replayed_from_step"), 0)));
   }
 
   private static Wait parkedAt(Map<String, String> h) {

@@ -67,6 +67,24 @@ class ContractTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(admin.get("/tasks/" + id).json().getString("status")));
     assertThat(admin.get("/tasks/" + id + "/steps").json().getJsonArray("steps")).hasSize(3);
     assertThat(admin.get("/tasks/" + id + "/checkpoint").json().getJsonObject("checkpoint").getInteger("step")).isEqualTo(3);
+    // time travel: a step's checkpoint, all of them, a replay (422 beyond the steps, 404 unknown)
+    assertThat(admin.get("/tasks/" + id + "/checkpoint?step=0").json().getJsonObject("checkpoint").getInteger("step")).isZero();
+    assertThat(admin.get("/tasks/" + id + "/checkpoint?step=4").status()).isEqualTo(422);
+    Http.Reply page = admin.get("/tasks/" + id + "/checkpoints?limit=2");
+    assertThat(page.json().getJsonArray("checkpoints")).hasSize(2);
+    assertThat(admin.get("/tasks/" + id + "/checkpoints?after_step=2").json().getJsonArray("checkpoints")).hasSize(1);
+    assertThat(admin.get("/tasks/missing/checkpoints").status()).isEqualTo(404);
+    Http.Reply fork = admin.post("/tasks/" + id + "/replay", "{\"from_step\":2}", Map.of("Idempotency-Key", "fork-1"));
+    assertThat(fork.status()).isEqualTo(201);
+    assertThat(fork.json().getString("parent_task_id")).isEqualTo(id);
+    assertThat(admin.post("/tasks/" + id + "/replay", "{\"from_step\":2}", Map.of("Idempotency-Key", "fork-1")).status())
+        .isEqualTo(200);
+    assertThat(admin.post("/tasks/" + id + "/replay", "{\"from_step\":1}", Map.of("Idempotency-Key", "fork-1")).status())
+        .isEqualTo(409);
+    assertThat(admin.post("/tasks/" + id + "/replay", "{\"from_step\":9}").status()).isEqualTo(422);
+    assertThat(admin.post("/tasks/missing/replay", "{\"from_step\":0}").status()).isEqualTo(404);
+    await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(
+        admin.get("/tasks/" + fork.json().getString("task_id")).json().getString("status")));
     Http.Reply events = admin.get("/tasks/" + id + "/events");
     assertThat(events.status()).isEqualTo(200);
     // the history starts at the first claim: there is no `submitted` event any more
@@ -99,7 +117,7 @@ class ContractTest {
     assertThat(admin.post("/tasks/missing/retry", null).status()).isEqualTo(404);
 
     // operations
-    assertThat(admin.get("/stats").json().getLong("total_tasks")).isEqualTo(3);
+    assertThat(admin.get("/stats").json().getLong("total_tasks")).isEqualTo(4);   // with the replay
     assertThat(admin.get("/stats?tenant_id=bad%20id").status()).isEqualTo(422);
     await().atMost(Duration.ofSeconds(10)).until(() -> !admin.get("/workers").json().getJsonArray("workers").isEmpty());
     assertThat(admin.get("/health").status()).isEqualTo(200);
@@ -108,10 +126,10 @@ class ContractTest {
     assertThat(ready.json().getJsonArray("warnings").encode()).contains("AOF is off");   // the test Redis runs without AOF
     Http.Reply metrics = admin.get("/metrics");
     assertThat(metrics.raw().headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-    assertThat(metrics.body()).contains("sentinel_tasks_submitted_total{agent_type=\"noop\",task_type=\"demo\"} 3.0");
+    assertThat(metrics.body()).contains("sentinel_tasks_submitted_total{agent_type=\"noop\",task_type=\"demo\"} 4.0");
 
     // tenants
-    assertThat(admin.get("/tenants/acme/costs").json().getLong("task_count")).isEqualTo(3);
+    assertThat(admin.get("/tenants/acme/costs").json().getLong("task_count")).isEqualTo(4);
     assertThat(admin.get("/tenants/acme/rate-limit").json().getString("source")).isEqualTo("default");
     assertThat(admin.post("/tenants/acme/rate-limit?capacity=100&refill_rate=2.5", null).json().getDouble("refill_rate")).isEqualTo(2.5);
     assertThat(admin.post("/tenants/acme/rate-limit?capacity=0&refill_rate=1", null).status()).isEqualTo(422);

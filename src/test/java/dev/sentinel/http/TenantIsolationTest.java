@@ -213,7 +213,20 @@ class TenantIsolationTest {
       alphaUnchanged();
     }));
     t.put("getTaskSteps", new Entry("404 like an unknown task", "", null, this::notFoundLikeAnUnknownTask));
-    t.put("getTaskCheckpoint", new Entry("404 like an unknown task", "", null, this::notFoundLikeAnUnknownTask));
+    t.put("getTaskCheckpoint", new Entry("404 like an unknown task, also for a step (the initial state is the params)",
+        "", null, p -> {
+          notFoundLikeAnUnknownTask(p);
+          problem(p.send(beta, "step=0", null, Map.of(), Map.of()), 404);
+        }));
+    t.put("listTaskCheckpoints", new Entry("404 like an unknown task", "limit=5", null, this::notFoundLikeAnUnknownTask));
+    t.put("replayTask", new Entry("404 like an unknown task (not 422, which would tell it exists); nothing is created",
+        "", "{\"from_step\":0,\"task_params\":{\"steps\":1}}", p -> {
+          long before = ok(admin.get("/stats"), 200).json().getLong("total_tasks");
+          notFoundLikeAnUnknownTask(p);
+          alphaUnchanged();
+          assertThat(ok(admin.get("/stats"), 200).json().getLong("total_tasks")).as("tasks after beta's replays")
+              .isEqualTo(before);
+        }));
     t.put("getTaskCalls", new Entry("404 like an unknown task (no call records)", "", null, this::notFoundLikeAnUnknownTask));
     t.put("streamTaskEvents", new Entry("404 like an unknown task (no stream)", "", null, p -> {
       notFoundLikeAnUnknownTask(p);
