@@ -207,11 +207,11 @@ public final class LlmNodeHandler implements NodeHandler {
     });
     return client.stream(request, call, batcher::add)
         .compose(answer -> batcher.finish().map(answer), e -> {
-          batcher.discard();
-          if (call.isCancelled() && !ctx.cancellation().isCancelled()) {
-            return Future.failedFuture(new LeaseDeadlinePassedException("the streamed LLM call"));
-          }
-          return Future.failedFuture(e);
+          Throwable why = call.isCancelled() && !ctx.cancellation().isCancelled()
+              ? new LeaseDeadlinePassedException("the streamed LLM call") : e;
+          // what the provider sent before the cut is shown too (the sender drops it for a
+          // cancelled run): the client sees the run end, then a new call_id when it runs again
+          return batcher.finish().transform(v -> Future.<LlmResponse>failedFuture(why));
         });
   }
 

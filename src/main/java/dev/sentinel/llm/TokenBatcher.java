@@ -30,7 +30,6 @@ final class TokenBatcher {
   private long seq;
   private long timer = -1;
   private boolean inFlight;
-  private boolean discarded;
   private Promise<Void> finished;
 
   TokenBatcher(Vertx vertx, Sender sender) {
@@ -39,7 +38,6 @@ final class TokenBatcher {
   }
 
   void add(String piece) {
-    if (discarded) return;
     pending.append(piece);
     pendingPieces++;
     if (pendingPieces >= MAX_PIECES) flush();
@@ -56,17 +54,9 @@ final class TokenBatcher {
     return finished.future();
   }
 
-  /** The run failed: nothing more is sent. */
-  void discard() {
-    discarded = true;
-    cancelTimer();
-    pending.setLength(0);
-    if (finished != null) finished.tryComplete();
-  }
-
   private void flush() {
     cancelTimer();
-    if (inFlight || discarded) return;   // the batch in flight sends this one when it is done
+    if (inFlight) return;   // the batch in flight sends this one when it is done
     if (pending.isEmpty()) {
       if (finished != null) finished.tryComplete();
       return;
