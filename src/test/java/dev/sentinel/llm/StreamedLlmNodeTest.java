@@ -26,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,7 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * An {@code llm} node with {@code stream: true}, end to end across two Sentinel nodes on one
@@ -223,5 +225,24 @@ class StreamedLlmNodeTest {
     assertThat(committed).as("the cut run showed a part of the same answer").startsWith(runs.get(0)).isNotEqualTo(runs.get(0));
     assertThat(new ArrayList<>(textByCall.keySet()).get(1)).isEqualTo(task.getJsonObject("result").getString("call_id"));
     assertThat(recordedUsd()).isEqualByComparingTo(stub.billedUsd(id));
+  }
+
+  @Test void cancellingTheTaskStopsReadingItsStream() {
+    stub.streamPieceMs(100);   // a stream that would take seconds
+    String id = submit();
+    workerNode.startWorkers("w").startWatcher();
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+        .until(() -> stub.receivedFor(id).stream().anyMatch(r -> r.status() == 200));
+    assertThat(api.delete("/tasks/" + id).status()).isEqualTo(200);
+
+    // the worker resets the request: the stub sees its connection go before the answer's end
+    await().atMost(Duration.ofSeconds(20)).until(() -> stub.undelivered().stream().anyMatch(c -> id.equals(c.taskId())));
+    assertThat(stub.billedFor(id)).isEmpty();
+    assertThat(api.get("/tasks/" + id).json().getString("status")).isEqualTo("cancelled");
+    assertThat(api.get("/tasks/" + id + "/steps").json().getJsonArray("steps")).as("nothing committed").isEmpty();
+    // the provider billed what it generated before the reset but sent no usage: recorded at an estimate
+    await().atMost(Duration.ofSeconds(20)).until(() -> !api.get("/tasks/" + id + "/calls").json().getJsonArray("calls").isEmpty());
+    JsonObject call = api.get("/tasks/" + id + "/calls").json().getJsonArray("calls").getJsonObject(0);
+    assertThat(call.getLong("output_tokens")).isPositive();
   }
 }
