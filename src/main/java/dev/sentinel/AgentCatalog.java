@@ -29,7 +29,7 @@ public final class AgentCatalog {
 
   public static AgentRegistry load(Vertx vertx, SentinelConfig cfg) {
     PriceTable prices = PriceTable.load(cfg.agents().pricingFile());
-    LlmClient llm = cfg.llm().useMock() ? new MockLlmClient() : new OpenAiClient(vertx, cfg.llm());
+    LlmClient llm = cfg.llm().useMock() ? new MockLlmClient(vertx) : new OpenAiClient(vertx, cfg.llm());
     NodeKinds kinds = NodeKinds.builtIn()
         .register(new LlmNodeHandler(llm, prices))
         .register(new HttpToolNodeHandler(vertx, cfg.agents().httpAllowedHosts(), cfg.agents().httpTimeoutMs()))

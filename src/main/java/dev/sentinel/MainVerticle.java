@@ -142,8 +142,11 @@ public final class MainVerticle extends VerticleBase {
     SentinelMetrics metrics = SentinelMetrics.create(registry, cfg.metrics());
     List<Future<?>> deployments = new ArrayList<>();
     if (cfg.metrics().managementServer()) deployments.add(deployManagement(cfg, metrics));
-    if (cfg.roles().contains(Role.WORKER)) {
+    // workers wake on its signals; the API relays the streamed tokens it carries to event streams
+    if (cfg.roles().contains(Role.WORKER) || cfg.roles().contains(Role.API)) {
       deployments.add(vertx.deployVerticle(new RedisSignalBridge(cfg.redis(), new Keys(cfg.keyPrefix()))));
+    }
+    if (cfg.roles().contains(Role.WORKER)) {
       AtomicInteger n = new AtomicInteger();
       deployments.add(vertx.deployVerticle(() -> new WorkerVerticle(cfg, agents, node + "-w" + n.incrementAndGet(), tracing, metrics),
           new DeploymentOptions().setInstances(cfg.worker().instances())));

@@ -1,8 +1,10 @@
 package dev.sentinel.http;
 
+import dev.sentinel.signal.Signals;
 import dev.sentinel.store.TaskQueries;
 import dev.sentinel.store.TaskQueries.TaskEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -16,6 +18,11 @@ import java.util.Set;
  * digits only). Live events are picked up by polling from the last id sent, so a client costs
  * one small read per poll and no dedicated Redis connection. The stream ends once the task is
  * final and its last event was sent.
+ *
+ * <p>Between them come the ephemeral {@code token} events of streamed llm nodes, pushed as they
+ * arrive from the workers (Redis pub/sub, through this node's signal bridge onto the event bus).
+ * They carry no {@code id}: they are not part of the task's history, a resumed stream does not
+ * replay them, and per the SSE rules they leave the client's Last-Event-ID unchanged.
  */
 public final class TaskEventsHandler {
 
@@ -53,6 +60,7 @@ public final class TaskEventsHandler {
     private long lastId;
     private boolean closed;
     private long keepalive;
+    private MessageConsumer<String> tokens;
 
     Follower(String taskId, HttpServerResponse resp, long lastId) {
       this.taskId = taskId;
@@ -62,6 +70,9 @@ public final class TaskEventsHandler {
 
     void start() {
       resp.closeHandler(v -> stop());
+      tokens = vertx.eventBus().<String>localConsumer(Signals.tokensOf(taskId), m -> {
+        if (!closed) resp.write("event: token\ndata: " + m.body() + "\n\n");
+      });
       keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> {
         if (!closed) resp.write(": keepalive\n\n");
       });
@@ -107,6 +118,7 @@ public final class TaskEventsHandler {
     private void stop() {
       closed = true;
       vertx.cancelTimer(keepalive);
+      if (tokens != null) tokens.unregister();
     }
   }
 }

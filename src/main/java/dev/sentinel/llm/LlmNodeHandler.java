@@ -1,5 +1,6 @@
 package dev.sentinel.llm;
 
+import dev.sentinel.agent.Cancellation;
 import dev.sentinel.agent.LeaseDeadlinePassedException;
 import dev.sentinel.agent.NodeCancelledException;
 import dev.sentinel.agent.NodeContext;
@@ -14,6 +15,8 @@ import dev.sentinel.cost.Usage;
 import dev.sentinel.cost.Usd;
 import dev.sentinel.metrics.LlmMetrics;
 import dev.sentinel.observability.TaskLog;
+import dev.sentinel.signal.TokenChunk;
+import dev.sentinel.signal.TokenPublisher;
 import dev.sentinel.store.RetryUntil;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
@@ -32,6 +35,12 @@ import java.util.logging.Logger;
  * its cost is estimated (prompt tokens + max_tokens at the model's price) and checked against
  * the task's cost_limit and the tenant's daily budget; after it, the real cost is recorded once
  * per call_id whatever happens to the step. Output: {@code {text, model, usage, cost_usd, call_id}}.
+ *
+ * <p>With {@code stream: true} the answer is streamed: its text goes out while it is produced,
+ * in batches ({@link TokenBatcher}), as ephemeral {@code token} events of the task (through
+ * the worker's {@link TokenPublisher}); the step commits only the whole answer, after the last
+ * batch was sent. A run whose lease deadline passes mid-stream stops reading (another worker
+ * may run the step now) and fails as a lost lease does before a call.
  */
 public final class LlmNodeHandler implements NodeHandler {
 
@@ -159,7 +168,8 @@ public final class LlmNodeHandler implements NodeHandler {
 
   private Future<JsonObject> call(NodeContext ctx, LlmRequest request, String callId) {
     Span span = LlmCallSpan.start(ctx, request.model(), client.provider(), callId);
-    return client.complete(request, ctx.cancellation())
+    boolean stream = Boolean.TRUE.equals(ctx.node().config().getValue("stream"));
+    return (stream ? streamed(ctx, request, callId) : client.complete(request, ctx.cancellation()))
         .onFailure(e -> {
           LlmCallSpan.failed(span, e);
           meters(ctx, m -> m.failed(request.model(), ctx.tenantId()));
@@ -178,6 +188,31 @@ public final class LlmNodeHandler implements NodeHandler {
           .put("cost_usd", Usd.ofNanos(nanos))
           .put("call_id", callId));
     });
+  }
+
+  private Future<LlmResponse> streamed(NodeContext ctx, LlmRequest request, String callId) {
+    // the call's own cancellation: the task's, or the lease deadline passing mid-stream
+    Cancellation call = new Cancellation();
+    ctx.cancellation().onCancel(() -> call.cancel(ctx.cancellation().reason()));
+    TokenPublisher publisher = ctx.services().find(TokenPublisher.class).orElse(null);
+    TokenBatcher batcher = new TokenBatcher(ctx.vertx(), (seq, text) -> {
+      if (call.isCancelled()) return Future.succeededFuture();
+      if (!ctx.leaseHeld().getAsBoolean()) {
+        // a zombie shows nothing more and stops paying for tokens nobody will commit
+        call.cancel("the lease deadline passed mid-stream");
+        return Future.succeededFuture();
+      }
+      return publisher == null ? Future.succeededFuture()
+          : publisher.publish(new TokenChunk(ctx.taskId(), ctx.step(), ctx.node().name(), callId, seq, text));
+    });
+    return client.stream(request, call, batcher::add)
+        .compose(answer -> batcher.finish().map(answer), e -> {
+          Throwable why = call.isCancelled() && !ctx.cancellation().isCancelled()
+              ? new LeaseDeadlinePassedException("the streamed LLM call") : e;
+          // what the provider sent before the cut is shown too (the sender drops it for a
+          // cancelled run): the client sees the run end, then a new call_id when it runs again
+          return batcher.finish().transform(v -> Future.<LlmResponse>failedFuture(why));
+        });
   }
 
   private Future<Void> record(NodeContext ctx, CostLedger.Call call) {

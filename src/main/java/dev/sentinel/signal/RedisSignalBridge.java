@@ -13,7 +13,9 @@ import io.vertx.redis.client.Response;
 
 /**
  * Carries the signals the scripts PUBLISH (signal:ready, signal:cancel) from Redis onto this
- * JVM's event bus, so workers on every node wake when any node submits. One per JVM. A
+ * JVM's event bus, so workers on every node wake when any node submits; and the streamed LLM
+ * tokens workers PUBLISH (signal:tokens), to the task's own address, where an API node's event
+ * streams listen. One per JVM. A
  * subscription does not survive a Redis restart: on connection loss it re-subscribes with
  * backoff, and the workers' slow poll covers the gap.
  */
@@ -54,7 +56,8 @@ public final class RedisSignalBridge extends VerticleBase {
           conn.handler(this::onMessage);
           conn.endHandler(v -> reconnect());
           conn.exceptionHandler(e -> reconnect());
-          return conn.send(Request.cmd(Command.SUBSCRIBE).arg(keys.readySignal()).arg(keys.cancelSignal()));
+          return conn.send(Request.cmd(Command.SUBSCRIBE).arg(keys.readySignal()).arg(keys.cancelSignal())
+              .arg(keys.tokenSignal()));
         })
         .onSuccess(v -> {
           if (attempt > 0) LOG.log(System.Logger.Level.INFO, "signal subscription restored");
@@ -81,5 +84,8 @@ public final class RedisSignalBridge extends VerticleBase {
     String payload = msg.get(2).toString();
     if (channel.equals(keys.readySignal())) vertx.eventBus().publish(Signals.TASK_READY, payload);
     else if (channel.equals(keys.cancelSignal())) vertx.eventBus().publish(Signals.TASK_CANCEL, payload);
+    else if (channel.equals(keys.tokenSignal())) TokenChunk.taskOf(payload)
+        // published on the bus whether anyone listens or not: a send to no consumer costs nothing
+        .ifPresent(task -> vertx.eventBus().publish(Signals.tokensOf(task), payload));
   }
 }

@@ -12,4 +12,12 @@ public final class Signals {
 
   /** Body: task id. The task was cancelled: a worker running it stops the node at once. */
   public static final String TASK_CANCEL = "sentinel.task.cancel";
+
+  /**
+   * Prefix of a task's token address ({@link #tokensOf}). Body: a {@link TokenChunk} as JSON.
+   * Tokens are live output only: a client that was not listening never sees them again.
+   */
+  public static final String TASK_TOKENS = "sentinel.task.tokens.";
+
+  public static String tokensOf(String taskId) { return TASK_TOKENS + taskId; }
 }

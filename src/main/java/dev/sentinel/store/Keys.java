@@ -37,6 +37,7 @@ import java.util.List;
  * seq:task                STRING submission counter (FIFO order)
  * signal:ready            PUBSUB "a task became ready" (wakes workers on every node)
  * signal:cancel           PUBSUB task id that was cancelled (stops its running node)
+ * signal:tokens           PUBSUB streamed LLM output, batched (ephemeral: never stored in a key)
  * </pre>
  */
 public record Keys(String prefix) {
@@ -78,6 +79,7 @@ public record Keys(String prefix) {
   public String apiKeyIds() { return prefix + "auth:key_ids"; }
   public String readySignal() { return prefix + "signal:ready"; }
   public String cancelSignal() { return prefix + "signal:cancel"; }
+  public String tokenSignal() { return prefix + "signal:tokens"; }
 
   /** The KEYS every script is called with, in the order lua/_lib.lua names them. */
   public List<String> scriptKeys() {

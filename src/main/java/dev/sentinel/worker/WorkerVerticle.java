@@ -13,6 +13,7 @@ import dev.sentinel.metrics.EventLoopDelayProbe;
 import dev.sentinel.metrics.SentinelMetrics;
 import dev.sentinel.metrics.TaskMetrics;
 import dev.sentinel.signal.Signals;
+import dev.sentinel.signal.TokenPublisher;
 import dev.sentinel.store.ClaimedTask;
 import dev.sentinel.store.CommitBatcher;
 import dev.sentinel.store.Keys;
@@ -104,7 +105,8 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     services = NodeServices.of(new CostLedger(store.ledger()),
         new BudgetGuard(store.ledger(), config.agents().tenantDailyBudgetNanos()),
         new ModelRateLimiter(store.ledger(), config.llm(), config.limits()), metrics.llm(),
-        leases);   // wait nodes read their task's wait record through it
+        leases,    // wait nodes read their task's wait record through it
+        new TokenPublisher(redis, new Keys(config.keyPrefix())));   // streamed llm nodes publish their tokens through it
     // each worker verticle has an event loop of its own: a node that blocks it delays every task there
     loopProbe = new EventLoopDelayProbe(vertx, metrics.registry()).start();
     vertx.eventBus().<String>localConsumer(Signals.TASK_READY, m -> wake());

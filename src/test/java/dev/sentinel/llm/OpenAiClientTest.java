@@ -21,11 +21,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
+import static dev.sentinel.testing.Outcomes.failure;
+import static dev.sentinel.testing.Outcomes.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -60,25 +61,6 @@ class OpenAiClientTest {
   }
 
   private static String key() { return "task-" + UUID.randomUUID() + ":1"; }
-
-  private static <T> T result(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("the call failed: " + e, e);
-    }
-  }
-
-  private static Throwable failure(Future<?> f) {
-    try {
-      f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("the call neither failed nor succeeded in time: " + e, e);
-    }
-    throw new AssertionError("the call succeeded but should have failed");
-  }
 
   @Test void parsesTextUsageAndCachedTokensAndSendsTheRequestOpenAiExpects() {
     stub.cachedTokens(true);
@@ -259,5 +241,62 @@ class OpenAiClientTest {
 
   private static String taskOf(String key) {
     return key.substring(0, key.lastIndexOf(':'));
+  }
+
+  // ---- streamed answers (stream: true) ----
+
+  @Test void streamedPiecesMakeTheWholeAnswerAndTheLastChunkCarriesTheExactUsage() {
+    stub.cachedTokens(true);
+    String key = key();
+    List<String> pieces = new CopyOnWriteArrayList<>();
+    LlmResponse r = result(client(10_000, 3).stream(request(key), new Cancellation(), pieces::add));
+
+    OpenAiStub.Call c = stub.billedFor(taskOf(key)).get(0);
+    assertThat(pieces).as("one piece per streamed chunk").hasSize((c.text.length() + OpenAiStub.PIECE_CHARS - 1) / OpenAiStub.PIECE_CHARS);
+    assertThat(String.join("", pieces)).isEqualTo(r.text()).isEqualTo(c.text);
+    assertThat(r.usage()).isEqualTo(new Usage(c.promptTokens, c.completionTokens, c.cachedTokens, 0));
+    assertThat(PriceTable.load("").nanos("gpt-4o-mini", r.usage())).isEqualTo(c.nanos);
+    assertThat(r.finishReason()).isEqualTo("stop");
+    JsonObject sent = new JsonObject(stub.receivedFor(taskOf(key)).get(0).body);
+    assertThat(sent.getBoolean("stream")).isTrue();
+    assertThat(sent.getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
+  }
+
+  @Test void a429BeforeTheFirstTokenIsRetriedAndBilledOnce() {
+    stub.fail429(1, 0);
+    String key = key();
+    List<String> pieces = new CopyOnWriteArrayList<>();
+    LlmResponse r = result(client(10_000, 3).stream(request(key), new Cancellation(), pieces::add));
+    assertThat(stub.receivedFor(taskOf(key))).extracting(OpenAiStub.Received::status).containsExactly(429, 200);
+    assertThat(stub.billedFor(taskOf(key))).hasSize(1);
+    assertThat(String.join("", pieces)).isEqualTo(r.text());
+  }
+
+  @Test void aStreamCutAfterTheFirstTokensFailsTheCallWithoutRetrying() {
+    stub.cutStreams(1);
+    String key = key();
+    List<String> pieces = new CopyOnWriteArrayList<>();
+    Throwable e = failure(client(10_000, 3).stream(request(key), new Cancellation(), pieces::add));
+    assertThat(e).isInstanceOf(LlmException.class);
+    assertThat(pieces).isNotEmpty();
+    assertThat(stub.receivedFor(taskOf(key))).as("no provider retry once text was handed over").hasSize(1);
+    assertThat(stub.billedFor(taskOf(key))).isEmpty();
+  }
+
+  @Test void cancellingStopsReadingTheStream() {
+    stub.streamPieceMs(50);
+    String key = key();
+    Cancellation cancellation = new Cancellation();
+    List<String> pieces = new CopyOnWriteArrayList<>();
+    Future<LlmResponse> call = client(10_000, 3).stream(request(key), cancellation,
+        p -> {
+          pieces.add(p);
+          cancellation.cancel("cancelled by test");   // on the call's context, as a worker cancels
+        });
+    assertThat(failure(call)).isInstanceOf(LlmException.class).hasMessageContaining("cancelled");
+    // the stub sees the connection go away before it could send the rest
+    await().atMost(Duration.ofSeconds(10)).until(() -> stub.undelivered().stream().anyMatch(c -> key.equals(c.idempotencyKey)));
+    assertThat(pieces).hasSize(1);
+    assertThat(stub.billedFor(taskOf(key))).isEmpty();
   }
 }

@@ -42,11 +42,23 @@ import java.util.function.Function;
  * tokens reported (half of the prompt).
  * A test can also script the text of some answers ({@link #answerWith}), e.g. to play a
  * classifier whose one-word answer a branch reads.
+ *
+ * <p>A request with {@code "stream": true} is answered as OpenAI streams: server-sent events,
+ * the text in pieces of {@value #PIECE_CHARS} characters ({@code choices[0].delta.content}),
+ * a chunk with the finish_reason, then (when {@code stream_options.include_usage} asks for it)
+ * a chunk with the same usage a non-streamed answer reports, and {@code data: [DONE]}. Its
+ * ledger entry is the same as for the non-streamed call; without include_usage it is
+ * {@link Kind#NO_USAGE}. {@link #cutStreams} closes the connection half-way through the next
+ * streams ({@link Kind#CUT}, undelivered: no usage reached the caller, nothing to bill), and
+ * {@link #streamPieceMs} paces the pieces, so a reader sees text arrive over time.
  */
 public final class OpenAiStub implements AutoCloseable {
 
   /** How a 200 answer looked. Only {@link Kind#OK} answers report usage, so only they cost money. */
-  public enum Kind { OK, MALFORMED, NO_USAGE }
+  public enum Kind { OK, MALFORMED, NO_USAGE, CUT }
+
+  /** Characters per streamed piece: about one token. */
+  public static final int PIECE_CHARS = 4;
 
   /**
    * One request as received, with the status it was answered with (0 while in flight).
@@ -163,6 +175,8 @@ public final class OpenAiStub implements AutoCloseable {
   private volatile long delayMs;
   private volatile boolean cachedTokens;
   private volatile Function<JsonObject, String> script = request -> null;
+  private final AtomicInteger nextCut = new AtomicInteger();
+  private volatile long streamPieceMs;
 
   private OpenAiStub(Vertx vertx, boolean ownVertx) {
     this.vertx = vertx;
@@ -248,6 +262,18 @@ public final class OpenAiStub implements AutoCloseable {
     return this;
   }
 
+  /** The next {@code n} streamed answers stop half-way: the stub closes the connection. */
+  public OpenAiStub cutStreams(int n) {
+    nextCut.set(n);
+    return this;
+  }
+
+  /** Streamed pieces are written this far apart (0: all at once). */
+  public OpenAiStub streamPieceMs(long ms) {
+    streamPieceMs = ms;
+    return this;
+  }
+
   /** Healthy again: no pending faults, no delay, no cached tokens. The ledger is kept. */
   public OpenAiStub resetFaults() {
     next429.set(0);
@@ -255,6 +281,8 @@ public final class OpenAiStub implements AutoCloseable {
     unavailableEvery = 0;
     nextMalformed.set(0);
     nextNoUsage.set(0);
+    nextCut.set(0);
+    streamPieceMs = 0;
     delayMs = 0;
     cachedTokens = false;
     return this;
@@ -429,10 +457,14 @@ public final class OpenAiStub implements AutoCloseable {
         .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
             .put("message", new JsonObject().put("role", "assistant").put("content", text))
             .put("finish_reason", finish)));
-    Kind kind = takeOne(nextNoUsage) ? Kind.NO_USAGE : Kind.OK;
+    boolean stream = Boolean.TRUE.equals(request.getValue("stream"));
+    boolean usageAsked = !stream || Boolean.TRUE.equals(request.getJsonObject("stream_options", new JsonObject()).getValue("include_usage"));
+    Kind kind = takeOne(nextNoUsage) || !usageAsked ? Kind.NO_USAGE : Kind.OK;
+    if (stream && takeOne(nextCut)) kind = Kind.CUT;
     BigDecimal usd = BigDecimal.ZERO;
+    JsonObject usage = null;
     if (kind == Kind.OK) {
-      JsonObject usage = new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completion)
+      usage = new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completion)
           .put("total_tokens", prompt + completion);
       if (cachedTokens) usage.put("prompt_tokens_details", new JsonObject().put("cached_tokens", cached));
       completionJson.put("usage", usage);
@@ -443,7 +475,63 @@ public final class OpenAiStub implements AutoCloseable {
       cached = 0;
     }
     Call c = new Call(seqNo, kind, r.idempotencyKey, model, request, text, prompt, completion, cached, usd, System.nanoTime());
-    send(resp, r, 200, completionJson.encode(), c);
+    if (stream) streamAnswer(req, r, c, finish, usage);
+    else send(resp, r, 200, completionJson.encode(), c);
+  }
+
+  private void streamAnswer(HttpServerRequest req, Received r, Call call, String finish, JsonObject usage) {
+    List<String> events = new ArrayList<>();
+    for (int i = 0; i < call.text.length(); i += PIECE_CHARS) {
+      JsonObject delta = new JsonObject().put("content", call.text.substring(i, Math.min(call.text.length(), i + PIECE_CHARS)));
+      if (i == 0) delta.put("role", "assistant");
+      events.add(chunk(call, new JsonArray().add(new JsonObject().put("index", 0).put("delta", delta).putNull("finish_reason"))).encode());
+    }
+    int cutAt = call.kind == Kind.CUT ? Math.max(1, events.size() / 2) : -1;
+    events.add(chunk(call, new JsonArray().add(new JsonObject().put("index", 0).put("delta", new JsonObject())
+        .put("finish_reason", finish))).encode());
+    if (usage != null) events.add(chunk(call, new JsonArray()).put("usage", usage).encode());
+    events.add("[DONE]");
+    r.answeredNanos = System.nanoTime();
+    r.status = 200;
+    inFlight.decrementAndGet();
+    synchronized (ledger) { ledger.add(call); }
+    HttpServerResponse resp = req.response();
+    try {
+      resp.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+    } catch (RuntimeException e) {   // the caller is gone
+      call.delivered = false;
+      return;
+    }
+    writeEvents(req, call, events, 0, cutAt);
+  }
+
+  private void writeEvents(HttpServerRequest req, Call call, List<String> events, int from, int cutAt) {
+    HttpServerResponse resp = req.response();
+    for (int i = from; i < events.size(); i++) {
+      if (resp.closed()) {
+        call.delivered = false;
+        return;
+      }
+      if (i == cutAt) {
+        // the usage never reaches the caller: nothing to bill, as with an undelivered answer
+        call.delivered = false;
+        req.connection().close();
+        return;
+      }
+      long pace = streamPieceMs;
+      if (pace > 0 && i > from) {
+        int next = i;
+        vertx.setTimer(pace, t -> writeEvents(req, call, events, next, cutAt));
+        return;
+      }
+      resp.write("data: " + events.get(i) + "\n\n");
+    }
+    resp.end().onComplete(ar -> call.delivered = ar.succeeded());
+  }
+
+  private static JsonObject chunk(Call call, JsonArray choices) {
+    return new JsonObject().put("id", "chatcmpl-stub-" + call.seq).put("object", "chat.completion.chunk")
+        .put("created", System.currentTimeMillis() / 1000).put("model", call.model).put("choices", choices);
   }
 
   private void send(HttpServerResponse resp, Received r, int status, String body, Call call) {

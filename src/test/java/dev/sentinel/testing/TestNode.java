@@ -35,6 +35,7 @@ public final class TestNode implements AutoCloseable {
   public final List<WorkerVerticle> workers = new ArrayList<>();
   private String workerDeployment;
   private String watcherDeployment;
+  private boolean bridgeDeployed;
 
   public TestNode(String redisUrl, String keyPrefix, String yamlOverrides) {
     try {
@@ -53,8 +54,15 @@ public final class TestNode implements AutoCloseable {
     return "auth:\n  keys:\n    - {sha256: " + ApiKeys.digest(adminKey) + ", admin: true}\n";
   }
 
-  public TestNode startWorkers(String name) {
+  /** One per JVM, as MainVerticle deploys it: a second would relay every signal twice. */
+  private void signalBridge() {
+    if (bridgeDeployed) return;
     vertx.deployVerticle(new RedisSignalBridge(config.redis(), new Keys(config.keyPrefix()))).await();
+    bridgeDeployed = true;
+  }
+
+  public TestNode startWorkers(String name) {
+    signalBridge();
     AgentRegistry agents = agents();
     AtomicInteger n = new AtomicInteger();
     workerDeployment = vertx.deployVerticle(() -> {
@@ -85,6 +93,7 @@ public final class TestNode implements AutoCloseable {
    * validated against openapi.yaml; {@link #close()} fails the test if one broke the contract.
    */
   public Http startApi() {
+    signalBridge();   // the streamed tokens of tasks reach the API's event streams through it
     List<HttpVerticle> apis = new ArrayList<>();
     vertx.deployVerticle(() -> {
       HttpVerticle h = new HttpVerticle(config, agents(), Tracing.off(), metrics);
