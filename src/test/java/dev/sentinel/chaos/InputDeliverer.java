@@ -127,10 +127,6 @@ final class InputDeliverer implements AutoCloseable {
 
   @Override public void close() {
     running.set(false);
-    try {
-      thread.join(60_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    RedisReader.join(thread, 60_000);
   }
 }

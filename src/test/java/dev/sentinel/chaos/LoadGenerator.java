@@ -99,10 +99,6 @@ final class LoadGenerator implements AutoCloseable {
   /** Stops submitting and waits for the submission in progress to end (not interrupted: its outcome counts). */
   @Override public void close() {
     running.set(false);
-    try {
-      thread.join(60_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    RedisReader.join(thread, 60_000);
   }
 }
