@@ -17,12 +17,17 @@ public final class HttpSubmitter {
   private HttpSubmitter() {}
 
   public static List<String> submit(int port, int tasks, int steps, int parallel) throws Exception {
+    return submit(port, tasks, new JsonObject().put("steps", steps), parallel);
+  }
+
+  /** The same with any noop task_params (a sleep, a wait). */
+  public static List<String> submit(int port, int tasks, JsonObject taskParams, int parallel) throws Exception {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     Semaphore inFlight = new Semaphore(parallel);
     List<CompletableFuture<String>> all = new ArrayList<>();
     for (int i = 0; i < tasks; i++) {
       String body = new JsonObject().put("tenant_id", "tenant-" + (i % 8)).put("task_type", "bench").put("agent_type", "noop")
-          .put("task_params", new JsonObject().put("steps", steps)).encode();
+          .put("task_params", taskParams.copy()).encode();
       inFlight.acquire();
       all.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/tasks"))
               .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),

@@ -41,6 +41,10 @@ class ChaosIT {
         .containsExactlyInAnyOrder(FaultKind.values());
     assertThat(run.report().figures().get("pauses_with_refusal")).as("zombie pauses whose writes were refused").isPositive();
     assertThat(run.report().figures().get("zombie_tasks_judged")).as("tasks held by a zombie whose LLM calls were judged").isPositive();
+    // the waits were part of the load, not skipped: tasks parked for input and for a timer
+    assertThat(run.report().figures().get("input_wait_tasks")).as("tasks that waited for input").isPositive();
+    assertThat(run.report().figures().get("inputs_delivered")).as("inputs delivered").isPositive();
+    assertThat(run.report().figures().get("sleep_tasks")).as("tasks that slept").isPositive();
   }
 
   @Test @Timeout(value = 8, unit = TimeUnit.MINUTES)

@@ -17,6 +17,7 @@ final class ChaosRun {
 
   /** How long a healed cluster gets to finish its work; the checker runs after it either way. */
   private static final Duration QUIET_WITHIN = Duration.ofSeconds(90);
+  private static final long INPUT_SEED_SALT = 0x5eed_1a9b_7L;
   private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
 
   record Outcome(ChaosSettings settings, InvariantChecker.Report report, List<Fault> faults, int acknowledged,
@@ -42,25 +43,30 @@ final class ChaosRun {
     Random random = new Random(settings.seed());
     try (ChaosCluster cluster = ChaosCluster.start(settings)) {
       System.out.printf("chaos: cluster up after %d ms%n", (System.nanoTime() - started) / 1_000_000);
-      LoadGenerator load = new LoadGenerator(cluster.http, settings.submitEveryMs(), new Random(random.nextLong())).start();
-      Nemesis nemesis = new Nemesis(cluster, random);
-      try {
-        nemesis.runUntil(System.nanoTime() + settings.faultPhase().toNanos());
-      } finally {
-        load.close();
+      // closed after the quiet (inputs due after the heal are delivered meanwhile), or on any failure;
+      // its own generator, so a seed's fault schedule is the one it was before waits joined the load
+      try (InputDeliverer inputs = new InputDeliverer(cluster.http, new Random(settings.seed() ^ INPUT_SEED_SALT)).start()) {
+        LoadGenerator load = new LoadGenerator(cluster.http, settings.submitEveryMs(), new Random(random.nextLong()),
+            settings.waitsEvery(), inputs).start();
+        Nemesis nemesis = new Nemesis(cluster, random);
+        try {
+          nemesis.runUntil(System.nanoTime() + settings.faultPhase().toNanos());
+        } finally {
+          load.close();
+        }
+        cluster.healAll();
+        List<LoadGenerator.Submission> acknowledged = load.acknowledged();
+        long healed = System.nanoTime();
+        awaitQuiet(cluster, acknowledged);
+        System.out.printf("chaos: quiet %d ms after the heal; %s%n", (System.nanoTime() - healed) / 1_000_000, inputs.figures());
+        RedisSnapshot snapshot = RedisSnapshot.read(cluster.reader);
+        InvariantChecker.Report report = InvariantChecker.check(settings, snapshot, new InvariantChecker.RunHistory(
+            acknowledged, nemesis.history(), cluster.stub.billed(), cluster.stub.received(), inputs.delivered()));
+        Outcome outcome = new Outcome(settings, report, nemesis.history(), acknowledged.size(), load.unacknowledged(),
+            Duration.ofNanos(System.nanoTime() - started));
+        System.out.println(outcome.summary());
+        return outcome;
       }
-      cluster.healAll();
-      List<LoadGenerator.Submission> acknowledged = load.acknowledged();
-      long healed = System.nanoTime();
-      awaitQuiet(cluster, acknowledged);
-      System.out.printf("chaos: quiet %d ms after the heal%n", (System.nanoTime() - healed) / 1_000_000);
-      RedisSnapshot snapshot = RedisSnapshot.read(cluster.reader);
-      InvariantChecker.Report report = InvariantChecker.check(settings, snapshot, new InvariantChecker.RunHistory(
-          acknowledged, nemesis.history(), cluster.stub.billed(), cluster.stub.received()));
-      Outcome outcome = new Outcome(settings, report, nemesis.history(), acknowledged.size(), load.unacknowledged(),
-          Duration.ofNanos(System.nanoTime() - started));
-      System.out.println(outcome.summary());
-      return outcome;
     }
   }
 

@@ -15,9 +15,12 @@ import java.util.Set;
  * @param stubDelayMs    how long the OpenAI stub takes per answer
  * @param stubUnavailableEvery  the stub answers every n-th request 503 with Retry-After: 1 (0: never),
  *                       so some tasks are waiting to retry a call when a fault cuts their worker off
+ * @param waitsEvery     0: chain tasks only; n: of every n submissions one is a noop task that waits for
+ *                       input and one a noop task that sleeps (see LoadGenerator)
  */
 record ChaosSettings(long seed, Duration faultPhase, int workers, int watchers, long leaseMs, long watcherIntervalMs,
-                     long submitEveryMs, Set<FaultKind> faults, boolean fencingOff, long stubDelayMs, int stubUnavailableEvery) {
+                     long submitEveryMs, Set<FaultKind> faults, boolean fencingOff, long stubDelayMs, int stubUnavailableEvery,
+                     int waitsEvery) {
 
   ChaosSettings {
     if (faults.contains(FaultKind.KILL_WATCHER) && watchers < 2) {
@@ -32,11 +35,13 @@ record ChaosSettings(long seed, Duration faultPhase, int workers, int watchers, 
    * Every fault kind, fencing on: the run that must keep every invariant. One LLM request in ten
    * is answered 503 (Retry-After: 1 s), so at any moment some tasks wait to retry a paid call: a
    * worker stopped or cut off meanwhile wakes with that retry due after its lease, the case the
-   * worker's lease-deadline check exists for (invariant 7).
+   * worker's lease-deadline check exists for (invariant 7). One submission in six waits for
+   * input and one sleeps: a third of the load parks and resumes through the faults, while
+   * two thirds keep the LLM chain the zombie checks need.
    */
   static ChaosSettings full(long seed, Duration faultPhase) {
     return new ChaosSettings(seed, faultPhase, 3, 2, LEASE_MS, WATCHER_INTERVAL_MS, 120, EnumSet.allOf(FaultKind.class), false, 250,
-        10);
+        10, 6);
   }
 
   /**
@@ -45,11 +50,11 @@ record ChaosSettings(long seed, Duration faultPhase, int workers, int watchers, 
    * LLM answers take 1.5 s here: the zombie wakes while the new owner is still redoing the step
    * it was paused in. With fast steps the heir is already past it, and the zombie's late commits
    * only answer DUP (the step-order check is a second line of defence, which then hides whether
-   * fencing works at all).
+   * fencing works at all). No waits: the control's load stays the one it was calibrated on.
    */
   static ChaosSettings fencingOff(long seed, Duration faultPhase) {
     return new ChaosSettings(seed, faultPhase, 2, 0, LEASE_MS, WATCHER_INTERVAL_MS, 120, EnumSet.of(FaultKind.PAUSE_WORKER), true,
-        1500, 0);
+        1500, 0, 0);
   }
 
   /** Invariant 4: a dead or paused worker's tasks are claimed again within this (Redis clock). */

@@ -44,7 +44,7 @@ final class InvariantChecker {
 
   /** What the run itself recorded, besides Redis. */
   record RunHistory(List<LoadGenerator.Submission> acknowledged, List<Fault> faults, List<OpenAiStub.Call> stubBilled,
-                    List<OpenAiStub.Received> stubReceived) {}
+                    List<OpenAiStub.Received> stubReceived, Map<String, JsonObject> inputsDelivered) {}
 
   /** The verdict and the figures a report needs. */
   record Report(List<Violation> violations, Map<String, Long> figures) {
@@ -66,6 +66,7 @@ final class InvariantChecker {
       c.eachStepCommittedOnceWithTheExpectedResult(t);
       c.everyWriteCarriesTheCurrentClaim(t);
     }
+    c.waitsHeld(redis, run);
     c.everyZombieHadAWriteRefused(redis, run);
     c.orphanedTasksAreClaimedAgainInTime(redis, run);
     c.costsAgreeWithTheProvidersLedger(redis, run);
@@ -125,25 +126,46 @@ final class InvariantChecker {
       violation(Invariant.EXACTLY_ONCE, subject, "the task hash says step " + hashStep + ", its history's step records are "
           + eventSteps);
     }
+    WaitTaskModel waits = t.waitModel();
+    List<String> nodes = waits == null ? ChainAgentModel.NODES : waits.nodes();
     for (int i = 0; i < Math.min(n, t.steps().size()); i++) {
       JsonObject rec = t.steps().get(i);
-      String expectedNode = i < ChainAgentModel.STEPS ? ChainAgentModel.NODES.get(i) : "(none)";
+      String expectedNode = i < nodes.size() ? nodes.get(i) : "(none)";
       if (!expectedNode.equals(rec.getString("node"))) {
         violation(Invariant.EXACTLY_ONCE, subject, "step " + (i + 1) + " ran node " + rec.getString("node") + ", expected "
             + expectedNode);
       }
     }
     if (!"completed".equals(t.status())) return;
-    if (n != ChainAgentModel.STEPS) {
-      violation(Invariant.EXACTLY_ONCE, subject, "completed with " + n + " step events, expected " + ChainAgentModel.STEPS);
+    if (n != nodes.size()) {
+      violation(Invariant.EXACTLY_ONCE, subject, "completed with " + n + " step events, expected " + nodes.size());
     }
     int completions = t.eventsOf("completed").size();
     if (completions != 1) violation(Invariant.EXACTLY_ONCE, subject, "completed " + completions + " times");
+    if (waits != null) return;   // its result is judged by WaitChecks, against the input delivered
     JsonObject expected = ChainAgentModel.expectedResult(t.seed());
     JsonObject actual = new JsonObject(t.meta().getOrDefault("result", "{}"));
     if (!expected.equals(actual)) {
       violation(Invariant.EXACTLY_ONCE, subject, "result " + actual.encode() + " differs from the expected " + expected.encode());
     }
+  }
+
+  // ---- 8 (and 2 for waits) ----------------------------------------------------------------
+
+  /** Every waiting or sleeping task's wait, by WaitChecks; the figures say how many there were and how late sleeps woke. */
+  private void waitsHeld(RedisSnapshot redis, RunHistory run) {
+    long inputs = 0, sleeps = 0, worstLateness = 0;
+    for (TaskRecord t : redis.tasks().values()) {
+      WaitTaskModel model = t.waitModel();
+      if (model == null) continue;
+      if (model.kind() == WaitTaskModel.Kind.INPUT) inputs++; else sleeps++;
+      OptionalLong late = WaitChecks.check(t, model, run.inputsDelivered().get(t.id()), violations);
+      if (late.isPresent()) worstLateness = Math.max(worstLateness, late.getAsLong());
+    }
+    figures.put("input_wait_tasks", inputs);
+    figures.put("inputs_delivered", (long) run.inputsDelivered().size());
+    figures.put("sleep_tasks", sleeps);
+    figures.put("sleep_lateness_worst_ms", worstLateness);
   }
 
   // ---- 3 ----------------------------------------------------------------------------------
@@ -168,7 +190,7 @@ final class InvariantChecker {
         }
         // every record a worker's fenced write leaves; `failed` also comes from the watcher
         // (attempts used up at expiry), which writes no claim: only a worker's is checked
-        case "step", "completed", "released", "retrying", "paused", "scheduled", "failed" -> {
+        case "step", "completed", "released", "retrying", "paused", "scheduled", "waiting", "failed" -> {
           boolean byTheWatcher = "failed".equals(e.type()) && e.get("claim").isEmpty();
           if (!byTheWatcher && (current == null || !current.sameClaim(e.holder()))) {
             violation(Invariant.FENCED, "task " + t.id(), "accepted " + e.type() + " " + e + " under " + e.holder()

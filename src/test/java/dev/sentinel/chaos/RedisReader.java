@@ -52,5 +52,14 @@ final class RedisReader implements AutoCloseable {
     }
   }
 
+  /** Waits for the harness's own threads (load, inputs) to end their current request; an interrupt is passed on. */
+  static void join(Thread t, long ms) {
+    try {
+      t.join(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override public void close() { redis.close(); }
 }

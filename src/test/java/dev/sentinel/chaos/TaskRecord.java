@@ -18,13 +18,18 @@ record TaskRecord(String id, Map<String, String> meta, List<StreamEntry> events,
 
   /** Events that end a holder's claim: after one, no write under that claim is legitimate. */
   static final Set<String> CLAIM_ENDING = Set.of("expired", "released", "completed", "failed",
-      "retrying", "cancelled", "paused", "scheduled");
+      "retrying", "cancelled", "paused", "scheduled", "waiting");
 
   String status() { return meta.getOrDefault("status", ""); }
 
   String tenant() { return meta.getOrDefault("tenant_id", ""); }
 
   String seed() { return new JsonObject(meta.getOrDefault("task_params", "{}")).getString("seed", ""); }
+
+  /** The task's wait shape if it is one of the load's waiting noop tasks, else null (a chain task). */
+  WaitTaskModel waitModel() {
+    return WaitTaskModel.of(meta.getOrDefault("agent_type", ""), new JsonObject(meta.getOrDefault("task_params", "{}")));
+  }
 
   List<StreamEntry> eventsOf(String type) { return events.stream().filter(e -> type.equals(e.type())).toList(); }
 

@@ -28,7 +28,13 @@ record Violation(Invariant invariant, String subject, String detail) {
      * for a task it held once that lease was surely over: fencing refuses a zombie's writes, but
      * cannot take back money a call spent.
      */
-    NO_CALL_AFTER_LEASE
+    NO_CALL_AFTER_LEASE,
+    /**
+     * 8: durable waits hold through faults: a sleeping task commits nothing past its sleep before
+     * the deadline its first entry set (Redis clock). (A wait's once-only commit and its input
+     * are judged under 2.)
+     */
+    WAITS
   }
 
   @Override public String toString() { return invariant + " " + subject + ": " + detail; }
