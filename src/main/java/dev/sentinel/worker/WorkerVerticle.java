@@ -34,11 +34,13 @@ import io.vertx.redis.client.Redis;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -73,6 +75,10 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   private CommitBatcher commits;
   private NodeServices services;
   private boolean claiming;
+  /** Completes once the claim in flight is answered and its tasks are started (or handed back). */
+  private Promise<Void> claimAnswered;
+  /** Writes sent outside any run (hand-backs of tasks claimed while stopping, failures of unknown agents): stop() waits for them. */
+  private final Set<Future<?>> looseWrites = new HashSet<>();
   private boolean wakeAgain;
   private boolean draining;
   /** The claim id base of a claim whose answer was lost: the next claim repeats it. */
@@ -131,9 +137,15 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     if (!running.isEmpty()) LOG.log(System.Logger.Level.INFO, workerId + " stopping: " + running.size()
         + " running task(s) finish their step, then are handed back");
     vertx.cancelTimer(pollTimer);
-    List<Future<Void>> runs = running.values().stream().map(TaskRun::done).toList();
+    // a claim in flight may have leased tasks in Redis already: wait for its answer, so they are
+    // handed back now (startRun sees draining) instead of staying leased until their lease expires
+    Future<Void> lastClaim = claiming ? claimAnswered.future() : Future.succeededFuture();
     Promise<Void> drained = Promise.promise();
-    Future.join(runs).onComplete(ar -> drained.tryComplete());
+    lastClaim.onComplete(c -> {
+      List<Future<?>> pending = new ArrayList<>(looseWrites);
+      running.values().forEach(r -> pending.add(r.done()));
+      Future.join(pending).onComplete(ar -> drained.tryComplete());
+    });
     long drainTimer = vertx.setTimer(Math.max(1, settings.drainMs()), t -> {
       List<TaskRun> left = new ArrayList<>(running.values());
       if (!left.isEmpty()) LOG.log(System.Logger.Level.INFO, workerId + ": drain time over, handing back " + left.size() + " task(s)");
@@ -157,6 +169,8 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     int free = settings.concurrency() - running.size();
     if (free <= 0) return;
     claiming = true;
+    Promise<Void> answered = Promise.promise();
+    claimAnswered = answered;
     wakeAgain = false;
     long sent = System.nanoTime();
     boolean repeat = unansweredClaimBase != null;
@@ -169,10 +183,12 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
         // it may have granted tasks whose answer we never saw: ask again with the same base, soon
         unansweredClaimBase = claimBase;
         vertx.setTimer(CLAIM_RETRY_MS, t -> wake());
+        answered.complete();
         return;
       }
       unansweredClaimBase = null;
       for (ClaimedTask task : ar.result()) startRun(task, sent);
+      answered.complete();
       if (ar.result().size() == free || wakeAgain) wake();
     });
   }
@@ -184,11 +200,11 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
       graph = agent.orElseThrow(() -> new IllegalStateException(
           "agent_type '" + task.agentType() + "' is not known to worker " + workerId)).graph(task.params());
     } catch (RuntimeException e) {
-      leases.fail(task.id(), task.lease(), e.getMessage(), backoff.delayMs(task.attempts() + 1), workerId);
+      track(leases.fail(task.id(), task.lease(), e.getMessage(), backoff.delayMs(task.attempts() + 1), workerId));
       return;
     }
     if (draining) {   // claimed just as shutdown began
-      leases.release(task.id(), task.lease(), workerId);
+      track(leases.release(task.id(), task.lease(), workerId));
       return;
     }
     TaskRun run = new TaskRun(task, graph, agents.kinds(), this, claimSentNanos);
@@ -198,6 +214,11 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
       wake();
     });
     run.start();
+  }
+
+  private void track(Future<?> write) {
+    looseWrites.add(write);
+    write.onComplete(ar -> looseWrites.remove(write));
   }
 
   private void renew() {

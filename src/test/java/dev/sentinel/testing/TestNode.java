@@ -114,6 +114,13 @@ public final class TestNode implements AutoCloseable {
     workerDeployment = null;
   }
 
+  /** Begins undeploying the workers and returns at once; the future completes when they have stopped. */
+  public io.vertx.core.Future<Void> beginStoppingWorkers() {
+    io.vertx.core.Future<Void> stopped = vertx.undeploy(workerDeployment);
+    workerDeployment = null;
+    return stopped;
+  }
+
   public int running() {
     synchronized (workers) {
       return workers.stream().mapToInt(WorkerVerticle::runningCount).sum();

@@ -7,6 +7,7 @@ import dev.sentinel.store.StepRecord;
 import dev.sentinel.testing.RealRedis;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
+import dev.sentinel.testing.TcpProxy;
 import dev.sentinel.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -106,6 +107,34 @@ class WorkerTest {
     for (String id : ids) {
       assertEachStepCommittedOnce(id, 6);
       assertThat(f.meta(id)).containsEntry("attempts", "0");
+    }
+  }
+
+  /**
+   * A claim can be in Redis's hands when shutdown begins: its tasks are leased to this worker
+   * before it knows of them. Stopping must wait for that answer and hand them back, not close
+   * the connection and leave them leased until the lease runs out (CI saw exactly that: one task
+   * of five still leased after the process had exited on SIGTERM).
+   */
+  @Test void shutdownWaitsForTheClaimInFlightAndHandsItsTasksBack() throws Exception {
+    try (TcpProxy link = TcpProxy.start("claim-link", redis.server().port())) {
+      node = new TestNode("redis://127.0.0.1:" + link.port(), f.keys.prefix(),
+          "worker: {instances: 1, concurrency: 4, poll_ms: 50, drain_ms: 300}\n");
+      node.startWorkers("n1");
+      StoreFixture.sleep(300);   // the worker's connections are open and it has polled a few times
+      link.stall();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 3; i++) ids.add(submitNoop(3, 1000, 3, null));
+      StoreFixture.sleep(300);   // a poll sent its claim into the stalled link
+      var stopped = node.beginStoppingWorkers();
+      StoreFixture.sleep(300);
+      assertThat(stopped.isComplete()).as("stop waits for the claim it has in flight").isFalse();
+      link.heal();
+      stopped.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      for (String id : ids) {
+        assertThat(f.meta(id)).containsEntry("status", "queued").containsEntry("attempts", "0").containsEntry("owner", "");
+      }
+      assertThat(f.queries.steps(ids.get(0)).await()).isEmpty();
     }
   }
 
