@@ -17,18 +17,19 @@
 -- ARGV: [1] worker id, [2] lease_ms, [3] claim id base (random, per call), [4] max tasks,
 --       [5] default max running tasks per tenant (0 = none), [6] '1' when this call repeats a claim
 --       whose reply was lost (same base)
--- Reply: flat list, 14 entries per granted task:
+-- Reply: flat list, 15 entries per granted task:
 --   id, epoch, claim, lease_expires, tenant_id, agent_type, task_type, task_params, step,
 --   current_node, attempts, max_attempts, history (list of records, only when step > 0; else false),
 --   trace (the submission's traceparent, false when the task has none: read in the same HMGET, so
---   a claim with tracing off costs one absent field per grant)
+--   a claim with tracing off costs one absent field per grant), agent_version (the graph version
+--   the task is pinned to, false for a task submitted before versions)
 local worker, lease_ms, claim_base, want = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local now = now_ms()
 local lease = now + lease_ms
 local now_s, lease_s = tostring(now), tostring(lease)   -- formatted once, not per grant
 local claim_record = P .. 'claim:' .. claim_base
 local FIELDS = {'status', 'epoch', 'tenant_id', 'agent_type', 'task_type', 'task_params', 'step', 'current_node',
-  'attempts', 'max_attempts', 'claim', 'trace'}
+  'attempts', 'max_attempts', 'claim', 'trace', 'agent_version'}
 
 local function reply_entry(out, id, m, epoch, claim)
   local n = #out
@@ -36,6 +37,7 @@ local function reply_entry(out, id, m, epoch, claim)
   for i = 3, 10 do out[n + 2 + i] = m[i] end
   out[n + 13] = (tonumber(m[7]) or 0) > 0 and redis.call('LRANGE', history_key(id), 0, -1) or false
   out[n + 14] = m[12] or false
+  out[n + 15] = m[13] or false
 end
 
 -- A repeated call: answer with what the first one granted and still holds.

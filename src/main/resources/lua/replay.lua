@@ -15,7 +15,8 @@
 --       [4] the new task's task_params (JSON; the API overlays the request's on the old ones),
 --       [5] the steps every run takes ('' when its graph branches), [6] W3C traceparent ('' = none),
 --       [7] idempotency key ('' = none), [8] request fingerprint, [9] idempotency key TTL ms,
---       [10] submit rate per second (0 = none), [11] burst, [12] max waiting tasks (0 = none)
+--       [10] submit rate per second (0 = none), [11] burst, [12] max waiting tasks (0 = none),
+--       [13] the agent graph version the new task is pinned to ('' = none)
 -- Reply: {'OK', created_at, status, limit, remaining, reset_ms, the new task hash (flat field/value list)}
 --        | {'NOT_FOUND'} (no old task) | {'NO_STEP', last committed step} (step k was not committed)
 --        | {'ENDED', k} (step k ended the run: nothing after it to replay) | {'EXISTS'}
@@ -93,6 +94,7 @@ local task = {
   'parent_task_id', old, 'replayed_from_step', tostring(from_step)}
 if ARGV[5] ~= '' then task[#task + 1] = 'total_steps'; task[#task + 1] = ARGV[5] end
 if ARGV[6] ~= '' then task[#task + 1] = 'trace'; task[#task + 1] = ARGV[6] end
+if ARGV[13] ~= '' then task[#task + 1] = 'agent_version'; task[#task + 1] = ARGV[13] end
 redis.call('HSET', meta_key(id), unpack(task))
 -- in slices: unpack is bounded by Lua's stack (~8000 values), a long task has more steps
 for i = 1, #copies, 1000 do append(id, unpack(copies, i, math.min(i + 999, #copies))) end

@@ -15,7 +15,8 @@
 --       [13] submit rate per second (0 = none), [14] burst, [15] max waiting tasks (0 = none)
 --       (the tenant's own limits, in limits:tenant:<t>, win over these defaults),
 --       [16] the steps every run takes ('' when its graph branches: the field is then left out),
---       [17] the submission's W3C traceparent ('' when tracing is off: no field is written)
+--       [17] the submission's W3C traceparent ('' when tracing is off: no field is written),
+--       [18] the agent graph version the task is pinned to ('' = none; kept by agent_version.lua first)
 -- Reply: {'OK', created_at, status, limit, remaining, reset_ms, the task hash as written (flat field/value list)}
 --        | {'EXISTS'} | {'DUPLICATE', existing task id}
 --        | {'CONFLICT', existing task id} (same key, different request)
@@ -42,6 +43,7 @@ local task = {
 if ARGV[16] ~= '' then task[#task + 1] = 'total_steps'; task[#task + 1] = ARGV[16] end
 -- in the same HSET: tracing costs the task hash one short field and no write of its own
 if ARGV[17] ~= '' then task[#task + 1] = 'trace'; task[#task + 1] = ARGV[17] end
+if ARGV[18] ~= '' then task[#task + 1] = 'agent_version'; task[#task + 1] = ARGV[18] end
 redis.call('HSET', meta, unpack(task))
 if status == SCHEDULED then
   redis.call('ZADD', DELAYED, run_at, id)

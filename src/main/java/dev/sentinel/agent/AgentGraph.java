@@ -24,6 +24,9 @@ public final class AgentGraph {
   private final String entry;
   private final Map<String, GraphNode> nodes;
   private final JsonObject resultTemplate;
+  private final List<Edge> edges;
+  /** Computed on first use (graphs are immutable): most graphs are asked for it once, at submission. */
+  private volatile String version;
   /** Edges by source node, in declaration order. */
   private final Map<String, List<Edge>> out = new HashMap<>();
 
@@ -36,6 +39,7 @@ public final class AgentGraph {
     this.entry = entry;
     this.nodes = Map.copyOf(nodes);
     this.resultTemplate = resultTemplate;
+    this.edges = List.copyOf(edges);
     if (!nodes.containsKey(entry)) throw new IllegalArgumentException("agent " + name + ": entry node '" + entry + "' does not exist");
     for (Edge e : edges) {
       if (!nodes.containsKey(e.from())) throw new IllegalArgumentException("agent " + name + ": edge from unknown node '" + e.from() + "'");
@@ -89,6 +93,25 @@ public final class AgentGraph {
   }
 
   public String entry() { return entry; }
+
+  /** Every edge, in declaration order. */
+  public List<Edge> edges() { return edges; }
+
+  /** The agent's result template, or null (the result is the whole state). */
+  public JsonObject resultTemplate() { return resultTemplate; }
+
+  /**
+   * The content hash of this graph ({@link GraphSpec#version}): a task is pinned to it at
+   * submission, so a redeploy that changes the graph changes new tasks only.
+   */
+  public String version() {
+    String v = version;
+    if (v == null) {
+      v = GraphSpec.version(GraphSpec.write(this));
+      version = v;
+    }
+    return v;
+  }
 
   public Map<String, GraphNode> nodes() { return nodes; }
 

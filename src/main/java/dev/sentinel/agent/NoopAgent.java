@@ -24,6 +24,10 @@ public final class NoopAgent implements Agent {
 
   @Override public String name() { return "noop"; }
 
+  @Override public String description() {
+    return "Built in, for trials and benchmarks: task_params.steps noop steps (each a version of its own shape).";
+  }
+
   @Override public void validate(JsonObject p) {
     int steps = whole(p, "steps", 1, 1, MAX_STEPS);
     whole(p, "step_ms", 0, 0, 3_600_000);

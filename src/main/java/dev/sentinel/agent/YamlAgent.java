@@ -3,6 +3,7 @@ package dev.sentinel.agent;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Optional;
 
 /** An agent defined in YAML: one fixed graph, and the task_params it requires. */
 public record YamlAgent(String name, String description, AgentGraph graph, List<String> requiredParams) implements Agent {
@@ -16,4 +17,6 @@ public record YamlAgent(String name, String description, AgentGraph graph, List<
   }
 
   @Override public AgentGraph graph(JsonObject params) { return graph; }
+
+  @Override public Optional<AgentGraph> fixedGraph() { return Optional.of(graph); }
 }

@@ -1,6 +1,7 @@
 package dev.sentinel.http;
 
 import dev.sentinel.agent.AgentRegistry;
+import dev.sentinel.agent.PinnedGraphs;
 import dev.sentinel.auth.ApiKeyRecord;
 import dev.sentinel.auth.ApiKeys;
 import dev.sentinel.config.SentinelConfig.ConfiguredKey;
@@ -88,12 +89,13 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Router router(OpenAPIContract c, ApiContract contract, Store store, ApiKeys apiKeys, Keys keys) {
+    PinnedGraphs pinned = new PinnedGraphs(agents, store.agentDefinitions());
     TaskHandlers tasks = new TaskHandlers(vertx, store.commands(), store.queries(), new CostLedger(store.ledger()), agents,
-        config.tasks(), config.limits(), config.watcher().retentionMs(), tracing.tasks(), metrics.tasks());
-    TimeTravelHandlers timeTravel = new TimeTravelHandlers(vertx, store.commands(), store.queries(), agents, config.limits(),
+        pinned, config.tasks(), config.limits(), config.watcher().retentionMs(), tracing.tasks(), metrics.tasks());
+    TimeTravelHandlers timeTravel = new TimeTravelHandlers(vertx, store.commands(), store.queries(), agents, pinned, config.limits(),
         TaskHandlers.idempotencyTtlMs(config.watcher().retentionMs()), metrics.tasks());
     TaskEventsHandler events = new TaskEventsHandler(vertx, store.queries());
-    TaskInputHandler input = new TaskInputHandler(vertx, store.commands(), store.queries(), agents);
+    TaskInputHandler input = new TaskInputHandler(vertx, store.commands(), store.queries(), pinned);
     OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs(), metrics);
     TenantHandlers tenants = new TenantHandlers(new TenantCosts(redis, keys), new RateLimitSettings(redis, keys, config.limits()),
         new TenantLimits(redis, keys, config.agents().tenantDailyBudgetNanos(), config.limits()), store.commands());
@@ -125,6 +127,9 @@ public final class HttpVerticle extends VerticleBase {
     bind(rb, "getTaskCalls").addHandler(tasks::calls);
     bind(rb, "getStats").addHandler(ops::stats);
     bind(rb, "listWorkers").addHandler(ops::workers);
+    AgentHandlers agentViews = new AgentHandlers(agents, store.agentDefinitions());
+    bind(rb, "listAgents").addHandler(agentViews::list);
+    bind(rb, "getAgentVersion").addHandler(agentViews::version);
     bind(rb, "health").addHandler(ops::health);
     bind(rb, "ready").addHandler(ops::ready);
     bind(rb, "getMetrics").addHandler(ops::metrics);

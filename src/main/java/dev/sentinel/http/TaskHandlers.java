@@ -1,6 +1,7 @@
 package dev.sentinel.http;
 
 import dev.sentinel.agent.AgentRegistry;
+import dev.sentinel.agent.PinnedGraphs;
 import dev.sentinel.auth.Caller;
 import dev.sentinel.config.SentinelConfig.LimitDefaults;
 import dev.sentinel.config.SentinelConfig.TaskDefaults;
@@ -66,11 +67,13 @@ public final class TaskHandlers {
   private final TaskSpans spans;
 
   private final TaskMetrics metrics;
+  private final PinnedGraphs pinned;
 
   public TaskHandlers(Vertx vertx, TaskCommands commands, TaskQueries queries, CostLedger ledger,
-                      AgentRegistry agents, TaskDefaults taskDefaults, LimitDefaults limits, long retentionMs,
-                      TaskSpans spans, TaskMetrics metrics) {
+                      AgentRegistry agents, PinnedGraphs pinned, TaskDefaults taskDefaults, LimitDefaults limits,
+                      long retentionMs, TaskSpans spans, TaskMetrics metrics) {
     this.metrics = metrics;
+    this.pinned = pinned;
     this.limits = limits;
     this.spans = spans;
     this.vertx = vertx;
@@ -92,19 +95,21 @@ public final class TaskHandlers {
     // the trace starts here (or continues the caller's) and is stored with the task
     Span span = spans.startSubmit(rc.request().getHeader("traceparent"), rc.request().getHeader("tracestate"),
         submission.task().tenantId(), submission.task().agentType());
-    NewTask task = submission.task().withTrace(TraceParent.of(span));
+    NewTask unpinned = submission.task().withTrace(TraceParent.of(span));
     // the seed ignored unknown fields; we do too, and say which, so a typo does not go unseen
     if (!submission.ignoredFields().isEmpty()) {
       rc.response().putHeader(IGNORED_FIELDS_HEADER, ignoredFieldsHeader(submission.ignoredFields()));
     }
     Caller who = caller(rc);
-    if (!who.mayAccess(task.tenantId())) {
+    if (!who.mayAccess(unpinned.tenantId())) {
       TaskSpans.endSubmit(span, 403, null);
       throw Problem.forbidden("this API key belongs to tenant " + who.tenantId() + "; tenant_id must match").asException();
     }
     String idempotencyKey = rc.request().getHeader("Idempotency-Key");
     String fingerprint = idempotencyKey == null ? null : Sha256.hex(rc.body().buffer().getBytes());
-    within(commands.submit(task, idempotencyKey, fingerprint, idempotencyTtlMs, limits))
+    // pinned to the graph it is submitted with: the version is kept in Redis before the task exists
+    within(pinned.pin(unpinned.agentType(), submission.graph())).map(unpinned::withAgentVersion)
+        .compose(task -> within(commands.submit(task, idempotencyKey, fingerprint, idempotencyTtlMs, limits))
         .compose(s -> switch (s.reply()) {
           case OK -> {
             metrics.submitted(task.agentType(), task.taskType());
@@ -130,7 +135,7 @@ public final class TaskHandlers {
           case CONFLICT -> Future.failedFuture(Problem.of(409, "Conflict", "Idempotency-Key " + idempotencyKey
               + " was used for a different request (task " + s.taskId() + ")").asException());
           case EXISTS -> Future.failedFuture(new IllegalStateException("submit answered EXISTS for a fresh task id"));
-        })
+        }))
         .onSuccess(r -> {
           TaskSpans.endSubmit(span, r.status(), r.body().getString("task_id"));
           rc.response().putHeader("location", "/tasks/" + r.body().getString("task_id"));

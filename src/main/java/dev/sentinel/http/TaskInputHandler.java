@@ -1,9 +1,7 @@
 package dev.sentinel.http;
 
-import dev.sentinel.agent.Agent;
-import dev.sentinel.agent.AgentGraph;
-import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.agent.GraphNode;
+import dev.sentinel.agent.PinnedGraphs;
 import dev.sentinel.agent.WaitInputNodeKind;
 import dev.sentinel.http.Problem.FieldError;
 import dev.sentinel.signal.Signals;
@@ -45,13 +43,13 @@ final class TaskInputHandler {
   private final Vertx vertx;
   private final TaskCommands commands;
   private final TaskQueries queries;
-  private final AgentRegistry agents;
+  private final PinnedGraphs graphs;
 
-  TaskInputHandler(Vertx vertx, TaskCommands commands, TaskQueries queries, AgentRegistry agents) {
+  TaskInputHandler(Vertx vertx, TaskCommands commands, TaskQueries queries, PinnedGraphs graphs) {
     this.vertx = vertx;
     this.commands = commands;
     this.queries = queries;
-    this.agents = agents;
+    this.graphs = graphs;
   }
 
   void provide(RoutingContext rc) {
@@ -61,15 +59,17 @@ final class TaskInputHandler {
         .compose(t -> {
           TaskView.Wait wait = t.parkedAt();
           if (!WAITING.equals(t.status()) || wait == null) return Future.failedFuture(notWaiting(id, t.status()));
-          List<FieldError> errors = check(waitNode(t, wait), data);
-          if (!errors.isEmpty()) return Future.failedFuture(Problem.invalid(422, errors).asException());
-          return within(commands.provideInput(id, wait.step(), data)).compose(r -> switch (r.reply()) {
-            case OK -> {
-              vertx.eventBus().publish(Signals.TASK_READY, t.tenantId());
-              yield within(queries.get(id));
-            }
-            case NOT_WAITING -> Future.failedFuture(notWaiting(id, r.status()));
-            case NOT_FOUND -> Future.failedFuture(Problem.notFound("Task " + id).asException());
+          return waitNode(t, wait).compose(node -> {
+            List<FieldError> errors = check(node, data);
+            if (!errors.isEmpty()) return Future.failedFuture(Problem.invalid(422, errors).asException());
+            return within(commands.provideInput(id, wait.step(), data)).compose(r -> switch (r.reply()) {
+              case OK -> {
+                vertx.eventBus().publish(Signals.TASK_READY, t.tenantId());
+                yield within(queries.get(id));
+              }
+              case NOT_WAITING -> Future.failedFuture(notWaiting(id, r.status()));
+              case NOT_FOUND -> Future.failedFuture(Problem.notFound("Task " + id).asException());
+            });
           });
         })
         .onSuccess(t -> json(rc, 200, TaskJson.from(t.orElseThrow(() -> Problem.notFound("Task " + id).asException()))))
@@ -80,13 +80,16 @@ final class TaskInputHandler {
     return Problem.of(409, "Conflict", "task " + id + " is " + status + ", not waiting for input").asException();
   }
 
-  /** The wait node the task is parked at, or empty when its agent no longer has it (then no schema applies). */
-  private Optional<GraphNode> waitNode(TaskView t, TaskView.Wait wait) {
-    return agents.find(t.agentType()).map(a -> graphOf(a, t)).map(g -> g.nodes().get(wait.node()));
-  }
-
-  private static AgentGraph graphOf(Agent agent, TaskView t) {
-    return agent.graph(t.paramsJson() == null ? new JsonObject() : new JsonObject(t.paramsJson()));
+  /**
+   * The wait node the task is parked at, in the graph version the task is pinned to; empty when
+   * that version cannot be rebuilt here (then no schema applies: the worker fails the task anyway).
+   */
+  private Future<Optional<GraphNode>> waitNode(TaskView t, TaskView.Wait wait) {
+    JsonObject params = t.paramsJson() == null ? new JsonObject() : new JsonObject(t.paramsJson());
+    return within(graphs.graphFor(t.agentType(), params, t.agentVersion()))
+        .map(g -> Optional.ofNullable(g.nodes().get(wait.node())))
+        .recover(e -> e instanceof PinnedGraphs.VersionUnavailableException
+            ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e));
   }
 
   /**

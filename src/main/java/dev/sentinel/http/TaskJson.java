@@ -38,7 +38,8 @@ public final class TaskJson {
         .put("error", t.error())
         .put("waiting_for", waitingFor(t.parkedAt()))
         .put("parent_task_id", t.replayOf() == null ? null : t.replayOf().parentTaskId())
-        .put("replayed_from_step", t.replayOf() == null ? null : t.replayOf().fromStep());
+        .put("replayed_from_step", t.replayOf() == null ? null : t.replayOf().fromStep())
+        .put("agent_version", t.agentVersion());
   }
 
   /** Where a parked task waits: for input (status waiting) or for a sleep's end (scheduled); null otherwise. */

@@ -1,6 +1,7 @@
 package dev.sentinel.http;
 
 import dev.sentinel.agent.Agent;
+import dev.sentinel.agent.AgentGraph;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.agent.InvalidTaskParamsException;
 import dev.sentinel.config.SentinelConfig.TaskDefaults;
@@ -39,7 +40,7 @@ public final class TaskRequest {
   private TaskRequest() {}
 
   /** A valid submission, and the unknown fields it carried that were ignored (in body order). */
-  public record Submission(NewTask task, List<String> ignoredFields) {}
+  public record Submission(NewTask task, AgentGraph graph, List<String> ignoredFields) {}
 
   public static Submission parse(Buffer body, AgentRegistry agents, TaskDefaults defaults) {
     JsonObject j = body.toJsonObject();
@@ -60,10 +61,11 @@ public final class TaskRequest {
     } catch (InvalidTaskParamsException e) {
       throw new ProblemException(Problem.invalid(422, List.of(new FieldError(e.field(), e.getMessage()))));
     }
-    OptionalInt steps = agent.graph(params).linearLength();
+    AgentGraph graph = agent.graph(params);
+    OptionalInt steps = graph.linearLength();
     return new Submission(new NewTask(UUID.randomUUID().toString(), j.getString("tenant_id"), agentType,
         j.getString("task_type"), params, maxAttempts, priority, costLimit, runAt,
-        steps.isPresent() ? steps.getAsInt() : null), ignored);
+        steps.isPresent() ? steps.getAsInt() : null), graph, ignored);
   }
 
   /** USD as given, stored as integer nano-USD so sums stay exact. */

@@ -1,8 +1,10 @@
 package dev.sentinel.http;
 
 import dev.sentinel.agent.Agent;
+import dev.sentinel.agent.AgentGraph;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.agent.InvalidTaskParamsException;
+import dev.sentinel.agent.PinnedGraphs;
 import dev.sentinel.config.SentinelConfig.LimitDefaults;
 import dev.sentinel.crypto.Sha256;
 import dev.sentinel.http.Problem.FieldError;
@@ -42,12 +44,14 @@ public final class TimeTravelHandlers {
   private final TaskCommands commands;
   private final TaskQueries queries;
   private final AgentRegistry agents;
+  private final PinnedGraphs pinned;
   private final LimitDefaults limits;
   private final long idempotencyTtlMs;
   private final TaskMetrics metrics;
 
   public TimeTravelHandlers(Vertx vertx, TaskCommands commands, TaskQueries queries, AgentRegistry agents,
-                            LimitDefaults limits, long idempotencyTtlMs, TaskMetrics metrics) {
+                            PinnedGraphs pinned, LimitDefaults limits, long idempotencyTtlMs, TaskMetrics metrics) {
+    this.pinned = pinned;
     this.vertx = vertx;
     this.commands = commands;
     this.queries = queries;
@@ -113,8 +117,8 @@ public final class TimeTravelHandlers {
         : Sha256.hex((parentId + "\n" + rc.body().asString()).getBytes(StandardCharsets.UTF_8));
     visibleTask(rc, queries, parentId)
         .compose(parent -> {
-          NewReplay replay = newReplay(parent, fromStep, overlay);
-          return within(commands.replay(replay, idempotencyKey, fingerprint, idempotencyTtlMs, limits))
+          return newReplay(parent, fromStep, overlay).compose(replay ->
+              within(commands.replay(replay, idempotencyKey, fingerprint, idempotencyTtlMs, limits)))
               .compose(r -> switch (r.reply()) {
                 case OK -> {
                   metrics.submitted(parent.agentType(), parent.taskType());
@@ -151,8 +155,14 @@ public final class TimeTravelHandlers {
 
   private record Rendered(int status, JsonObject body) {}
 
-  /** The new task's params (the parent's with the overlay on top), checked by the agent as a submission's are. */
-  private NewReplay newReplay(TaskView parent, int fromStep, JsonObject overlay) {
+  /**
+   * The new task's params (the parent's with the overlay on top), checked by the agent as a
+   * submission's are, and the graph version it is pinned to: the parent's, so a replay runs what
+   * the parent ran, unless the new params give this node's agent another graph than the parent's
+   * params do (an agent that builds its graph from them, such as noop's steps): then the graph
+   * of the new params, as a submission of them would get.
+   */
+  private Future<NewReplay> newReplay(TaskView parent, int fromStep, JsonObject overlay) {
     Agent agent = agents.find(parent.agentType()).orElseThrow(() -> Problem.of(409, "Conflict", "task "
         + parent.taskId() + " ran agent '" + parent.agentType() + "', which this node no longer has").asException());
     JsonObject params = parent.paramsJson() == null ? new JsonObject() : new JsonObject(parent.paramsJson());
@@ -162,9 +172,18 @@ public final class TimeTravelHandlers {
     } catch (InvalidTaskParamsException e) {
       throw Problem.invalid(422, List.of(new FieldError(e.field(), e.getMessage()))).asException();
     }
-    OptionalInt steps = agent.graph(params).linearLength();
-    return new NewReplay(parent.taskId(), UUID.randomUUID().toString(), fromStep, params,
-        steps.isPresent() ? steps.getAsInt() : null, null);
+    String id = UUID.randomUUID().toString();
+    AgentGraph graph = agent.graph(params);
+    boolean sameGraph = overlay == null || overlay.isEmpty()
+        || agent.graph(parent.paramsJson() == null ? new JsonObject() : new JsonObject(parent.paramsJson())).version()
+            .equals(graph.version());
+    if (sameGraph && parent.agentVersion() != null) {
+      return Future.succeededFuture(new NewReplay(parent.taskId(), id, fromStep, params, parent.totalSteps(), null,
+          parent.agentVersion()));
+    }
+    OptionalInt steps = graph.linearLength();
+    return within(pinned.pin(parent.agentType(), graph)).map(version -> new NewReplay(parent.taskId(), id, fromStep, params,
+        steps.isPresent() ? steps.getAsInt() : null, null, version));
   }
 
   private static Exception stepOutOfRange(String field, String taskId, int asked, int committed) {

@@ -28,6 +28,8 @@ import java.util.List;
  * idem:{tenant}:{key}     HASH   Idempotency-Key -> task id + request fingerprint (24 h TTL, or the retention if shorter)
  * cost:tenant:{id}:total  HASH   a tenant's cost totals (nano-USD, calls), kept by the cost ledger
  * cost:tenant:{id}:{day}  HASH   per day and model;  cost:tenant:{id}:days  ZSET  the days with costs
+ * agent:{name}:def:{v}    STRING an agent graph version's spec (content-hashed: written once, never changed)
+ * agent:{name}:versions   ZSET   an agent's kept versions -> first registered;  agents  SET  names with kept versions
  * limits:tenant:{id}      HASH   a tenant's own limits (rate, burst, quotas, daily budget)
  * rate:submit:{tenant}    STRING GCRA state of the tenant's submission rate
  * rate:model:{m}:rpm|tpm  STRING GCRA state of a model's cluster-wide limits; hold:model:{m} after a 429
@@ -61,6 +63,9 @@ public record Keys(String prefix) {
   public String tenants() { return prefix + "tenants"; }
   public String counts() { return prefix + "counts"; }
   public String tenantCounts(String tenant) { return prefix + "counts:" + tenant; }
+  public String agentDefinition(String agent, String version) { return prefix + "agent:" + agent + ":def:" + version; }
+  public String agentVersions(String agent) { return prefix + "agent:" + agent + ":versions"; }
+  public String agents() { return prefix + "agents"; }
   public String layout() { return prefix + "layout"; }
   public String tenantCostTotals(String tenant) { return prefix + "cost:tenant:" + tenant + ":total"; }
   /** A tenant's own limits: submission rate and burst (the seed's rate-limit), quotas, daily budget. */

@@ -29,7 +29,7 @@ import java.util.List;
 public final class LeaseProtocol {
 
   /** Entries per task in a claim reply; must match claim.lua. */
-  private static final int CLAIM_FIELDS = 14;
+  private static final int CLAIM_FIELDS = 15;
   /** Entries per commit in a commit_steps call; must match commit_steps.lua. */
   private static final int COMMIT_FIELDS = 7;
 
@@ -72,7 +72,7 @@ public final class LeaseProtocol {
         out.add(new ClaimedTask(r.get(i).toString(), new Lease(r.get(i + 1).toLong(), r.get(i + 2).toString()),
             r.get(i + 3).toLong(), StoreCore.str(r.get(i + 4)), StoreCore.str(r.get(i + 5)), StoreCore.str(r.get(i + 6)),
             params, r.get(i + 8).toInteger(), StoreCore.str(r.get(i + 9)), r.get(i + 10).toInteger(),
-            r.get(i + 11).toInteger(), checkpoint, bulkOrNull(r.get(i + 13))));
+            r.get(i + 11).toInteger(), checkpoint, bulkOrNull(r.get(i + 13)), bulkOrNull(r.get(i + 14))));
       }
       return out;
     });

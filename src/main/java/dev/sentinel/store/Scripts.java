@@ -10,7 +10,7 @@ public record Scripts(LuaScript submit, LuaScript claim, LuaScript renew, LuaScr
                       LuaScript retry, LuaScript listTasks, LuaScript recordCall, LuaScript checkBudget,
                       LuaScript reserveModel, LuaScript settleModel, LuaScript releaseBudget,
                       LuaScript queueStats, LuaScript enterWait, LuaScript provideInput,
-                      LuaScript replay) {
+                      LuaScript replay, LuaScript agentVersion) {
 
   public static Scripts load() {
     return new Scripts(LuaScript.load("submit"), LuaScript.load("claim"), LuaScript.load("renew"),
@@ -21,12 +21,12 @@ public record Scripts(LuaScript submit, LuaScript claim, LuaScript renew, LuaScr
         LuaScript.load("ledger/check_budget"), LuaScript.load("ledger/reserve_model"),
         LuaScript.load("ledger/settle_model"), LuaScript.load("ledger/release_budget"),
         LuaScript.load("queries/queue_stats"), LuaScript.load("wait"), LuaScript.load("provide_input"),
-        LuaScript.load("replay"));
+        LuaScript.load("replay"), LuaScript.load("agent_version"));
   }
 
   public LuaScript[] all() {
     return new LuaScript[] {submit, claim, renew, commitSteps, fail, park, release, expireLeases, promoteDelayed,
         resumePaused, applyRetention, cancel, retry, listTasks, recordCall, checkBudget, reserveModel, settleModel,
-        releaseBudget, queueStats, enterWait, provideInput, replay};
+        releaseBudget, queueStats, enterWait, provideInput, replay, agentVersion};
   }
 }

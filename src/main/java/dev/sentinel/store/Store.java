@@ -22,6 +22,7 @@ public final class Store {
   private final TaskQueries queries;
   private final Sweeps sweeps;
   private final LedgerScripts ledger;
+  private final AgentDefinitions agentDefinitions;
 
   private Store(StoreCore core) {
     this.core = core;
@@ -30,6 +31,7 @@ public final class Store {
     this.queries = new TaskQueries(core);
     this.sweeps = new Sweeps(core);
     this.ledger = new LedgerScripts(core);
+    this.agentDefinitions = new AgentDefinitions(core);
   }
 
   /** A store whose calls are measured by no one (tools, tests, start-up checks). */
@@ -47,6 +49,7 @@ public final class Store {
   public TaskQueries queries() { return queries; }
   public Sweeps sweeps() { return sweeps; }
   public LedgerScripts ledger() { return ledger; }
+  public AgentDefinitions agentDefinitions() { return agentDefinitions; }
 
   /** Loads every script; called at start-up so the first real call already hits the cache. */
   public Future<Void> loadScripts() {

@@ -52,7 +52,7 @@ public final class TaskCommands {
     long maxQueued = limits == null ? 0 : limits.maxQueued();
     return core.run(core.scripts().submit(), t.id(), t.tenantId(), t.agentType(), t.taskType(), JsonText.encode(t.params()),
             t.maxAttempts(), t.priority(), t.costLimitNanos(), t.runAt(), idempotencyKey, fingerprint,
-            idempotencyTtlMs, rate, burst, maxQueued, t.totalSteps(), t.trace())
+            idempotencyTtlMs, rate, burst, maxQueued, t.totalSteps(), t.trace(), t.agentVersion())
         .map(r -> {
           SubmitReply reply = SubmitReply.valueOf(r.get(0).toString());
           return switch (reply) {
@@ -78,7 +78,7 @@ public final class TaskCommands {
     long burst = limits == null ? 1 : limits.submitBurst();
     long maxQueued = limits == null ? 0 : limits.maxQueued();
     return core.run(core.scripts().replay(), t.parentId(), t.id(), t.fromStep(), JsonText.encode(t.params()),
-            t.totalSteps(), t.trace(), idempotencyKey, fingerprint, idempotencyTtlMs, rate, burst, maxQueued)
+            t.totalSteps(), t.trace(), idempotencyKey, fingerprint, idempotencyTtlMs, rate, burst, maxQueued, t.agentVersion())
         .map(r -> {
           ReplayReply reply = ReplayReply.valueOf(r.get(0).toString());
           return switch (reply) {

@@ -11,7 +11,7 @@ public record TaskView(String taskId, String status, String tenantId, String age
                        int priority, long costNanos, Long costLimitNanos, int attempts, int maxAttempts, String owner,
                        long epoch, int step, Integer totalSteps, String currentNode, Long leaseExpires, Long runAt,
                        long createdAt, long updatedAt, Long completedAt, String resultJson, String error, Wait parkedAt,
-                       Replay replayOf) {
+                       Replay replayOf, String agentVersion) {
 
   /** The task this one was replayed from (POST /tasks/{id}/replay) and the step it forked after; null for others. */
   public record Replay(String parentTaskId, int fromStep) {}
@@ -34,7 +34,8 @@ public record TaskView(String taskId, String status, String tenantId, String age
         whole(h.get("created_at"), 0), whole(h.get("updated_at"), 0), optionalWhole(h.get("completed_at")),
         text(h.get("result")), text(h.get("error")), parkedAt(h),
         text(h.get("parent_task_id")) == null ? null
-            : new Replay(h.get("parent_task_id"), (int) whole(h.get("replayed_from_step"), 0)));
+            : new Replay(h.get("parent_task_id"), (int) whole(h.get("replayed_from_step"), 0)),
+        text(h.get("agent_version")));
   }
 
   private static Wait parkedAt(Map<String, String> h) {

@@ -1,9 +1,9 @@
 package dev.sentinel.worker;
 
-import dev.sentinel.agent.Agent;
 import dev.sentinel.agent.AgentGraph;
 import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.agent.NodeServices;
+import dev.sentinel.agent.PinnedGraphs;
 import dev.sentinel.config.SentinelConfig.WorkerSettings;
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.cost.BudgetGuard;
@@ -39,7 +39,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
@@ -75,6 +74,9 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
   private CommitBatcher commits;
   private NodeServices services;
   private boolean claiming;
+  /** Granted tasks whose pinned graph is being read from Redis: they hold a slot too. */
+  private int starting;
+  private PinnedGraphs graphs;
   /** Completes once the claim in flight is answered and its tasks are started (or handed back). */
   private Promise<Void> claimAnswered;
   /** Writes sent outside any run (hand-backs of tasks claimed while stopping, failures of unknown agents): stop() waits for them. */
@@ -108,6 +110,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     Store store = Store.open(redis, new Keys(config.keyPrefix()), metrics);
     leases = store.leases();
     commits = new CommitBatcher(leases, context, workerId, settings.leaseMs());
+    graphs = new PinnedGraphs(agents, store.agentDefinitions());
     services = NodeServices.of(new CostLedger(store.ledger()),
         new BudgetGuard(store.ledger(), config.agents().tenantDailyBudgetNanos()),
         new ModelRateLimiter(store.ledger(), config.llm(), config.limits()), metrics.llm(),
@@ -166,7 +169,7 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
       wakeAgain = true;
       return;
     }
-    int free = settings.concurrency() - running.size();
+    int free = settings.concurrency() - running.size() - starting;
     if (free <= 0) return;
     claiming = true;
     Promise<Void> answered = Promise.promise();
@@ -193,32 +196,51 @@ public final class WorkerVerticle extends VerticleBase implements WorkerContext 
     });
   }
 
+  /**
+   * Runs a granted task on the graph version it is pinned to: this worker's own graph when the
+   * versions agree (answered at once), else the kept one from Redis (one GET, then cached). While
+   * that read is out the task holds a slot ({@code starting}) and stop() waits for it.
+   */
   private void startRun(ClaimedTask task, long claimSentNanos) {
-    Optional<Agent> agent = agents.find(task.agentType());
-    AgentGraph graph;
-    try {
-      graph = agent.orElseThrow(() -> new IllegalStateException(
-          "agent_type '" + task.agentType() + "' is not known to worker " + workerId)).graph(task.params());
-    } catch (RuntimeException e) {
-      track(leases.fail(task.id(), task.lease(), e.getMessage(), backoff.delayMs(task.attempts() + 1), workerId));
-      return;
-    }
     if (draining) {   // claimed just as shutdown began
       track(leases.release(task.id(), task.lease(), workerId));
       return;
     }
-    TaskRun run = new TaskRun(task, graph, agents.kinds(), this, claimSentNanos);
+    Future<AgentGraph> graph = graphs.graphFor(task.agentType(), task.params(), task.agentVersion());
+    if (graph.isComplete()) {
+      begin(task, graph, claimSentNanos);
+      return;
+    }
+    starting++;
+    track(graph.transform(ar -> {
+      starting--;
+      return begin(task, graph, claimSentNanos);
+    }));
+  }
+
+  /** @return the hand-off write when the task does not run here (stop() waits for it), else a done future */
+  private Future<?> begin(ClaimedTask task, Future<AgentGraph> graph, long claimSentNanos) {
+    if (graph.failed()) {
+      // counted as an attempt and retried with backoff: another node of a rolling deploy may have
+      // what this one lacks; once attempts run out the task fails with this message
+      return track(leases.fail(task.id(), task.lease(), graph.cause().getMessage() + " (worker " + workerId + ")",
+          backoff.delayMs(task.attempts() + 1), workerId));
+    }
+    if (draining) return track(leases.release(task.id(), task.lease(), workerId));
+    TaskRun run = new TaskRun(task, graph.result(), agents.kinds(), this, claimSentNanos);
     running.put(task.id(), run);
     run.done().onComplete(ar -> {
       running.remove(task.id());
       wake();
     });
     run.start();
+    return Future.succeededFuture();
   }
 
-  private void track(Future<?> write) {
+  private <T> Future<T> track(Future<T> write) {
     looseWrites.add(write);
     write.onComplete(ar -> looseWrites.remove(write));
+    return write;
   }
 
   private void renew() {

@@ -121,6 +121,13 @@ class ContractTest {
     assertThat(admin.get("/stats?tenant_id=bad%20id").status()).isEqualTo(422);
     await().atMost(Duration.ofSeconds(10)).until(() -> !admin.get("/workers").json().getJsonArray("workers").isEmpty());
     assertThat(admin.get("/health").status()).isEqualTo(200);
+    // agents: the noop versions the submissions above were pinned to
+    JsonObject noop = admin.get("/agents").json().getJsonArray("agents").stream().map(JsonObject.class::cast)
+        .filter(a -> "noop".equals(a.getString("name"))).findFirst().orElseThrow();
+    String kept = noop.getJsonArray("versions").getJsonObject(0).getString("version");
+    assertThat(admin.get("/agents/noop/versions/" + kept).json().getJsonObject("graph").getString("name")).isEqualTo("noop");
+    assertThat(admin.get("/agents/noop/versions/ffffffffffffffff").status()).isEqualTo(404);
+    assertThat(admin.get("/agents/noop/versions/not-a-version").status()).isEqualTo(422);
     Http.Reply ready = admin.get("/ready");
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().getJsonArray("warnings").encode()).contains("AOF is off");   // the test Redis runs without AOF

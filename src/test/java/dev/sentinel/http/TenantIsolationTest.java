@@ -292,6 +292,17 @@ class TenantIsolationTest {
           assertThat(hash("limits:tenant:" + BETA)).as("beta's limits").isEmpty();
         }));
     t.put("listWorkers", new Entry("403 (admin only)", "", null, p -> problem(p.beta(), 403)));
+    // agent graphs are the deployment's, not a tenant's: readable by any key, naming no task or tenant
+    t.put("listAgents", new Entry("200 (agent definitions are no tenant's data); names no task or tenant", "", null, p -> {
+      Http.Reply r = ok(p.beta(), 200);
+      assertThat(r.body()).contains("\"noop\"").doesNotContain(alphaTask).doesNotContain(ALPHA);
+    }));
+    t.put("getAgentVersion", new Entry("200 (the graph alpha's task is pinned to is no tenant's data); names no task or tenant",
+        "", null, p -> {
+          Http.Reply r = ok(p.beta(), 200);
+          assertThat(r.json().getString("version")).isEqualTo(alphaTaskBefore.getString("agent_version"));
+          assertThat(r.body()).doesNotContain(alphaTask).doesNotContain(ALPHA);
+        }));
     t.put("getMetrics", new Entry("403 (admin only): the numbers span every tenant", "", null, p -> problem(p.beta(), 403)));
     t.put("health", new Entry("200 (public)", "", null, p -> {
       assertThat(ok(p.beta(), 200).json().getBoolean("redis_connected")).isTrue();
@@ -432,7 +443,8 @@ class TenantIsolationTest {
     }
 
     String path(Map<String, String> overrides) {
-      Map<String, String> values = new HashMap<>(Map.of("task_id", alphaTask, "tenant_id", ALPHA, "key_id", alphaKeyId));
+      Map<String, String> values = new HashMap<>(Map.of("task_id", alphaTask, "tenant_id", ALPHA, "key_id", alphaKeyId,
+          "agent", "noop", "version", alphaTaskBefore.getString("agent_version")));
       values.putAll(overrides);
       Matcher m = PATH_PARAM.matcher(op.path());
       StringBuilder out = new StringBuilder();
