@@ -116,6 +116,11 @@ class VersionedAgentsTest {
       assertThat(f.meta(id)).containsEntry("agent_version", v1).containsEntry("attempts", "0");
     }
     for (String id : fresh) assertThat(nodesRun(id)).containsExactly("a", "b2", "c");
+    // a replay of an old task runs what it ran, on the node that deploys the new version
+    JsonObject fork = api2.post("/tasks/" + old.get(0) + "/replay", "{\"from_step\":1}").json();
+    assertThat(fork.getString("agent_version")).isEqualTo(v1);
+    awaitCompleted(List.of(fork.getString("task_id")));
+    assertThat(nodesRun(fork.getString("task_id"))).containsExactly("a", "b", "c");
 
     JsonObject flow = agent(api2.get("/agents").json(), "flow");
     assertThat(flow.getString("deployed_version")).isEqualTo(v2);
