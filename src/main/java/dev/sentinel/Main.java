@@ -12,6 +12,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // the command line talks to a running node over HTTP: no Vert.x, no logging set-up
+    if (args.length > 0 && args[0].equals("cli")) {
+      System.exit(dev.sentinel.cli.SentinelCli.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+    }
     if (System.getProperty("java.util.logging.manager") == null) {
       System.setProperty("java.util.logging.manager", "dev.sentinel.observability.ShutdownSafeLogManager");
     }
