@@ -1,0 +1,91 @@
+package dev.sentinel.it;
+
+import dev.sentinel.testing.Http;
+import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.testing.SentinelProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The command line as a user runs it: {@code bin/sentinel} (the real jar) in a pseudo-terminal
+ * made by util-linux {@code script}, against a real node. On a terminal the progress bar is
+ * one line redrawn in place, advancing step by step to the end, in colour; with NO_COLOR none.
+ */
+class CliIT {
+
+  RedisServerProcess redis;
+  SentinelProcess node;
+  int port;
+
+  @BeforeEach void start() {
+    redis = RedisServerProcess.start();
+    port = RedisServerProcess.freePort();
+    node = SentinelProcess.start("cli", "api,worker,watcher", Map.of("SENTINEL_REDIS_URL", redis.url(),
+        "SENTINEL_HTTP_PORT", String.valueOf(port), "SENTINEL_WORKER_INSTANCES", "1"));
+    Http api = new Http(port);
+    await().atMost(Duration.ofSeconds(30)).until(api::isUp);
+  }
+
+  @AfterEach void stop() {
+    if (node != null) node.close();
+    redis.close();
+  }
+
+  private record Ran(int exit, String out) {}
+
+  /** bin/sentinel under a pseudo-terminal: System.console() is there, as in a user's shell. */
+  private Ran inTerminal(Map<String, String> env, String args) throws Exception {
+    String jar = System.getProperty("sentinel.jar", "target/sentinel.jar");
+    ProcessBuilder pb = new ProcessBuilder("script", "-qefc", "bin/sentinel " + args + " --url http://127.0.0.1:" + port,
+        "/dev/null").redirectErrorStream(true);
+    pb.environment().put("SENTINEL_JAR", Path.of(jar).toAbsolutePath().toString());
+    pb.environment().remove("NO_COLOR");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Ran(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  @Test void submitWaitRedrawsOneProgressLineAdvancingToCompletion() throws Exception {
+    Ran ran = inTerminal(Map.of("COLUMNS", "100"),
+        "submit --tenant acme --agent noop --param steps=5 --param step_ms=400 --wait");
+    assertThat(ran.exit()).as(ran.out()).isZero();
+    // each redraw returns to the line's start and clears it: one line that changes in place
+    String[] frames = ran.out().split("\r\033\\[2K");
+    List<Integer> steps = new ArrayList<>();
+    Matcher m = Pattern.compile("\\] (\\d)/5").matcher("");
+    for (String frame : frames) {
+      if (m.reset(frame).find()) steps.add(Integer.parseInt(m.group(1)));
+    }
+    assertThat(steps).as("the bar's step in each redraw: %s", ran.out()).isSorted().contains(5);
+    assertThat(steps.stream().distinct().count()).as("it advanced through the steps, not only to the end").isGreaterThanOrEqualTo(3);
+    assertThat(ran.out()).contains("\033[32mcompleted\033[0m");   // green on a terminal
+
+    Ran plain = inTerminal(Map.of("NO_COLOR", "1"), "submit --tenant acme --agent noop --param steps=2 --wait");
+    assertThat(plain.exit()).isZero();
+    assertThat(plain.out()).contains("completed").doesNotContain("\033[32m");
+  }
+
+  @Test void aFailingTaskExitsOneAndAnUnknownTaskThree() throws Exception {
+    Ran failed = inTerminal(Map.of(), "submit --tenant acme --agent noop --param fail_at_step=1 --max-attempts 1 --wait");
+    assertThat(failed.exit()).as(failed.out()).isEqualTo(1);
+    assertThat(failed.out()).contains("fail_at_step");
+    assertThat(inTerminal(Map.of(), "task no-such-task").exit()).isEqualTo(3);
+  }
+}
