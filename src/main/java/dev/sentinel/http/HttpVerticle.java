@@ -91,7 +91,7 @@ public final class HttpVerticle extends VerticleBase {
     TaskHandlers tasks = new TaskHandlers(vertx, store.commands(), store.queries(), new CostLedger(store.ledger()), agents,
         config.tasks(), config.limits(), config.watcher().retentionMs(), tracing.tasks(), metrics.tasks());
     TimeTravelHandlers timeTravel = new TimeTravelHandlers(vertx, store.commands(), store.queries(), agents, config.limits(),
-        TaskHandlers.idempotencyTtlMs(config.watcher().retentionMs()), metrics.tasks());
+        TaskHandlers.idempotencyTtlMs(config.watcher().retentionMs()), metrics.tasks(), tracing.tasks());
     TaskEventsHandler events = new TaskEventsHandler(vertx, store.queries());
     TaskInputHandler input = new TaskInputHandler(vertx, store.commands(), store.queries(), agents);
     OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs(), metrics);

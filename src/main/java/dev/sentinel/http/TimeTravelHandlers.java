@@ -13,6 +13,9 @@ import dev.sentinel.store.NewReplay;
 import dev.sentinel.store.TaskCommands;
 import dev.sentinel.store.TaskQueries;
 import dev.sentinel.store.TaskView;
+import dev.sentinel.tracing.TaskSpans;
+import dev.sentinel.tracing.TraceParent;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -45,9 +48,10 @@ public final class TimeTravelHandlers {
   private final LimitDefaults limits;
   private final long idempotencyTtlMs;
   private final TaskMetrics metrics;
+  private final TaskSpans spans;
 
   public TimeTravelHandlers(Vertx vertx, TaskCommands commands, TaskQueries queries, AgentRegistry agents,
-                            LimitDefaults limits, long idempotencyTtlMs, TaskMetrics metrics) {
+                            LimitDefaults limits, long idempotencyTtlMs, TaskMetrics metrics, TaskSpans spans) {
     this.vertx = vertx;
     this.commands = commands;
     this.queries = queries;
@@ -55,6 +59,7 @@ public final class TimeTravelHandlers {
     this.limits = limits;
     this.idempotencyTtlMs = idempotencyTtlMs;
     this.metrics = metrics;
+    this.spans = spans;
   }
 
   /** GET /tasks/{task_id}/checkpoint[?step=k]: the latest checkpoint, or the one after step k (0: the initial state). */
@@ -111,9 +116,12 @@ public final class TimeTravelHandlers {
     // the parent is part of the request: the same key and body against another task is a conflict
     String fingerprint = idempotencyKey == null ? null
         : Sha256.hex((parentId + "\n" + rc.body().asString()).getBytes(StandardCharsets.UTF_8));
+    // the new task's trace starts here (or continues the caller's), as a submission's does
+    Span span = spans.startReplay(rc.request().getHeader("traceparent"), rc.request().getHeader("tracestate"), parentId);
     visibleTask(rc, queries, parentId)
         .compose(parent -> {
-          NewReplay replay = newReplay(parent, fromStep, overlay);
+          TaskSpans.replayOf(span, parent.tenantId(), parent.agentType());
+          NewReplay replay = newReplay(parent, fromStep, overlay, TraceParent.of(span));
           return within(commands.replay(replay, idempotencyKey, fingerprint, idempotencyTtlMs, limits))
               .compose(r -> switch (r.reply()) {
                 case OK -> {
@@ -143,16 +151,20 @@ public final class TimeTravelHandlers {
               });
         })
         .onSuccess(r -> {
+          TaskSpans.endSubmit(span, r.status(), r.body().getString("task_id"));
           rc.response().putHeader("location", "/tasks/" + r.body().getString("task_id"));
           json(rc, r.status(), r.body());
         })
-        .onFailure(rc::fail);
+        .onFailure(e -> {
+          TaskSpans.endSubmit(span, e instanceof ProblemException p ? p.problem().status() : 500, null);
+          rc.fail(e);
+        });
   }
 
   private record Rendered(int status, JsonObject body) {}
 
   /** The new task's params (the parent's with the overlay on top), checked by the agent as a submission's are. */
-  private NewReplay newReplay(TaskView parent, int fromStep, JsonObject overlay) {
+  private NewReplay newReplay(TaskView parent, int fromStep, JsonObject overlay, String trace) {
     Agent agent = agents.find(parent.agentType()).orElseThrow(() -> Problem.of(409, "Conflict", "task "
         + parent.taskId() + " ran agent '" + parent.agentType() + "', which this node no longer has").asException());
     JsonObject params = parent.paramsJson() == null ? new JsonObject() : new JsonObject(parent.paramsJson());
@@ -164,7 +176,7 @@ public final class TimeTravelHandlers {
     }
     OptionalInt steps = agent.graph(params).linearLength();
     return new NewReplay(parent.taskId(), UUID.randomUUID().toString(), fromStep, params,
-        steps.isPresent() ? steps.getAsInt() : null, null);
+        steps.isPresent() ? steps.getAsInt() : null, trace);
   }
 
   private static Exception stepOutOfRange(String field, String taskId, int asked, int committed) {

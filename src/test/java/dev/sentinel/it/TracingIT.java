@@ -163,6 +163,37 @@ class TracingIT {
     assertThat((Double) call.attr("sentinel.cost_usd")).isPositive();
   }
 
+  @Test void aReplayStartsItsOwnTraceFromTheCallersAndTheReplayedTasksClaimsJoinIt() {
+    Http api = startApi(true);
+    start("w1", "worker", env(true, Map.of()));
+    String old = submit(api);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> "completed".equals(api.get("/tasks/" + old).json().getString("status")));
+
+    // the replay is another caller's request: its task belongs to that caller's trace, not the old one's
+    String replayTrace = "0af7651916cd43dd8448eb211c80319c";
+    String replayCaller = "b7ad6b7169203331";
+    Http.Reply r = api.post("/tasks/" + old + "/replay", "{\"from_step\":2}",
+        Map.of("traceparent", "00-" + replayTrace + "-" + replayCaller + "-01"));
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    String fork = r.json().getString("task_id");
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> "completed".equals(api.get("/tasks/" + fork).json().getString("status")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !from(receiver.spansWith("sentinel.task_id", fork), "w1-", "claim traced").isEmpty());
+
+    List<ReceivedSpan> spans = receiver.spans().stream().filter(s -> s.traceId().equals(replayTrace)).toList();
+    ReceivedSpan post = from(spans, "api-", "POST /tasks/{task_id}/replay").get(0);
+    assertThat(post.parentSpanId()).isEqualTo(replayCaller);
+    assertThat(post.attributes()).containsEntry("sentinel.task_id", fork).containsEntry("sentinel.parent_task_id", old)
+        .containsEntry("sentinel.tenant_id", "acme").containsEntry("http.response.status_code", 201L);
+    assertThat(f.meta(fork).get("trace")).isEqualTo("00-" + replayTrace + "-" + post.spanId() + "-01");
+    ReceivedSpan claim = from(spans, "w1-", "claim traced").get(0);
+    assertThat(claim.parentSpanId()).isEqualTo(post.spanId());
+    assertThat(claim.attributes()).containsEntry("sentinel.task_id", fork).containsEntry("sentinel.step", 2L);
+    assertThat(from(spans, "w1-", "node ask2")).singleElement().satisfies(s -> assertThat(s.parentSpanId()).isEqualTo(claim.spanId()));
+    assertThat(receiver.spansWith("sentinel.task_id", fork)).extracting(ReceivedSpan::traceId).containsOnly(replayTrace);
+  }
+
   @Test void withTracingOffNothingIsStoredWithTheTaskEvenWhenTheCallerSendsATrace() {
     Http api = startApi(false);
     start("w1", "worker", env(false, Map.of()));
