@@ -110,6 +110,11 @@ class TracingIT {
     return r.json().getString("task_id");
   }
 
+  private static void awaitCompleted(Http api, String id) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> "completed".equals(api.get("/tasks/" + id).json().getString("status")));
+  }
+
   private static List<ReceivedSpan> from(List<ReceivedSpan> spans, String nodePrefix, String name) {
     return spans.stream().filter(s -> s.node().startsWith(nodePrefix) && s.name().equals(name)).toList();
   }
@@ -123,8 +128,7 @@ class TracingIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> !from(receiver.spansWith("sentinel.task_id", id), "w1-", "node ask1").isEmpty());
     w1.kill9();
     start("w2", "worker", env(true, Map.of()));
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> "completed".equals(api.get("/tasks/" + id).json().getString("status")));
+    awaitCompleted(api, id);
     await().atMost(Duration.ofSeconds(10)).until(() -> !from(receiver.spans(), "w2-", "claim traced").isEmpty());
 
     List<ReceivedSpan> spans = receiver.spans().stream().filter(s -> s.traceId().equals(CALLER_TRACE)).toList();
@@ -167,8 +171,7 @@ class TracingIT {
     Http api = startApi(true);
     start("w1", "worker", env(true, Map.of()));
     String old = submit(api);
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> "completed".equals(api.get("/tasks/" + old).json().getString("status")));
+    awaitCompleted(api, old);
 
     // the replay is another caller's request: its task belongs to that caller's trace, not the old one's
     String replayTrace = "0af7651916cd43dd8448eb211c80319c";
@@ -177,8 +180,7 @@ class TracingIT {
         Map.of("traceparent", "00-" + replayTrace + "-" + replayCaller + "-01"));
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     String fork = r.json().getString("task_id");
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> "completed".equals(api.get("/tasks/" + fork).json().getString("status")));
+    awaitCompleted(api, fork);
     await().atMost(Duration.ofSeconds(10)).until(() -> !from(receiver.spansWith("sentinel.task_id", fork), "w1-", "claim traced").isEmpty());
 
     List<ReceivedSpan> spans = receiver.spans().stream().filter(s -> s.traceId().equals(replayTrace)).toList();
@@ -198,8 +200,7 @@ class TracingIT {
     Http api = startApi(false);
     start("w1", "worker", env(false, Map.of()));
     String id = submit(api);
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> "completed".equals(api.get("/tasks/" + id).json().getString("status")));
+    awaitCompleted(api, id);
     assertThat(f.meta(id)).doesNotContainKey("trace");
   }
 }
