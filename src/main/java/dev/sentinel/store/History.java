@@ -35,7 +35,7 @@ public final class History {
    * holds the claim id, which names the worker), which keeps a record ~50 bytes shorter; readers
    * put the claim back with {@link #withClaims}.
    *
-   * The schema version leads (replay.lua reads past it to the step number), then {@code ms}, the
+   * <p>The schema version leads (replay.lua reads past it to the step number); {@code ms} is the
    * node's run time, which the commit time {@code at} cannot give.
    *
    * @param outputKey the state key the output is merged under, or null when merged at the top level

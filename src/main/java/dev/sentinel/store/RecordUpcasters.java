@@ -36,7 +36,13 @@ public final class RecordUpcasters {
 
   RecordUpcasters(List<RecordUpcaster> chain) {
     byFrom = new RecordUpcaster[CURRENT];
-    for (RecordUpcaster u : chain) byFrom[u.from()] = u;
+    for (RecordUpcaster u : chain) {
+      if (u.from() < 1 || u.from() >= CURRENT || byFrom[u.from()] != null) {
+        throw new IllegalStateException("step record upcaster from version " + u.from() + " does not fit a chain from 1 to "
+            + CURRENT);
+      }
+      byFrom[u.from()] = u;
+    }
     for (int v = 1; v < CURRENT; v++) {
       if (byFrom[v] == null) throw new IllegalStateException("no step record upcaster from version " + v);
     }

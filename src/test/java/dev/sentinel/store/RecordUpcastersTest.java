@@ -82,5 +82,7 @@ class RecordUpcastersTest {
 
   @Test void aChainWithAGapIsRefusedWhenBuilt() {
     assertThatThrownBy(() -> new RecordUpcasters(List.of())).hasMessageContaining("from version 1");
+    assertThatThrownBy(() -> new RecordUpcasters(List.of(new StepRecordV1ToV2(), new StepRecordV1ToV2())))
+        .hasMessageContaining("does not fit");
   }
 }
