@@ -5,7 +5,8 @@
 -- next, so the first claim resumes it at step k+1 exactly as any resumed task. The old task is
 -- only read. The copies keep the old text (the node outputs are never decoded and re-encoded:
 -- cjson would turn an empty array into an object), with `replayed_from` and the claim that
--- committed the step put after `type` and `at` (a step copied before keeps those it has). The new hash, its ready queue, the tenant's
+-- committed the step put after `type` and `at` (a step copied before keeps those it has); each
+-- keeps its schema version `v` (none: version 1), and readers raise it as any record's. The new hash, its ready queue, the tenant's
 -- listing index, the counters and the Idempotency-Key appear together or not at all; the
 -- tenant's max_queued and submission rate apply as to a submission (admit_submission).
 -- KEYS: see _lib.lua (counts, the ring; task:<old>:meta and :history, task:<new>:meta and
@@ -48,6 +49,8 @@ for _, raw in ipairs(redis.call('LRANGE', history_key(old), 0, -1)) do
     local copied = string.match(raw, '^"replayed_from":"[^"\\]*",', #head + 1)
     local at = #head + 1 + (copied and #copied or 0)
     if copied then at = at + #(string.match(raw, '^"claim":"[^"\\]*",', at) or '') end
+    -- the schema version leads the worker's part (History.stepRecordTail); version 1 records have none
+    at = at + #(string.match(raw, '^"v":%d+,', at) or '')
     step = tonumber(string.match(raw, '^"step":(%d+),', at))
     epoch = string.match(raw, '"epoch":(%d+)', at)
     if copied then head = nil end
@@ -75,6 +78,8 @@ for _, raw in ipairs(redis.call('LRANGE', history_key(old), 0, -1)) do
 end
 local next_node = ''
 if kth then
+  -- the one field of a step record read here besides step and epoch: `next`, or `next_node` in
+  -- version 1 records of the earliest builds (the rule of dev.sentinel.store.StepRecordV1ToV2)
   local r = cjson.decode(kth)
   next_node = r.next or r.next_node or ''
 end

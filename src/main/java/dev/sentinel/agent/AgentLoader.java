@@ -1,5 +1,6 @@
 package dev.sentinel.agent;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -100,7 +101,7 @@ public final class AgentLoader {
     List<Edge> edges = new ArrayList<>();
     for (String nodeName : nodesJson.fieldNames()) {
       JsonObject n = nodesJson.getJsonObject(nodeName);
-      String where = "node '" + nodeName + "'";
+      String where = "agent '" + name + "', node '" + nodeName + "'";
       String kind = required(n, "kind");
       if (!kinds.has(kind)) throw new IllegalArgumentException(where + ": unknown node kind '" + kind + "' (known: " + kinds.names() + ")");
       if ("llm".equals(kind)) {
@@ -108,6 +109,11 @@ public final class AgentLoader {
         if (model == null) throw new IllegalArgumentException(where + ": an llm node needs a model");
         if (!prices.isPriced(model)) {
           throw new IllegalArgumentException(where + ": model '" + model + "' has no price in the price table (" + prices.version() + ")");
+        }
+        // read only when the node runs: a typo ("yes", "true" quoted) would silently not stream
+        Object stream = n.getValue("stream");
+        if (stream != null && !(stream instanceof Boolean)) {
+          throw new IllegalArgumentException(where + ": `stream` must be true or false, not " + Json.encode(stream));
         }
       }
       if (WaitInputNodeKind.KIND.equals(kind)) WaitInputNodeKind.check(n);

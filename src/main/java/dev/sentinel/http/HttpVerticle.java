@@ -92,8 +92,8 @@ public final class HttpVerticle extends VerticleBase {
     PinnedGraphs pinned = new PinnedGraphs(agents, store.agentDefinitions());
     TaskHandlers tasks = new TaskHandlers(vertx, store.commands(), store.queries(), new CostLedger(store.ledger()), agents,
         pinned, config.tasks(), config.limits(), config.watcher().retentionMs(), tracing.tasks(), metrics.tasks());
-    TimeTravelHandlers timeTravel = new TimeTravelHandlers(vertx, store.commands(), store.queries(), agents, pinned, config.limits(),
-        TaskHandlers.idempotencyTtlMs(config.watcher().retentionMs()), metrics.tasks());
+    TimeTravelHandlers timeTravel = new TimeTravelHandlers(vertx, store.commands(), store.queries(), agents, pinned,
+        config.limits(), TaskHandlers.idempotencyTtlMs(config.watcher().retentionMs()), metrics.tasks(), tracing.tasks());
     TaskEventsHandler events = new TaskEventsHandler(vertx, store.queries());
     TaskInputHandler input = new TaskInputHandler(vertx, store.commands(), store.queries(), pinned);
     OperationsHandlers ops = new OperationsHandlers(redis, store.queries(), 2 * config.worker().leaseMs(), metrics);

@@ -279,7 +279,8 @@ public final class TaskHandlers {
         .put("epoch", s.epoch())
         .put("claim", s.claim())
         .put("worker_id", s.workerId())
-        .put("committed_at", Instant.ofEpochMilli(s.committedAt()).toString());
+        .put("committed_at", Instant.ofEpochMilli(s.committedAt()).toString())
+        .put("duration_ms", s.runMs());
   }
 
   /** The contract has checked the value is an integer, which includes forms like 1.0 and 1e2. */

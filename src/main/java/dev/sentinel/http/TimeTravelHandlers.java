@@ -15,6 +15,9 @@ import dev.sentinel.store.NewReplay;
 import dev.sentinel.store.TaskCommands;
 import dev.sentinel.store.TaskQueries;
 import dev.sentinel.store.TaskView;
+import dev.sentinel.tracing.TaskSpans;
+import dev.sentinel.tracing.TraceParent;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -48,9 +51,11 @@ public final class TimeTravelHandlers {
   private final LimitDefaults limits;
   private final long idempotencyTtlMs;
   private final TaskMetrics metrics;
+  private final TaskSpans spans;
 
   public TimeTravelHandlers(Vertx vertx, TaskCommands commands, TaskQueries queries, AgentRegistry agents,
-                            PinnedGraphs pinned, LimitDefaults limits, long idempotencyTtlMs, TaskMetrics metrics) {
+                            PinnedGraphs pinned, LimitDefaults limits, long idempotencyTtlMs, TaskMetrics metrics,
+                            TaskSpans spans) {
     this.pinned = pinned;
     this.vertx = vertx;
     this.commands = commands;
@@ -59,6 +64,7 @@ public final class TimeTravelHandlers {
     this.limits = limits;
     this.idempotencyTtlMs = idempotencyTtlMs;
     this.metrics = metrics;
+    this.spans = spans;
   }
 
   /** GET /tasks/{task_id}/checkpoint[?step=k]: the latest checkpoint, or the one after step k (0: the initial state). */
@@ -115,9 +121,12 @@ public final class TimeTravelHandlers {
     // the parent is part of the request: the same key and body against another task is a conflict
     String fingerprint = idempotencyKey == null ? null
         : Sha256.hex((parentId + "\n" + rc.body().asString()).getBytes(StandardCharsets.UTF_8));
+    // the new task's trace starts here (or continues the caller's), as a submission's does
+    Span span = spans.startReplay(rc.request().getHeader("traceparent"), rc.request().getHeader("tracestate"), parentId);
     visibleTask(rc, queries, parentId)
         .compose(parent -> {
-          return newReplay(parent, fromStep, overlay).compose(replay ->
+          TaskSpans.replayOf(span, parent.tenantId(), parent.agentType());
+          return newReplay(parent, fromStep, overlay, TraceParent.of(span)).compose(replay ->
               within(commands.replay(replay, idempotencyKey, fingerprint, idempotencyTtlMs, limits)))
               .compose(r -> switch (r.reply()) {
                 case OK -> {
@@ -147,10 +156,14 @@ public final class TimeTravelHandlers {
               });
         })
         .onSuccess(r -> {
+          TaskSpans.endSubmit(span, r.status(), r.body().getString("task_id"));
           rc.response().putHeader("location", "/tasks/" + r.body().getString("task_id"));
           json(rc, r.status(), r.body());
         })
-        .onFailure(rc::fail);
+        .onFailure(e -> {
+          TaskSpans.endSubmit(span, e instanceof ProblemException p ? p.problem().status() : 500, null);
+          rc.fail(e);
+        });
   }
 
   private record Rendered(int status, JsonObject body) {}
@@ -162,7 +175,7 @@ public final class TimeTravelHandlers {
    * params do (an agent that builds its graph from them, such as noop's steps): then the graph
    * of the new params, as a submission of them would get.
    */
-  private Future<NewReplay> newReplay(TaskView parent, int fromStep, JsonObject overlay) {
+  private Future<NewReplay> newReplay(TaskView parent, int fromStep, JsonObject overlay, String trace) {
     Agent agent = agents.find(parent.agentType()).orElseThrow(() -> Problem.of(409, "Conflict", "task "
         + parent.taskId() + " ran agent '" + parent.agentType() + "', which this node no longer has").asException());
     JsonObject params = parent.paramsJson() == null ? new JsonObject() : new JsonObject(parent.paramsJson());
@@ -178,12 +191,12 @@ public final class TimeTravelHandlers {
         || agent.graph(parent.paramsJson() == null ? new JsonObject() : new JsonObject(parent.paramsJson())).version()
             .equals(graph.version());
     if (sameGraph && parent.agentVersion() != null) {
-      return Future.succeededFuture(new NewReplay(parent.taskId(), id, fromStep, params, parent.totalSteps(), null,
+      return Future.succeededFuture(new NewReplay(parent.taskId(), id, fromStep, params, parent.totalSteps(), trace,
           parent.agentVersion()));
     }
     OptionalInt steps = graph.linearLength();
     return within(pinned.pin(parent.agentType(), graph)).map(version -> new NewReplay(parent.taskId(), id, fromStep, params,
-        steps.isPresent() ? steps.getAsInt() : null, null, version));
+        steps.isPresent() ? steps.getAsInt() : null, trace, version));
   }
 
   private static Exception stepOutOfRange(String field, String taskId, int asked, int committed) {

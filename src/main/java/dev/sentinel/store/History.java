@@ -11,14 +11,21 @@ import java.util.Map;
  * The task's history list (task:{id}:history) read and written from Java. The list is the
  * audit trail, the step records and the checkpoint at once: each step record carries the
  * node's output and where it was merged, so the state after any step is the task's params
- * with the outputs of steps 1..k merged in order (or, from a record that carries a whole
- * {@code state}, that state). Nothing else holds a copy of the state, so nothing can disagree.
+ * with the outputs of steps 1..k merged in order. Nothing else holds a copy of the state, so
+ * nothing can disagree. Step records are read through {@link #read}, which raises those of
+ * earlier builds to the current schema version ({@link RecordUpcasters}): the readers here know
+ * one shape.
  */
 public final class History {
   private History() {}
 
-  /** The checkpoint format the API shows and the worker resumes from. */
-  public static final int CHECKPOINT_SCHEMA_VERSION = 1;
+  /** The checkpoint format the API shows and the worker resumes from: built from records of this version. */
+  public static final int CHECKPOINT_SCHEMA_VERSION = RecordUpcasters.CURRENT;
+
+  /** One history record as Redis holds it, decoded and raised to the current schema version. */
+  public static JsonObject read(String raw) {
+    return RecordUpcasters.STEP_RECORDS.upcast(JsonText.decode(raw));
+  }
 
   /**
    * The tail of a step record: everything after {@code {"type":"step","at":<ms>,}, which
@@ -28,15 +35,21 @@ public final class History {
    * holds the claim id, which names the worker), which keeps a record ~50 bytes shorter; readers
    * put the claim back with {@link #withClaims}.
    *
+   * <p>The schema version leads (replay.lua reads past it to the step number); {@code ms} is the
+   * node's run time, which the commit time {@code at} cannot give.
+   *
    * @param outputKey the state key the output is merged under, or null when merged at the top level
+   * @param runMs     how long the node ran on this worker, its in-place retries included; negative: not measured
    */
   public static String stepRecordTail(int step, String node, String nextNode, Lease lease, String outputKey,
-                                      JsonObject output) {
+                                      JsonObject output, long runMs) {
     JsonObject r = new JsonObject()
+        .put(RecordUpcasters.VERSION_FIELD, RecordUpcasters.CURRENT)
         .put("step", step)
         .put("node", node)
         .put("next", nextNode == null ? "" : nextNode)
         .put("epoch", lease.epoch());
+    if (runMs >= 0) r.put("ms", runMs);
     if (outputKey != null) r.put("key", outputKey);
     r.put("output", output);
     return JsonText.encode(r).substring(1);
@@ -84,7 +97,7 @@ public final class History {
       last = r;
     }
     if (last == null || (upTo > 0 && intOf(last.getValue("step")) != upTo)) return null;
-    String next = last.getString("next", last.getString("next_node", ""));
+    String next = last.getString("next", "");
     return new JsonObject()
         .put("schema_version", CHECKPOINT_SCHEMA_VERSION)
         .put("step", intOf(last.getValue("step")))
@@ -110,17 +123,21 @@ public final class History {
       if (step > afterStep + limit) break;
       state = apply(state, r);
       if (step <= afterStep) continue;
-      String next = r.getString("next", r.getString("next_node", ""));
+      String next = r.getString("next", "");
       out.add(new Checkpoint(step, r.getString("node"), next.isEmpty() ? null : next, longOf(r.getValue("at")),
           state.copy()));
     }
     return out;
   }
 
+  /** The node's run time a step record holds (ms), or null: records of version 1 do not know it. */
+  public static Long runMsOf(JsonObject record) {
+    Object ms = record.getValue("ms");
+    return ms == null ? null : longOf(ms);
+  }
+
   /** The state after one step record, as the worker's merge left it (AgentGraph.merge). */
   private static JsonObject apply(JsonObject state, JsonObject record) {
-    JsonObject whole = record.getJsonObject("state");
-    if (whole != null) return whole.copy();
     JsonObject output = record.getJsonObject("output");
     if (output == null) return state;
     String key = record.getString("key");
@@ -131,12 +148,9 @@ public final class History {
 
   /**
    * The worker a claim id was granted to: a claim id is {@code <worker id>:<random hex>:<n>}
-   * (WorkerVerticle makes the base, claim.lua appends the number). A record that names its
-   * worker_id itself (records of an earlier build) is read as it says.
+   * (WorkerVerticle makes the base, claim.lua appends the number).
    */
   public static String workerOf(JsonObject record) {
-    String named = record.getString("worker_id");
-    if (named != null) return named;
     return workerOfClaim(record.getString("claim"));
   }
 

@@ -66,7 +66,7 @@ public final class LeaseProtocol {
         JsonObject checkpoint = null;
         if (history != null && history.type() == ResponseType.MULTI) {
           List<JsonObject> records = new ArrayList<>(history.size());
-          for (Response rec : history) records.add(JsonText.decode(rec.toString()));
+          for (Response rec : history) records.add(History.read(rec.toString()));
           checkpoint = History.checkpoint(params, records, 0);
         }
         out.add(new ClaimedTask(r.get(i).toString(), new Lease(r.get(i + 1).toLong(), r.get(i + 2).toString()),

@@ -16,12 +16,19 @@ public record StepCommit(String taskId, Lease lease, int step, String nextNode, 
   /**
    * @param outputKey where the node's output is merged into the state (null: at the top level)
    * @param result    the task's result when this step ends it, else null
+   * @param runMs     how long the node ran (ms); negative when not measured (the record then has no {@code ms})
    */
   public static StepCommit of(String taskId, Lease lease, int step, String node, String nextNode, String outputKey,
-                              JsonObject output, JsonObject result) {
+                              JsonObject output, JsonObject result, long runMs) {
     return new StepCommit(taskId, lease, step, nextNode,
-        History.stepRecordTail(step, node, nextNode, lease, outputKey, output),
+        History.stepRecordTail(step, node, nextNode, lease, outputKey, output, runMs),
         result == null ? null : JsonText.encode(result));
+  }
+
+  /** A step whose node was not timed. */
+  public static StepCommit of(String taskId, Lease lease, int step, String node, String nextNode, String outputKey,
+                              JsonObject output, JsonObject result) {
+    return of(taskId, lease, step, node, nextNode, outputKey, output, result, -1);
   }
 
   /** A step whose output is merged at the top level of the state and that does not end the task. */

@@ -86,7 +86,7 @@ public final class TaskQueries {
       for (JsonObject r : records) {
         if (!History.isStep(r)) continue;
         out.add(new StepRecord(History.intOf(r.getValue("step")), r.getString("node"), History.longOf(r.getValue("epoch")),
-            r.getString("claim"), History.workerOf(r), History.longOf(r.getValue("at"))));
+            r.getString("claim"), History.workerOf(r), History.longOf(r.getValue("at")), History.runMsOf(r)));
       }
       return out;
     });
@@ -145,7 +145,7 @@ public final class TaskQueries {
 
   private static List<JsonObject> records(Response r) {
     List<JsonObject> out = new ArrayList<>();
-    if (r != null) for (Response x : r) out.add(JsonText.decode(x.toString()));
+    if (r != null) for (Response x : r) out.add(History.read(x.toString()));
     return out;
   }
 

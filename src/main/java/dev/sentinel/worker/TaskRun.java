@@ -164,6 +164,7 @@ final class TaskRun {
       giveUpLease(new LeaseDeadlinePassedException("step " + stepNo + " (node " + node.name() + ")").getMessage());
       return;
     }
+    long began = System.nanoTime();   // the step's run time, in-place retries included, goes into its record
     runNode(node, stepNo, 1).onComplete(ar -> {
       if (stopped) return;
       if (ar.failed()) {
@@ -187,7 +188,7 @@ final class TaskRun {
         return;
       }
       try {
-        commitStep(node, stepNo, ar.result());
+        commitStep(node, stepNo, ar.result(), (System.nanoTime() - began) / 1_000_000L);
       } catch (RuntimeException e) {
         log.error("task " + task.id() + ": cannot commit step " + stepNo, e);
         failForGood("cannot commit step " + stepNo + " (node " + node.name() + "): " + e.getMessage());
@@ -195,14 +196,14 @@ final class TaskRun {
     });
   }
 
-  private void commitStep(GraphNode node, int stepNo, JsonObject output) {
+  private void commitStep(GraphNode node, int stepNo, JsonObject output, long runMs) {
     JsonObject newState = AgentGraph.merge(state, node, output);
     String nextNode = graph.next(node.name(), newState, output);
     // the last node's commit also completes the task, in the same script call
     boolean last = nextNode == null || nextNode.isEmpty();
     // the step record carries the output, not the state: the history is the checkpoint
     StepCommit commit = StepCommit.of(task.id(), task.lease(), stepNo, node.name(), nextNode, node.outputKey(), output,
-        last ? graph.result(newState) : null);
+        last ? graph.result(newState) : null, runMs);
     long sent = System.nanoTime();
     withRetry("commit step " + stepNo, () -> worker.commits().commit(commit).compose(TaskRun::writtenOrRetry))
         .onSuccess(c -> {

@@ -209,6 +209,14 @@ class AgentLoaderTest {
         PRICES.version());
   }
 
+  @Test void anLlmNodesStreamMustBeABoolean() {
+    refused("name: chat\nnodes:\n  ask: {kind: llm, model: gpt-4o-mini, prompt: hi, stream: \"yes\"}\n",
+        "agent 'chat'", "node 'ask'", "`stream` must be true or false", "\"yes\"");
+    refused("name: chat\nnodes:\n  ask: {kind: llm, model: gpt-4o-mini, prompt: hi, stream: 1}\n", "node 'ask'", "`stream`");
+    assertThat(parse("name: chat\nnodes:\n  ask: {kind: llm, model: gpt-4o-mini, prompt: hi, stream: true}\n").graph(
+        new JsonObject()).node("ask").config().getBoolean("stream")).isTrue();
+  }
+
   @Test void twoUnconditionalEdgesAreRefused() {
     refused("name: a\nnodes:\n  one: {kind: noop, next: two, edges: [{to: three}]}\n  two: {kind: noop}\n  three: {kind: noop}\n",
         "node 'one'", "two unconditional edges");

@@ -58,7 +58,7 @@ record RedisSnapshot(Map<String, TaskRecord> tasks, List<StreamEntry> refused, M
       List<JsonObject> steps = new ArrayList<>();
       long position = 0;   // the harness's tasks are short: their histories are never trimmed
       List<JsonObject> records = new ArrayList<>();
-      for (Response e : redis.cmd(Command.LRANGE, "task:" + id + ":history", 0, -1)) records.add(new JsonObject(e.toString()));
+      for (Response e : redis.cmd(Command.LRANGE, "task:" + id + ":history", 0, -1)) records.add(History.read(e.toString()));
       // a step or completed record names its claim by the epoch alone: the claim id is filled in
       // from the claimed record of that epoch (a zombie's record keeps its old epoch, so its old claim)
       for (JsonObject r : History.withClaims(records)) {

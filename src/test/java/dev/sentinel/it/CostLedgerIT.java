@@ -14,7 +14,11 @@ import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +41,8 @@ import static org.awaitility.Awaitility.await;
  * <p>The invariants: every tenant's total in Redis is exactly the sum of its tasks' call records
  * (and each task's cost is the sum of its own); every call record is a call the stub answered,
  * at the stub's price; and what the stub answered but Redis never recorded is only calls that
- * were in flight on the killed worker when it died.
+ * were in flight on the killed worker when it died. A streamed call cut by the kill is run again
+ * elsewhere, committed once, and paid once (the cut stream delivered no usage).
  */
 class CostLedgerIT {
 
@@ -218,5 +223,75 @@ class CostLedgerIT {
             + "%d answered but never recorded %s, max %d requests in flight at the stub%n",
         ids.size(), orphaned.size(), inFlightAtKill, stub.requestCount(), answeredCount, stub.undelivered().size(),
         unrecorded, unrecordedKeys, stub.maxInFlight());
+  }
+
+  /** One llm node that streams its answer, for the kill -9 mid-stream. */
+  static final String STREAMED_AGENT = """
+      name: streamed
+      entry: ask
+      nodes:
+        ask: {kind: llm, model: gpt-4o-mini, prompt: "Explain {{topic}} to a new engineer, step by step", max_tokens: 200, stream: true}
+      result:
+        answer: "{{ask.text}}"
+      """;
+
+  /**
+   * A worker killed with SIGKILL mid-stream: its stream dies with it, uncommitted and unbilled.
+   * Another worker runs the node again (at least once) and commits the step once, with the whole
+   * text of its own run, and the task's cost is that run's call alone.
+   */
+  @Test void aStreamCutByKill9RunsAgainOnAnotherWorkerAndItsStepIsCommittedOnceWithTheWholeText(@TempDir Path agents)
+      throws IOException {
+    Files.writeString(agents.resolve("streamed.yaml"), STREAMED_AGENT);
+    Map<String, String> withAgent = Map.of("SENTINEL_AGENTS_DIR", agents.toString());
+    int port = RedisServerProcess.freePort();
+    Map<String, String> apiEnv = new HashMap<>(withAgent);
+    apiEnv.put("SENTINEL_HTTP_PORT", String.valueOf(port));
+    start("api", "api,watcher", apiEnv);
+    SentinelProcess w1 = start("w1", "worker", withAgent);
+    api = new Http(port);
+    await().atMost(Duration.ofSeconds(30)).until(api::isUp);
+    await().atMost(Duration.ofSeconds(30)).until(() -> w1.log().contains(" up: roles"));
+
+    stub.delayMs(0).streamPieceMs(150);   // ~25 pieces: the first stream lasts seconds
+    Http.Reply r = api.post("/tasks", new JsonObject().put("tenant_id", "acme").put("task_type", "it").put("agent_type", "streamed")
+        .put("task_params", new JsonObject().put("topic", "fencing tokens")).encode());
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    String id = r.json().getString("task_id");
+
+    // the stub has begun streaming the answer to w1: kill it there
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+        .until(() -> stub.ledger().stream().anyMatch(c -> id.equals(c.taskId())));
+    w1.kill9();
+    stub.streamPieceMs(0);
+    start("w2", "worker", withAgent);
+    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+        .until(() -> "completed".equals(api.get("/tasks/" + id).json().getString("status")));
+
+    assertThat(stub.undelivered()).as("w1's stream was cut by the kill, not finished")
+        .anySatisfy(c -> assertThat(c.taskId()).isEqualTo(id));
+    assertThat(stub.receivedFor(id)).as("the node ran again on w2: at least once").hasSize(2);
+    List<OpenAiStub.Call> billed = stub.billedFor(id);
+    assertThat(billed).as("only w2's stream reached its end").hasSize(1);
+    String fullText = billed.get(0).text;
+    assertThat(fullText).isEqualTo(OpenAiStub.answerFor(billed.get(0).request));
+
+    JsonObject task = api.get("/tasks/" + id).json();
+    assertThat(task.getJsonObject("result").getString("answer")).isEqualTo(fullText);
+    assertThat(Money.nanos(task.getValue("cost_so_far"))).as("the task paid for w2's call alone").isEqualTo(billed.get(0).nanos);
+    List<JsonObject> steps = api.get("/tasks/" + id + "/steps").json().getJsonArray("steps").stream()
+        .map(s -> (JsonObject) s).toList();
+    assertThat(steps).as("the step committed once, by w2").singleElement()
+        .satisfies(s -> assertThat(s.getString("worker_id")).startsWith("w2-"));
+    long stepRecords = 0;
+    for (Response h : f.cmd(Command.LRANGE, f.keys.history(id), 0, -1)) {
+      if (h.toString().startsWith("{\"type\":\"step\"")) stepRecords++;
+    }
+    assertThat(stepRecords).isEqualTo(1);
+    JsonObject output = api.get("/tasks/" + id + "/checkpoint").json().getJsonObject("checkpoint").getJsonObject("state")
+        .getJsonObject("ask");
+    assertThat(output.getString("text")).isEqualTo(fullText);
+    assertThat(records(id)).as("one call record: w2's, the call whose text was committed").singleElement()
+        .satisfies(c -> assertThat(c.getString("call_id")).isEqualTo(output.getString("call_id")));
   }
 }

@@ -110,6 +110,11 @@ class TracingIT {
     return r.json().getString("task_id");
   }
 
+  private static void awaitCompleted(Http api, String id) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> "completed".equals(api.get("/tasks/" + id).json().getString("status")));
+  }
+
   private static List<ReceivedSpan> from(List<ReceivedSpan> spans, String nodePrefix, String name) {
     return spans.stream().filter(s -> s.node().startsWith(nodePrefix) && s.name().equals(name)).toList();
   }
@@ -123,8 +128,7 @@ class TracingIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> !from(receiver.spansWith("sentinel.task_id", id), "w1-", "node ask1").isEmpty());
     w1.kill9();
     start("w2", "worker", env(true, Map.of()));
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> "completed".equals(api.get("/tasks/" + id).json().getString("status")));
+    awaitCompleted(api, id);
     await().atMost(Duration.ofSeconds(10)).until(() -> !from(receiver.spans(), "w2-", "claim traced").isEmpty());
 
     List<ReceivedSpan> spans = receiver.spans().stream().filter(s -> s.traceId().equals(CALLER_TRACE)).toList();
@@ -163,12 +167,40 @@ class TracingIT {
     assertThat((Double) call.attr("sentinel.cost_usd")).isPositive();
   }
 
+  @Test void aReplayStartsItsOwnTraceFromTheCallersAndTheReplayedTasksClaimsJoinIt() {
+    Http api = startApi(true);
+    start("w1", "worker", env(true, Map.of()));
+    String old = submit(api);
+    awaitCompleted(api, old);
+
+    // the replay is another caller's request: its task belongs to that caller's trace, not the old one's
+    String replayTrace = "0af7651916cd43dd8448eb211c80319c";
+    String replayCaller = "b7ad6b7169203331";
+    Http.Reply r = api.post("/tasks/" + old + "/replay", "{\"from_step\":2}",
+        Map.of("traceparent", "00-" + replayTrace + "-" + replayCaller + "-01"));
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    String fork = r.json().getString("task_id");
+    awaitCompleted(api, fork);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !from(receiver.spansWith("sentinel.task_id", fork), "w1-", "claim traced").isEmpty());
+
+    List<ReceivedSpan> spans = receiver.spans().stream().filter(s -> s.traceId().equals(replayTrace)).toList();
+    ReceivedSpan post = from(spans, "api-", "POST /tasks/{task_id}/replay").get(0);
+    assertThat(post.parentSpanId()).isEqualTo(replayCaller);
+    assertThat(post.attributes()).containsEntry("sentinel.task_id", fork).containsEntry("sentinel.parent_task_id", old)
+        .containsEntry("sentinel.tenant_id", "acme").containsEntry("http.response.status_code", 201L);
+    assertThat(f.meta(fork).get("trace")).isEqualTo("00-" + replayTrace + "-" + post.spanId() + "-01");
+    ReceivedSpan claim = from(spans, "w1-", "claim traced").get(0);
+    assertThat(claim.parentSpanId()).isEqualTo(post.spanId());
+    assertThat(claim.attributes()).containsEntry("sentinel.task_id", fork).containsEntry("sentinel.step", 2L);
+    assertThat(from(spans, "w1-", "node ask2")).singleElement().satisfies(s -> assertThat(s.parentSpanId()).isEqualTo(claim.spanId()));
+    assertThat(receiver.spansWith("sentinel.task_id", fork)).extracting(ReceivedSpan::traceId).containsOnly(replayTrace);
+  }
+
   @Test void withTracingOffNothingIsStoredWithTheTaskEvenWhenTheCallerSendsATrace() {
     Http api = startApi(false);
     start("w1", "worker", env(false, Map.of()));
     String id = submit(api);
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .until(() -> "completed".equals(api.get("/tasks/" + id).json().getString("status")));
+    awaitCompleted(api, id);
     assertThat(f.meta(id)).doesNotContainKey("trace");
   }
 }

@@ -48,7 +48,7 @@ class JsonTextTest {
     JsonObject output = new JsonObject().put("step", 1);
     StepCommit c = StepCommit.of("t", new Lease(1, "c"), 1, "a", "b", "out", output, new JsonObject().put("r", 2));
     output.put("step", 99);
-    assertThat(c.recordTail()).isEqualTo("\"step\":1,\"node\":\"a\",\"next\":\"b\",\"epoch\":1,\"key\":\"out\",\"output\":{\"step\":1}}");
+    assertThat(c.recordTail()).isEqualTo("\"v\":2,\"step\":1,\"node\":\"a\",\"next\":\"b\",\"epoch\":1,\"key\":\"out\",\"output\":{\"step\":1}}");
     assertThat(c.resultJson()).isEqualTo("{\"r\":2}");
     assertThat(c.chars()).isEqualTo(c.recordTail().length() + c.resultJson().length());
   }
@@ -63,7 +63,7 @@ class JsonTextTest {
         new JsonObject("{\"type\":\"step\",\"at\":6," + StepCommit.of("t", new Lease(1, "c"), 2, "b", null, null,
             new JsonObject().put("q", "y").put("done", true), null).recordTail()));
     JsonObject cp = History.checkpoint(params, history, 0);
-    assertThat(cp).isEqualTo(new JsonObject().put("schema_version", 1).put("step", 2).put("node", "b").putNull("next_node")
+    assertThat(cp).isEqualTo(new JsonObject().put("schema_version", 2).put("step", 2).put("node", "b").putNull("next_node")
         .put("state", new JsonObject().put("q", "y").put("search", new JsonObject().put("hits", 3)).put("done", true)));
     assertThat(History.checkpoint(params, history, 1).getJsonObject("state"))
         .isEqualTo(new JsonObject().put("q", "x").put("search", new JsonObject().put("hits", 3)));
