@@ -82,6 +82,18 @@ class CliIT {
     assertThat(plain.out()).contains("completed").doesNotContain("\033[32m");
   }
 
+  /** sentinel-client.jar, beside the fat jar: the generated client and nothing of the server. */
+  @Test void theClientJarHoldsTheGeneratedClientAndNoServerClass() throws Exception {
+    Path client = Path.of(System.getProperty("sentinel.jar", "target/sentinel.jar")).resolveSibling("sentinel-client.jar");
+    List<String> classes = new ArrayList<>();
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(client.toFile())) {
+      jar.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.endsWith(".class")).forEach(classes::add);
+    }
+    assertThat(classes).contains("dev/sentinel/client/api/TasksApi.class", "dev/sentinel/client/model/Task.class",
+        "dev/sentinel/client/ApiClient.class");
+    assertThat(classes).allMatch(n -> n.startsWith("dev/sentinel/client/"), "only the client's classes");
+  }
+
   @Test void aFailingTaskExitsOneAndAnUnknownTaskThree() throws Exception {
     Ran failed = inTerminal(Map.of(), "submit --tenant acme --agent noop --param fail_at_step=1 --max-attempts 1 --wait");
     assertThat(failed.exit()).as(failed.out()).isEqualTo(1);

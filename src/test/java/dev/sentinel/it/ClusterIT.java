@@ -2,6 +2,12 @@ package dev.sentinel.it;
 
 import dev.sentinel.store.History;
 import dev.sentinel.store.StepRecord;
+import dev.sentinel.client.ApiException;
+import dev.sentinel.client.model.Step;
+import dev.sentinel.client.model.Task;
+import dev.sentinel.client.model.TaskStatus;
+import dev.sentinel.client.model.TaskSubmission;
+import dev.sentinel.testing.GeneratedClient;
 import dev.sentinel.testing.Http;
 import dev.sentinel.testing.JarCluster;
 import dev.sentinel.testing.PrometheusText;
@@ -42,6 +48,7 @@ class ClusterIT {
   RedisServerProcess redis;
   StoreFixture f;
   Http api;
+  GeneratedClient client;
 
   @BeforeEach void startRedis() {
     cluster = new JarCluster("everysec");
@@ -74,18 +81,31 @@ class ClusterIT {
     int port = RedisServerProcess.freePort();
     start("api", "api,watcher", Map.of("SENTINEL_HTTP_PORT", String.valueOf(port)));
     api = new Http(port);
+    client = new GeneratedClient(port);
     await().atMost(Duration.ofSeconds(30)).until(api::isUp);
   }
 
+  /** Through the client generated from openapi.yaml. */
   private List<String> submit(int n, int steps, long stepMs) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      Http.Reply r = api.post("/tasks", new JsonObject().put("tenant_id", "tenant-" + (i % 4)).put("task_type", "it")
-          .put("agent_type", "noop").put("task_params", new JsonObject().put("steps", steps).put("step_ms", stepMs)).encode());
-      assertThat(r.status()).as(r.body()).isEqualTo(201);
-      ids.add(r.json().getString("task_id"));
+      String tenant = "tenant-" + (i % 4);
+      Task t = call(() -> client.tasks().submitTask(new TaskSubmission().tenantId(tenant).taskType("it")
+          .agentType("noop").taskParams(Map.of("steps", steps, "step_ms", stepMs)), null));
+      assertThat(t.getStatus()).isEqualTo(TaskStatus.QUEUED);
+      ids.add(t.getTaskId());
     }
     return ids;
+  }
+
+  private interface ApiCall<T> { T call() throws ApiException; }
+
+  private static <T> T call(ApiCall<T> c) {
+    try {
+      return c.call();
+    } catch (ApiException e) {
+      throw new AssertionError("HTTP " + e.getCode() + ": " + e.getResponseBody(), e);
+    }
   }
 
   private Set<String> ownedBy(List<String> ids, String workerPrefix) {
@@ -101,14 +121,13 @@ class ClusterIT {
 
   private void awaitAllCompleted(List<String> ids, Duration within) {
     await().atMost(within).pollInterval(Duration.ofMillis(200))
-        .until(() -> ids.stream().allMatch(id -> "completed".equals(api.get("/tasks/" + id).json().getString("status"))));
+        .until(() -> ids.stream().allMatch(id -> call(() -> client.tasks().getTask(id)).getStatus() == TaskStatus.COMPLETED));
   }
 
   /** Through the API: steps 1..n, each exactly once. */
   private void assertEachStepCommittedOnce(List<String> ids, int steps) {
     for (String id : ids) {
-      List<Integer> committed = api.get("/tasks/" + id + "/steps").json().getJsonArray("steps").stream()
-          .map(s -> ((JsonObject) s).getInteger("step")).toList();
+      List<Integer> committed = call(() -> client.tasks().getTaskSteps(id)).getSteps().stream().map(Step::getStep).toList();
       assertThat(committed).as("steps of " + id).containsExactlyElementsOf(IntStream.rangeClosed(1, steps).boxed().toList());
     }
   }
@@ -243,6 +262,7 @@ class ClusterIT {
         "SENTINEL_HTTP_PORT", String.valueOf(port), "SENTINEL_DATA_DIR", data.toString()));
     cluster.track(solo);
     api = new Http(port);
+    client = new GeneratedClient(port);
     await().atMost(Duration.ofSeconds(30)).until(api::isUp);
     assertThat(solo.log()).contains("started the embedded Redis on redis://127.0.0.1:");
     String id = submit(1, 3, 10).get(0);
