@@ -49,9 +49,16 @@ class CliIT {
 
   /** bin/sentinel under a pseudo-terminal: System.console() is there, as in a user's shell. */
   private Ran inTerminal(Map<String, String> env, String args) throws Exception {
+    return inTerminal(env, args, 0);
+  }
+
+  /** @param stopAfterSeconds when above 0, the command is interrupted then (a --watch view runs until stopped) */
+  private Ran inTerminal(Map<String, String> env, String args, int stopAfterSeconds) throws Exception {
     String jar = System.getProperty("sentinel.jar", "target/sentinel.jar");
-    ProcessBuilder pb = new ProcessBuilder("script", "-qefc", "bin/sentinel " + args + " --url http://127.0.0.1:" + port,
-        "/dev/null").redirectErrorStream(true);
+    List<String> cmd = new ArrayList<>();
+    if (stopAfterSeconds > 0) cmd.addAll(List.of("timeout", "-s", "INT", String.valueOf(stopAfterSeconds)));
+    cmd.addAll(List.of("script", "-qefc", "bin/sentinel " + args + " --url http://127.0.0.1:" + port, "/dev/null"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("SENTINEL_JAR", Path.of(jar).toAbsolutePath().toString());
     pb.environment().remove("NO_COLOR");
     pb.environment().putAll(env);
@@ -92,6 +99,14 @@ class CliIT {
     assertThat(classes).contains("dev/sentinel/client/api/TasksApi.class", "dev/sentinel/client/model/Task.class",
         "dev/sentinel/client/ApiClient.class");
     assertThat(classes).allMatch(n -> n.startsWith("dev/sentinel/client/"), "only the client's classes");
+  }
+
+  @Test void tasksWatchRedrawsTheTableInPlaceUntilStopped() throws Exception {
+    assertThat(inTerminal(Map.of(), "submit --tenant acme --agent noop --wait").exit()).isZero();
+    Ran watched = inTerminal(Map.of(), "tasks --watch --interval 1", 6);
+    long frames = watched.out().split("\033\\[H\033\\[2J", -1).length - 1;
+    assertThat(frames).as("screens drawn: %s", watched.out()).isGreaterThanOrEqualTo(2);
+    assertThat(watched.out()).contains("TASK").contains("completed");
   }
 
   @Test void aFailingTaskExitsOneAndAnUnknownTaskThree() throws Exception {
