@@ -7,9 +7,12 @@ import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -121,9 +124,22 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     }
   }
 
-  /** Agent definitions, tools, budgets and prices. */
+  /**
+   * Agent definitions, tools, budgets and prices. {@code mcpServers}: the MCP servers whose tools
+   * agent nodes may offer, name → streamable HTTP URL, in configuration order.
+   */
   public record AgentSettings(String dir, List<String> httpAllowedHosts, long httpTimeoutMs, long tenantDailyBudgetNanos,
-                              String pricingFile) {}
+                              String pricingFile, Map<String, String> mcpServers) {
+
+    public AgentSettings {
+      mcpServers = Collections.unmodifiableMap(new LinkedHashMap<>(mcpServers == null ? Map.of() : mcpServers));
+    }
+
+    public AgentSettings(String dir, List<String> httpAllowedHosts, long httpTimeoutMs, long tenantDailyBudgetNanos,
+                         String pricingFile) {
+      this(dir, httpAllowedHosts, httpTimeoutMs, tenantDailyBudgetNanos, pricingFile, Map.of());
+    }
+  }
 
   /** How log lines are written (the env var is also read by the launcher, before the first line). */
   public record LogSettings(LogFormat format) {}
@@ -228,7 +244,45 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     double dailyUsd = Double.parseDouble(String.valueOf(budgets.getValue("tenant_daily_usd", 0)));
     return new AgentSettings(a.getString("dir", ""), strings(http.getValue("allowed_hosts")),
         number(http.copy().put("timeout_ms", http.getValue("timeout_ms", 30000)), "tools.http.timeout_ms", "timeout_ms"),
-        Math.round(dailyUsd * 1_000_000_000L), j.getString("pricing_file", ""));
+        Math.round(dailyUsd * 1_000_000_000L), j.getString("pricing_file", ""), mcpServers(j));
+  }
+
+  /**
+   * mcp.servers: a map name → URL in YAML, or "name=url,name=url" (SENTINEL_MCP_SERVERS). A name
+   * becomes the prefix of its tools' names ({@code <name>__<tool>}), so it must fit OpenAI's
+   * function names: letters, digits, _ and -.
+   */
+  private static Map<String, String> mcpServers(JsonObject j) {
+    JsonObject mcp = j.getValue("mcp") instanceof JsonObject m ? m : new JsonObject();
+    Object v = mcp.getValue("servers");
+    Map<String, String> out = new LinkedHashMap<>();
+    if (v instanceof JsonObject o) {
+      o.forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue())));
+    } else if (v instanceof String s) {
+      for (String pair : s.split(",")) {
+        if (pair.isBlank()) continue;
+        int eq = pair.indexOf('=');
+        if (eq <= 0) throw new IllegalArgumentException("mcp.servers: '" + pair.trim() + "' is not name=url");
+        out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+      }
+    } else if (v != null) {
+      throw new IllegalArgumentException("mcp.servers must be a map of name: url (or name=url,... in SENTINEL_MCP_SERVERS)");
+    }
+    out.forEach((name, url) -> {
+      if (!name.matches("[A-Za-z0-9-]{1,32}")) {
+        throw new IllegalArgumentException("mcp.servers: name '" + name + "' must be 1-32 letters, digits or -");
+      }
+      URI u;
+      try {
+        u = URI.create(url);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("mcp.servers." + name + ": '" + url + "' is not a URL");
+      }
+      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+        throw new IllegalArgumentException("mcp.servers." + name + ": '" + url + "' is not an http(s) URL");
+      }
+    });
+    return out;
   }
 
   private static AuthSettings auth(JsonObject a) {

@@ -1,6 +1,10 @@
 package dev.sentinel.llm;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -60,6 +64,21 @@ public record LlmRequest(String model, List<Message> messages, Double temperatur
     /** A tool's answer to the call {@code callId}. */
     public static Message toolResult(String callId, String content) {
       return new Message("tool", content, List.of(), callId);
+    }
+
+    /** As OpenAI's chat format writes it (and as an agent's conversation is recorded in its steps). */
+    public JsonObject toJson() {
+      JsonObject j = new JsonObject().put("role", role).put("content", content);
+      if (!toolCalls.isEmpty()) j.put("tool_calls", new JsonArray(toolCalls.stream().map(ToolCall::toJson).toList()));
+      if (toolCallId != null) j.put("tool_call_id", toolCallId);
+      return j;
+    }
+
+    public static Message fromJson(JsonObject j) {
+      JsonArray calls = j.getJsonArray("tool_calls", new JsonArray());
+      List<ToolCall> parsed = new ArrayList<>();
+      for (int i = 0; i < calls.size(); i++) parsed.add(ToolCall.fromJson(calls.getJsonObject(i)));
+      return new Message(j.getString("role"), j.getValue("content") instanceof String s ? s : null, parsed, j.getString("tool_call_id"));
     }
 
     /** Characters this message sends: its text and its calls' names and arguments. */

@@ -93,19 +93,11 @@ public final class OpenAiClient implements LlmClient {
 
   static JsonObject body(LlmRequest request) {
     JsonObject body = new JsonObject().put("model", request.model())
-        .put("messages", new JsonArray(request.messages().stream().map(OpenAiClient::message).toList()))
+        .put("messages", new JsonArray(request.messages().stream().map(LlmRequest.Message::toJson).toList()))
         .put("max_tokens", request.maxTokens());
     if (request.temperature() != null) body.put("temperature", request.temperature());
     if (!request.tools().isEmpty()) body.put("tools", new JsonArray(request.tools().stream().map(ToolSpec::toJson).toList()));
     return body;
-  }
-
-  /** A message in OpenAI's format: an assistant turn's tool_calls, a tool answer's tool_call_id. */
-  private static JsonObject message(LlmRequest.Message m) {
-    JsonObject j = new JsonObject().put("role", m.role()).put("content", m.content());
-    if (!m.toolCalls().isEmpty()) j.put("tool_calls", new JsonArray(m.toolCalls().stream().map(ToolCall::toJson).toList()));
-    if (m.toolCallId() != null) j.put("tool_call_id", m.toolCallId());
-    return j;
   }
 
   private void streamAttempt(LlmRequest request, JsonObject body, Cancellation cancellation, Promise<LlmResponse> result,

@@ -1,0 +1,61 @@
+package dev.sentinel.tools.mcp;
+
+import dev.sentinel.tools.Tool;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The configured MCP servers ({@code mcp.servers}: name → URL) and their tools as {@link Tool}s
+ * named {@code <server>__<tool>}. A server that cannot be reached gives no tools for now (logged)
+ * rather than failing every agent turn: the agents that use only other tools go on, and the
+ * server is asked again at the next turn.
+ */
+public final class McpServers {
+
+  private static final Logger LOG = Logger.getLogger(McpServers.class.getName());
+  public static final String SEPARATOR = "__";
+
+  private final List<McpServer> servers;
+
+  public McpServers(Vertx vertx, Map<String, String> urls) {
+    List<McpServer> list = new ArrayList<>();
+    urls.forEach((name, url) -> list.add(new McpServer(vertx, name, URI.create(url))));
+    this.servers = List.copyOf(list);
+  }
+
+  public static McpServers none(Vertx vertx) {
+    return new McpServers(vertx, Map.of());
+  }
+
+  public List<McpServer> servers() { return servers; }
+
+  /** Every tool of every reachable server, in configuration order. */
+  public Future<List<Tool>> tools() {
+    List<Future<List<Tool>>> each = servers.stream().map(s -> s.tools()
+        .<List<Tool>>map(ts -> ts.stream().<Tool>map(t -> new McpTool(s, t)).toList())
+        .recover(e -> {
+          LOG.warning(e.getMessage() + " (its tools are not offered until it answers)");
+          return Future.succeededFuture(List.of());
+        })).toList();
+    return Future.all(each).map(all -> {
+      List<Tool> out = new ArrayList<>();
+      for (int i = 0; i < each.size(); i++) out.addAll(all.<List<Tool>>resultAt(i));
+      return out;
+    });
+  }
+
+  /** Opens every server's session now, so start-up logs what was found (nobody waits for it). */
+  public void discoverInBackground() {
+    servers.forEach(s -> s.tools().onFailure(e -> LOG.warning(e.getMessage())));
+  }
+
+  public void close() {
+    servers.forEach(McpServer::close);
+  }
+}
