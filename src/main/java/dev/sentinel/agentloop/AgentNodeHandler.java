@@ -91,9 +91,13 @@ public final class AgentNodeHandler implements NodeHandler {
     JsonObject cfg = ctx.node().config();
     Conversation saved = Conversation.unfinished(ctx.state().getValue(outputKey(ctx)));
     if (saved != null && !saved.pending().isEmpty()) return callTool(ctx, saved);
-    Conversation c = saved != null ? saved
+    return modelTurn(ctx, saved != null ? saved
         : Conversation.start(cfg.getString("system") == null ? null : Template.render(cfg.getString("system"), ctx.state()),
-            Template.render(cfg.getString("prompt", "{{question}}"), ctx.state()));
+            Template.render(cfg.getString("prompt", "{{question}}"), ctx.state())));
+  }
+
+  private Future<JsonObject> modelTurn(NodeContext ctx, Conversation c) {
+    JsonObject cfg = ctx.node().config();
     int maxTurns = cfg.getInteger("max_turns", DEFAULT_MAX_TURNS);
     if (c.turns() >= maxTurns) {
       return Future.failedFuture(new TaskCannotSucceedException("agent node " + ctx.node().name() + ": no answer after max_turns "

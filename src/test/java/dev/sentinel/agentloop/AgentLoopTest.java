@@ -5,6 +5,7 @@ import dev.sentinel.testing.McpEverythingServer;
 import dev.sentinel.testing.OpenAiStub;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
+import dev.sentinel.testing.TestAgents;
 import dev.sentinel.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,20 +58,7 @@ class AgentLoopTest {
       toolKeys.add(req.getHeader("Idempotency-Key"));
       req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("weather", "sunny, 21 C").encode());
     }).listen(0, "127.0.0.1").await();
-    agentsDir = Files.createTempDirectory("sentinel-agents-");
-    Files.writeString(agentsDir.resolve("weather.yaml"), """
-        name: weather-agent
-        params: {required: [question]}
-        nodes:
-          ask:
-            kind: agent
-            model: gpt-4o-mini
-            system: Use the tools.
-            prompt: "{{question}}"
-            tools: [http]
-            max_turns: 3
-        result: {answer: "{{ask.answer}}"}
-        """);
+    agentsDir = TestAgents.withTools();
   }
 
   @AfterAll static void stop() {

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.EnumSet;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,6 +59,25 @@ class ConfigLoaderTest {
         .hasMessageContaining("metrics.port");
     assertThatThrownBy(() -> SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults().put("SENTINEL_METRICS_PORT", "x"))))
         .hasMessageContaining("metrics.port");
+  }
+
+  @Test void mcpServersComeFromYamlAsAMapOrFromTheEnvironmentAsNameEqualsUrlPairs() {
+    assertThat(SentinelConfig.fromJson(defaults()).agents().mcpServers()).isEmpty();
+    SentinelConfig yaml = SentinelConfig.fromJson(defaults().put("mcp", new JsonObject().put("servers",
+        new JsonObject().put("everything", "http://127.0.0.1:3001/mcp").put("docs", "https://mcp.example.com/mcp"))));
+    assertThat(yaml.agents().mcpServers()).containsExactly(
+        Map.entry("everything", "http://127.0.0.1:3001/mcp"), Map.entry("docs", "https://mcp.example.com/mcp"));
+    SentinelConfig env = SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults()
+        .put("mcp", new JsonObject().put("servers", new JsonObject().put("old", "http://old/mcp")))
+        .put("SENTINEL_MCP_SERVERS", "a=http://127.0.0.1:3001/mcp, b=http://127.0.0.1:3002/mcp")));
+    assertThat(env.agents().mcpServers()).as("the env replaces the YAML's map")
+        .containsExactly(Map.entry("a", "http://127.0.0.1:3001/mcp"), Map.entry("b", "http://127.0.0.1:3002/mcp"));
+    assertThatThrownBy(() -> SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults().put("SENTINEL_MCP_SERVERS", "nourl"))))
+        .hasMessageContaining("mcp.servers").hasMessageContaining("name=url");
+    assertThatThrownBy(() -> SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults().put("SENTINEL_MCP_SERVERS", "a_b=http://x/mcp"))))
+        .as("the name prefixes tool names: <name>__<tool> must stay readable").hasMessageContaining("a_b");
+    assertThatThrownBy(() -> SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults().put("SENTINEL_MCP_SERVERS", "a=ftp://x/mcp"))))
+        .hasMessageContaining("http(s)");
   }
 
   @Test void badValuesAreRefusedNamingTheKey() {
