@@ -25,31 +25,45 @@ public final class McpEverythingServer implements AutoCloseable {
   public static final String VERSION = "2026.8.31";
   private static final String PACKAGE = "@modelcontextprotocol/server-everything";
 
-  private final Process process;
+  private final Path entry;
   private final int port;
   private final Path log;
+  private Process process;
 
-  private McpEverythingServer(Process process, int port, Path log) {
-    this.process = process;
+  private McpEverythingServer(Path entry, int port, Path log) {
+    this.entry = entry;
     this.port = port;
     this.log = log;
   }
 
   public static McpEverythingServer start() {
-    Path entry = installed();
-    int port = RedisServerProcess.freePort();
     try {
-      Path log = Files.createTempFile("mcp-everything-", ".log");
+      McpEverythingServer server = new McpEverythingServer(installed(), RedisServerProcess.freePort(),
+          Files.createTempFile("mcp-everything-", ".log"));
+      server.launch();
+      return server;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the MCP server: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops the server and starts a new one on the same port: it has forgotten every session. */
+  public void restart() {
+    close();
+    launch();
+  }
+
+  private void launch() {
+    try {
       ProcessBuilder pb = new ProcessBuilder(List.of(command("node"), entry.toString(), "streamableHttp"))
-          .redirectErrorStream(true).redirectOutput(log.toFile());
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.environment().put("PORT", String.valueOf(port));
       Process p = pb.start();
-      McpEverythingServer server = new McpEverythingServer(p, port, log);
+      process = p;
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
         if (!p.isAlive()) throw new IllegalStateException("the MCP server exited: " + Files.readString(log));
         return listening(port);
       });
-      return server;
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the MCP server: " + e.getMessage(), e);
     }

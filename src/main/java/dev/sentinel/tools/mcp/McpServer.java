@@ -9,6 +9,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import reactor.core.publisher.Mono;
 
 import java.net.URI;
 import java.time.Duration;
@@ -25,7 +26,8 @@ import java.util.logging.Logger;
  * Reactor's own threads; they are bridged to Vert.x futures completed on the caller's context,
  * so nothing here ever blocks an event loop. The session is opened on first use (a node that
  * runs no agent never connects) and opened again after it failed, so a server that was down at
- * start is found once it is up; its tools are listed once per session.
+ * start is found once it is up. Its tools are listed when a session opens and again when the
+ * server notifies that they changed.
  */
 public final class McpServer {
 
@@ -38,7 +40,10 @@ public final class McpServer {
   /** The session being opened or open, with its tool list; null: none yet, or the last one failed. */
   private final AtomicReference<CompletableFuture<Session>> session = new AtomicReference<>();
 
-  private record Session(McpAsyncClient client, List<McpSchema.Tool> tools) {}
+  /** An open session and the server's tools, replaced when the server says they changed. */
+  private record Session(McpAsyncClient client, AtomicReference<List<McpSchema.Tool>> toolList) {
+    List<McpSchema.Tool> tools() { return toolList.get(); }
+  }
 
   public McpServer(Vertx vertx, String name, URI url) {
     this.vertx = vertx;
@@ -55,7 +60,11 @@ public final class McpServer {
     return onContext(session()).map(Session::tools);
   }
 
-  /** Calls a tool; {@code meta} goes as the request's {@code _meta} (the idempotency key, the fencing token). */
+  /**
+   * Calls a tool; {@code meta} goes as the request's {@code _meta} (the idempotency key, the
+   * fencing token). A server restarted meanwhile has forgotten the session; the SDK's transport
+   * opens a new one itself (McpServersTest pins that).
+   */
   public Future<McpSchema.CallToolResult> call(String tool, Map<String, Object> arguments, Map<String, Object> meta) {
     return onContext(session().thenCompose(s -> s.client().callTool(new McpSchema.CallToolRequest(tool, arguments, meta)).toFuture()));
   }
@@ -89,11 +98,22 @@ public final class McpServer {
     HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint)
         .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
         .connectTimeout(Duration.ofSeconds(10)).build();
+    AtomicReference<List<McpSchema.Tool>> tools = new AtomicReference<>(List.of());
     McpAsyncClient client = McpClient.async(transport).requestTimeout(REQUEST_TIMEOUT).initializationTimeout(REQUEST_TIMEOUT)
-        .clientInfo(new McpSchema.Implementation("sentinel", "0.1.0")).build();
+        .clientInfo(new McpSchema.Implementation("sentinel", "0.1.0"))
+        // notifications/tools/list_changed: the SDK lists them again and hands the new list over
+        .toolsChangeConsumer(changed -> {
+          tools.set(List.copyOf(changed));
+          LOG.info("MCP server '" + name + "': tools changed, now " + changed.stream().map(McpSchema.Tool::name).toList());
+          return Mono.empty();
+        })
+        .build();
     return client.initialize().toFuture()
         .thenCompose(init -> listAll(client, null, new ArrayList<>()))
-        .thenApply(tools -> new Session(client, List.copyOf(tools)))
+        .thenApply(listed -> {
+          tools.compareAndSet(List.of(), List.copyOf(listed));
+          return new Session(client, tools);
+        })
         .whenComplete((s, e) -> {
           if (e != null) client.closeGracefully().subscribe();
         });

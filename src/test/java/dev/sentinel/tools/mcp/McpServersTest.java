@@ -1,0 +1,90 @@
+package dev.sentinel.tools.mcp;
+
+import dev.sentinel.agent.Cancellation;
+import dev.sentinel.agent.GraphNode;
+import dev.sentinel.agent.NodeContext;
+import dev.sentinel.agent.NodeServices;
+import dev.sentinel.store.Lease;
+import dev.sentinel.testing.McpEverythingServer;
+import dev.sentinel.testing.RedisServerProcess;
+import dev.sentinel.tools.Tool;
+import dev.sentinel.tools.ToolResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.sentinel.testing.Outcomes.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The MCP client side against the reference server ({@code @modelcontextprotocol/server-everything}, run with Node). */
+class McpServersTest {
+
+  static McpEverythingServer server;
+  static Vertx vertx;
+
+  @BeforeAll static void start() {
+    server = McpEverythingServer.start();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll static void stop() {
+    server.close();
+    vertx.close().await();
+  }
+
+  private static NodeContext step(int step) {
+    return new NodeContext(vertx, "task-1", "acme", "w1", step, new GraphNode("agent", "agent", new JsonObject(), "agent"),
+        new JsonObject(), new Lease(1, "c1"), new Cancellation(), NodeServices.of());
+  }
+
+  private static Tool tool(McpServers servers, String name) {
+    return result(servers.tools()).stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test void theServersToolsAreOfferedAsServerUnderscoreToolWithTheirSchemasAndCallable() {
+    McpServers servers = new McpServers(vertx, Map.of("everything", server.url()));
+    try {
+      List<Tool> tools = result(servers.tools());
+      assertThat(tools).extracting(Tool::name).contains("everything__echo", "everything__get-sum");
+      Tool echo = tool(servers, "everything__echo");
+      assertThat(echo.spec().parameters().getJsonObject("properties").containsKey("message")).isTrue();
+      ToolResult r = result(echo.call(step(2), new JsonObject().put("message", "hi")));
+      assertThat(r).isEqualTo(new ToolResult("Echo: hi", false));
+    } finally {
+      servers.close();
+    }
+  }
+
+  @Test void aRestartedServerForgetsTheSessionAndTheNextCallOpensANewOne() {
+    McpServers servers = new McpServers(vertx, Map.of("everything", server.url()));
+    try {
+      Tool echo = tool(servers, "everything__echo");
+      assertThat(result(echo.call(step(2), new JsonObject().put("message", "before"))).text()).isEqualTo("Echo: before");
+      server.restart();
+      // the first call may fail on the forgotten session (the step is then retried, as any node's); the retry succeeds
+      Future<ToolResult> first = echo.call(step(3), new JsonObject().put("message", "after"));
+      ToolResult after = first.transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result())
+          : echo.call(step(3), new JsonObject().put("message", "after"))).await();
+      assertThat(after.text()).isEqualTo("Echo: after");
+    } finally {
+      servers.close();
+    }
+  }
+
+  @Test void anUnreachableServerOffersNoToolsInsteadOfFailingTheTurn() {
+    McpServers servers = new McpServers(vertx, Map.of("gone", "http://127.0.0.1:" + RedisServerProcess.freePort() + "/mcp",
+        "everything", server.url()));
+    try {
+      assertThat(result(servers.tools())).extracting(Tool::name).contains("everything__echo")
+          .noneMatch(n -> n.startsWith("gone__"));
+    } finally {
+      servers.close();
+    }
+  }
+}
