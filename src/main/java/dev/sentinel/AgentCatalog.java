@@ -37,7 +37,7 @@ public final class AgentCatalog {
     LlmClient llm = cfg.llm().useMock() ? new MockLlmClient(vertx) : new OpenAiClient(vertx, cfg.llm());
     LlmNodeHandler llmNode = new LlmNodeHandler(llm, prices);
     HttpToolNodeHandler http = new HttpToolNodeHandler(vertx, cfg.agents().httpAllowedHosts(), cfg.agents().httpTimeoutMs());
-    McpServers mcp = new McpServers(vertx, cfg.agents().mcpServers());
+    McpServers mcp = new McpServers(vertx, cfg.agents().mcpServers(), System::getenv);
     mcp.discoverInBackground();
     NodeKinds kinds = NodeKinds.builtIn()
         .register(llmNode)

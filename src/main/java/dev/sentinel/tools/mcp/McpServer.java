@@ -37,6 +37,7 @@ public final class McpServer {
   private final Vertx vertx;
   private final String name;
   private final URI url;
+  private final Map<String, String> headers;
   /** The session being opened or open, with its tool list; null: none yet, or the last one failed. */
   private final AtomicReference<CompletableFuture<Session>> session = new AtomicReference<>();
 
@@ -45,10 +46,12 @@ public final class McpServer {
     List<McpSchema.Tool> tools() { return toolList.get(); }
   }
 
-  public McpServer(Vertx vertx, String name, URI url) {
+  /** @param headers sent with every request (e.g. Authorization); never logged */
+  public McpServer(Vertx vertx, String name, URI url, Map<String, String> headers) {
     this.vertx = vertx;
     this.name = name;
     this.url = url;
+    this.headers = Map.copyOf(headers);
   }
 
   public String name() { return name; }
@@ -97,6 +100,7 @@ public final class McpServer {
     String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/mcp" : url.getRawPath();
     HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint)
         .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
+        .httpRequestCustomizer((request, method, uri, body, context) -> headers.forEach(request::header))
         .connectTimeout(Duration.ofSeconds(10)).build();
     AtomicReference<List<McpSchema.Tool>> tools = new AtomicReference<>(List.of());
     McpAsyncClient client = McpClient.async(transport).requestTimeout(REQUEST_TIMEOUT).initializationTimeout(REQUEST_TIMEOUT)

@@ -1,17 +1,20 @@
 package dev.sentinel.tools.mcp;
 
+import dev.sentinel.config.SentinelConfig.McpServerSettings;
 import dev.sentinel.tools.Tool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
- * The configured MCP servers ({@code mcp.servers}: name → URL) and their tools as {@link Tool}s
+ * The configured MCP servers ({@code mcp.servers}: name → URL, headers) and their tools as {@link Tool}s
  * named {@code <server>__<tool>}. A server that cannot be reached gives no tools for now (logged)
  * rather than failing every agent turn: the agents that use only other tools go on, and the
  * server is asked again at the next turn.
@@ -23,14 +26,31 @@ public final class McpServers {
 
   private final List<McpServer> servers;
 
-  public McpServers(Vertx vertx, Map<String, String> urls) {
+  /**
+   * @param environment reads the variables that hold header values (System::getenv in a node);
+   *                    a variable that is not set is a start-up error naming it
+   */
+  public McpServers(Vertx vertx, Map<String, McpServerSettings> configured, UnaryOperator<String> environment) {
     List<McpServer> list = new ArrayList<>();
-    urls.forEach((name, url) -> list.add(new McpServer(vertx, name, URI.create(url))));
+    configured.forEach((name, server) -> {
+      Map<String, String> headers = new LinkedHashMap<>();
+      server.headerVariables().forEach((header, variable) -> {
+        String value = environment.apply(variable);
+        if (value == null || value.isBlank()) {
+          throw new IllegalArgumentException("mcp.servers." + name + ".headers." + header + ": environment variable " + variable + " is not set");
+        }
+        headers.put(header, value);
+      });
+      list.add(new McpServer(vertx, name, URI.create(server.url()), headers));
+    });
     this.servers = List.copyOf(list);
   }
 
-  public static McpServers none(Vertx vertx) {
-    return new McpServers(vertx, Map.of());
+  /** Servers with no headers, by URL (tests). */
+  public static McpServers of(Vertx vertx, Map<String, String> urls) {
+    Map<String, McpServerSettings> configured = new LinkedHashMap<>();
+    urls.forEach((name, url) -> configured.put(name, new McpServerSettings(url)));
+    return new McpServers(vertx, configured, variable -> null);
   }
 
   public List<McpServer> servers() { return servers; }

@@ -4,6 +4,7 @@ import dev.sentinel.agent.Cancellation;
 import dev.sentinel.agent.GraphNode;
 import dev.sentinel.agent.NodeContext;
 import dev.sentinel.agent.NodeServices;
+import dev.sentinel.config.SentinelConfig.McpServerSettings;
 import dev.sentinel.store.Lease;
 import dev.sentinel.testing.McpEverythingServer;
 import dev.sentinel.testing.RedisServerProcess;
@@ -11,6 +12,7 @@ import dev.sentinel.tools.Tool;
 import dev.sentinel.tools.ToolResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,9 +20,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.sentinel.testing.Outcomes.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The MCP client side against the reference server ({@code @modelcontextprotocol/server-everything}, run with Node). */
 class McpServersTest {
@@ -48,7 +52,7 @@ class McpServersTest {
   }
 
   @Test void theServersToolsAreOfferedAsServerUnderscoreToolWithTheirSchemasAndCallable() {
-    McpServers servers = new McpServers(vertx, Map.of("everything", server.url()));
+    McpServers servers = McpServers.of(vertx, Map.of("everything", server.url()));
     try {
       List<Tool> tools = result(servers.tools());
       assertThat(tools).extracting(Tool::name).contains("everything__echo", "everything__get-sum");
@@ -62,7 +66,7 @@ class McpServersTest {
   }
 
   @Test void aRestartedServerForgetsTheSessionAndTheNextCallOpensANewOne() {
-    McpServers servers = new McpServers(vertx, Map.of("everything", server.url()));
+    McpServers servers = McpServers.of(vertx, Map.of("everything", server.url()));
     try {
       Tool echo = tool(servers, "everything__echo");
       assertThat(result(echo.call(step(2), new JsonObject().put("message", "before"))).text()).isEqualTo("Echo: before");
@@ -78,7 +82,7 @@ class McpServersTest {
   }
 
   @Test void anUnreachableServerOffersNoToolsInsteadOfFailingTheTurn() {
-    McpServers servers = new McpServers(vertx, Map.of("gone", "http://127.0.0.1:" + RedisServerProcess.freePort() + "/mcp",
+    McpServers servers = McpServers.of(vertx, Map.of("gone", "http://127.0.0.1:" + RedisServerProcess.freePort() + "/mcp",
         "everything", server.url()));
     try {
       assertThat(result(servers.tools())).extracting(Tool::name).contains("everything__echo")
@@ -86,5 +90,25 @@ class McpServersTest {
     } finally {
       servers.close();
     }
+  }
+
+  @Test void headersTakeTheirValuesFromTheEnvironmentAndGoWithEveryRequest() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    HttpServer fake = vertx.createHttpServer().requestHandler(req -> {
+      seen.add(req.getHeader("Authorization"));
+      req.response().setStatusCode(503).end();
+    }).listen(0, "127.0.0.1").await();
+    Map<String, McpServerSettings> configured = Map.of("docs", new McpServerSettings(
+        "http://127.0.0.1:" + fake.actualPort() + "/mcp", Map.of("Authorization", "DOCS_MCP_AUTH")));
+    McpServers servers = new McpServers(vertx, configured, variable -> "DOCS_MCP_AUTH".equals(variable) ? "Bearer t0k3n" : null);
+    try {
+      assertThat(result(servers.tools())).isEmpty();
+      assertThat(seen).isNotEmpty().allMatch("Bearer t0k3n"::equals);
+    } finally {
+      servers.close();
+      fake.close().await();
+    }
+    assertThatThrownBy(() -> new McpServers(vertx, configured, variable -> null))
+        .hasMessageContaining("DOCS_MCP_AUTH").hasMessageContaining("not set");
   }
 }
