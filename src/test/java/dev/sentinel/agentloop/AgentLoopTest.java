@@ -108,9 +108,14 @@ class AgentLoopTest {
     return cps.stream().map(c -> ((JsonObject) c).getJsonObject("state").getJsonObject(node).getJsonObject("step")).toList();
   }
 
+  /** One tool call as OpenAI writes it, with the id call_{tool}. */
   private static JsonArray callOf(String tool, JsonObject arguments) {
-    return new JsonArray().add(new JsonObject().put("id", "call_" + tool).put("type", "function")
-        .put("function", new JsonObject().put("name", tool).put("arguments", arguments.encode())));
+    return new JsonArray().add(call("call_" + tool, tool, arguments));
+  }
+
+  private static JsonObject call(String id, String tool, JsonObject arguments) {
+    return new JsonObject().put("id", id).put("type", "function")
+        .put("function", new JsonObject().put("name", tool).put("arguments", arguments.encode()));
   }
 
   @Test void theModelCallsAnMcpToolOnceAndItsAnswerReachesTheNextTurn() {
@@ -157,6 +162,22 @@ class AgentLoopTest {
     assertThat(toolKeys).contains(id + ":2");
     JsonObject second = new JsonObject(stub.receivedFor(id).get(1).body);
     assertThat(OpenAiStub.toolMessages(second).get(0).getString("content")).contains("sunny, 21 C");
+  }
+
+  @Test void callsAskedForTogetherRunOneStepEachInTheModelsOrderAndAllAnswersReachTheNextTurn() {
+    startNode("llm: {provider: openai, base_url: " + stub.baseUrl() + ", api_key: test}\n");
+    String base = "http://127.0.0.1:" + toolEndpoint.actualPort();
+    stub.callTools(req -> OpenAiStub.toolMessages(req).isEmpty() && req.containsKey("tools")
+        ? new JsonArray().add(call("call_first", "http", new JsonObject().put("url", base + "/oslo")))
+            .add(call("call_second", "http", new JsonObject().put("url", base + "/bergen")))
+        : null);
+    String id = submit("weather-agent", "Weather in Oslo and Bergen?");
+    finished(id, "completed");
+    assertThat(stepsOf(id, "ask").stream().map(s -> s.getString("kind")))
+        .containsExactly("model_turn", "tool_call", "tool_call", "model_turn");
+    assertThat(toolKeys).as("each call its own step, so its own idempotency key").contains(id + ":2", id + ":3");
+    List<JsonObject> answers = OpenAiStub.toolMessages(new JsonObject(stub.receivedFor(id).get(1).body));
+    assertThat(answers.stream().map(m -> m.getString("tool_call_id"))).containsExactly("call_first", "call_second");
   }
 
   @Test void aModelThatNeverStopsCallingToolsFailsTheTaskAfterMaxTurns() {
