@@ -19,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code agent}: the durable tool-calling loop. The model is offered the node's tools, asks for
@@ -43,7 +42,9 @@ import java.util.Optional;
  * A crash therefore resumes at the first uncommitted step: a committed tool call is never run
  * again (its answer is in the history), an unfinished one is run again at the same step number,
  * so with the same idempotency key. Parallel calls of one turn run one after another, one step
- * each, in the model's order.
+ * each, in the model's order. A call of a tool whose MCP server cannot be reached fails the step
+ * (retried like any node's) rather than telling the model there is no such tool; a name the
+ * node does not offer, arguments that are not JSON, or a tool's own error are told to the model.
  *
  * <p>The cost of this choice: each step records the conversation so far (the history is the
  * checkpoint), so a loop's history grows with the square of its length; max_turns bounds it.
@@ -61,6 +62,11 @@ public final class AgentNodeHandler implements NodeHandler {
 
   public static final String KIND = "agent";
   static final int DEFAULT_MAX_TURNS = 10;
+  /**
+   * A tool's answer is cut to this many characters: it is committed with every later step of the
+   * loop and sent with every later turn, so one huge answer would make both grow without bound.
+   */
+  static final int MAX_RESULT_CHARS = 20_000;
 
   private final LlmNodeHandler llm;
   private final ToolCatalog tools;
@@ -119,8 +125,7 @@ public final class AgentNodeHandler implements NodeHandler {
     // a zombie (its lease surely gone) must not start a call the next owner will make again
     if (ctx.cancellation().isCancelled()) return Future.failedFuture(new NodeCancelledException(ctx.cancellation().reason()));
     if (!ctx.leaseHeld().getAsBoolean()) return Future.failedFuture(new LeaseDeadlinePassedException("tool call " + call.name()));
-    return offered(ctx.node().config()).compose(list -> {
-      Optional<Tool> tool = list.stream().filter(t -> t.name().equals(call.name())).findFirst();
+    return tools.find(patterns(ctx.node().config()), call.name()).compose(tool -> {
       if (tool.isEmpty()) return Future.succeededFuture(new ToolResult("no tool named '" + call.name() + "' is offered", true));
       JsonObject arguments;
       try {
@@ -130,9 +135,11 @@ public final class AgentNodeHandler implements NodeHandler {
       }
       return cancellable(ctx, tool.get().call(ctx, arguments));
     }).map(result -> {
-      String text = result.error() ? "error: " + result.text() : result.text();
+      String answer = result.text().length() <= MAX_RESULT_CHARS ? result.text()
+          : result.text().substring(0, MAX_RESULT_CHARS) + "\n[cut: the tool answered " + result.text().length() + " characters]";
+      String text = result.error() ? "error: " + answer : answer;
       JsonObject step = new JsonObject().put("kind", "tool_call").put("tool", call.name()).put("call_id", call.id())
-          .put("arguments", call.arguments()).put("result", result.text()).put("is_error", result.error())
+          .put("arguments", call.arguments()).put("result", answer).put("is_error", result.error())
           .put("idempotency_key", ctx.idempotencyKey());
       return c.afterTool(call, text).toJson(step);
     });
@@ -140,8 +147,12 @@ public final class AgentNodeHandler implements NodeHandler {
 
   /** The tools this node offers: those of the catalog its {@code tools} patterns name. */
   private Future<List<Tool>> offered(JsonObject cfg) {
-    List<String> patterns = cfg.getJsonArray("tools", new JsonArray()).stream().map(String::valueOf).toList();
+    List<String> patterns = patterns(cfg);
     return patterns.isEmpty() ? Future.succeededFuture(List.of()) : tools.matching(patterns);
+  }
+
+  private static List<String> patterns(JsonObject cfg) {
+    return cfg.getJsonArray("tools", new JsonArray()).stream().map(String::valueOf).toList();
   }
 
   /** A cancelled run stops waiting for the tool (the tool may still finish: its key lets it drop a re-run). */

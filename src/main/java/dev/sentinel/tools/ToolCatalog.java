@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +33,16 @@ public final class ToolCatalog {
       for (Tool t : discovered) if (matches(globs, t.name())) out.add(t);
       return out;
     });
+  }
+
+  /**
+   * The tool named {@code name} if {@code patterns} offer it: empty when they do not or no such
+   * tool exists; failed when it belongs to an MCP server that cannot be reached now.
+   */
+  public Future<Optional<Tool>> find(List<String> patterns, String name) {
+    if (!matches(patterns.stream().map(ToolCatalog::glob).toList(), name)) return Future.succeededFuture(Optional.empty());
+    Optional<Tool> builtin = builtIn.stream().filter(t -> t.name().equals(name)).findFirst();
+    return builtin.isPresent() ? Future.succeededFuture(builtin) : mcp.find(name);
   }
 
   private static boolean matches(List<Pattern> globs, String name) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
@@ -68,6 +69,22 @@ public final class McpServers {
       for (int i = 0; i < each.size(); i++) out.addAll(all.<List<Tool>>resultAt(i));
       return out;
     });
+  }
+
+  /**
+   * The tool {@code qualifiedName} ({@code <server>__<tool>}) of a configured server: empty when
+   * no configured server or none of its tools has that name; failed when the server cannot be
+   * reached now (a call the model asked for is then retried, not answered "no such tool").
+   */
+  public Future<Optional<Tool>> find(String qualifiedName) {
+    int sep = qualifiedName.indexOf(SEPARATOR);
+    if (sep <= 0) return Future.succeededFuture(Optional.empty());
+    String serverName = qualifiedName.substring(0, sep);
+    String toolName = qualifiedName.substring(sep + SEPARATOR.length());
+    Optional<McpServer> server = servers.stream().filter(s -> s.name().equals(serverName)).findFirst();
+    if (server.isEmpty()) return Future.succeededFuture(Optional.empty());
+    return server.get().tools().map(ts -> ts.stream().filter(t -> t.name().equals(toolName)).findFirst()
+        .<Tool>map(t -> new McpTool(server.get(), t)));
   }
 
   /** Opens every server's session now, so start-up logs what was found (nobody waits for it). */

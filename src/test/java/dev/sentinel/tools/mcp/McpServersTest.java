@@ -92,6 +92,20 @@ class McpServersTest {
     }
   }
 
+  @Test void aToolIsFoundByItsQualifiedNameAndAnUnreachableServerFailsTheLookupInsteadOfSayingNoSuchTool() {
+    McpServers servers = McpServers.of(vertx, Map.of("everything", server.url(),
+        "gone", "http://127.0.0.1:" + RedisServerProcess.freePort() + "/mcp"));
+    try {
+      assertThat(result(servers.find("everything__echo"))).map(Tool::name).contains("everything__echo");
+      assertThat(result(servers.find("everything__no-such-tool"))).isEmpty();
+      assertThat(result(servers.find("elsewhere__echo"))).as("no such server").isEmpty();
+      assertThat(servers.find("gone__echo").transform(ar -> Future.succeededFuture(ar.failed())).await())
+          .as("the server may be back at the step's retry").isTrue();
+    } finally {
+      servers.close();
+    }
+  }
+
   @Test void headersTakeTheirValuesFromTheEnvironmentAndGoWithEveryRequest() {
     List<String> seen = new CopyOnWriteArrayList<>();
     HttpServer fake = vertx.createHttpServer().requestHandler(req -> {
