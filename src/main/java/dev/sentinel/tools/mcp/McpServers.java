@@ -77,14 +77,14 @@ public final class McpServers {
    * reached now (a call the model asked for is then retried, not answered "no such tool").
    */
   public Future<Optional<Tool>> find(String qualifiedName) {
+    // server names hold no _ (the configuration refuses it), so the first __ ends the server's
     int sep = qualifiedName.indexOf(SEPARATOR);
     if (sep <= 0) return Future.succeededFuture(Optional.empty());
     String serverName = qualifiedName.substring(0, sep);
-    String toolName = qualifiedName.substring(sep + SEPARATOR.length());
     Optional<McpServer> server = servers.stream().filter(s -> s.name().equals(serverName)).findFirst();
     if (server.isEmpty()) return Future.succeededFuture(Optional.empty());
-    return server.get().tools().map(ts -> ts.stream().filter(t -> t.name().equals(toolName)).findFirst()
-        .<Tool>map(t -> new McpTool(server.get(), t)));
+    return server.get().tools().map(ts -> ts.stream().filter(t -> McpTool.exposedName(serverName, t.name()).equals(qualifiedName))
+        .findFirst().<Tool>map(t -> new McpTool(server.get(), t)));
   }
 
   /** Opens every server's session now, so start-up logs what was found (nobody waits for it). */

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One tool of an MCP server, offered to the model as {@code <server>__<tool>} with the schema the
- * server lists. A call sends the step's idempotency key and fencing token in the request's
+ * One tool of an MCP server, offered to the model as {@code <server>__<tool>} ({@link #exposedName})
+ * with the schema the server lists. A call sends the step's idempotency key and fencing token in the request's
  * {@code _meta} ({@code sentinel/idempotency_key}, {@code sentinel/fencing_token}), so a server
  * that cares can drop a re-run's duplicate. The answer's text parts are joined for the model;
  * other parts (images, resources) are described by their type; a result with {@code isError}
@@ -30,8 +30,17 @@ final class McpTool implements Tool {
   McpTool(McpServer server, McpSchema.Tool tool) {
     this.server = server;
     this.tool = tool;
-    this.spec = new ToolSpec(server.name() + McpServers.SEPARATOR + tool.name(), tool.description(),
+    this.spec = new ToolSpec(exposedName(server.name(), tool.name()), tool.description(),
         tool.inputSchema() == null ? new JsonObject().put("type", "object") : new JsonObject(Json.encode(tool.inputSchema())));
+  }
+
+  /**
+   * The name the model sees: {@code <server>__<tool>}, with every character OpenAI's function
+   * names do not allow ({@code ^[a-zA-Z0-9_-]{1,64}$}) replaced by _, cut to 64 characters.
+   */
+  static String exposedName(String server, String tool) {
+    String name = server + McpServers.SEPARATOR + tool.replaceAll("[^A-Za-z0-9_-]", "_");
+    return name.length() <= 64 ? name : name.substring(0, 64);
   }
 
   @Override public ToolSpec spec() { return spec; }

@@ -106,6 +106,11 @@ class McpServersTest {
     }
   }
 
+  @Test void toolNamesOpenAiWouldRefuseAreExposedWithUnderscoresAndAtMost64Characters() {
+    assertThat(McpTool.exposedName("docs", "search.v2/all")).isEqualTo("docs__search_v2_all");
+    assertThat(McpTool.exposedName("docs", "x".repeat(100))).hasSize(64).matches("[A-Za-z0-9_-]{1,64}");
+  }
+
   @Test void headersTakeTheirValuesFromTheEnvironmentAndGoWithEveryRequest() {
     List<String> seen = new CopyOnWriteArrayList<>();
     HttpServer fake = vertx.createHttpServer().requestHandler(req -> {
