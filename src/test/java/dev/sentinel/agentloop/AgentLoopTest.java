@@ -2,6 +2,7 @@ package dev.sentinel.agentloop;
 
 import dev.sentinel.testing.Http;
 import dev.sentinel.testing.McpEverythingServer;
+import dev.sentinel.testing.Money;
 import dev.sentinel.testing.OpenAiStub;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.StoreFixture;
@@ -142,6 +143,19 @@ class AgentLoopTest {
     assertThat(steps.get(1).getString("idempotency_key")).isEqualTo(id + ":2");
     assertThat(task.getJsonObject("result").getString("answer")).isEqualTo(stub.billedFor(id).get(1).text);
     assertThat(api.get("/tasks/" + id + "/calls").json().getJsonArray("calls")).as("both turns are priced and recorded").hasSize(2);
+    assertThat(Money.nanos(api.get("/tasks/" + id).json().getDouble("cost_so_far"))).as("what the provider billed for both turns")
+        .isEqualTo(stub.billedNanos(id));
+  }
+
+  @Test void aCostLimitBelowTheFirstTurnFailsTheTaskBeforeAnyCall() {
+    startNode("llm: {provider: openai, base_url: " + stub.baseUrl() + ", api_key: test}\n");
+    Http.Reply r = api.post("/tasks", new JsonObject().put("tenant_id", tenant).put("task_type", "question").put("agent_type", "tool-agent")
+        .put("cost_limit", 0.000001).put("task_params", new JsonObject().put("question", "An expensive question")).encode());
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    String id = r.json().getString("task_id");
+    JsonObject task = finished(id, "failed");
+    assertThat(task.getString("error")).startsWith("budget_exceeded");
+    assertThat(stub.receivedFor(id)).as("no turn was paid for").isEmpty();
   }
 
   @Test void withTheMockProviderTheToolAgentCallsTheFirstToolOnceAndAnswersWithItsResult() {
