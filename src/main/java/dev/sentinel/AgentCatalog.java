@@ -6,6 +6,7 @@ import dev.sentinel.agent.AgentRegistry;
 import dev.sentinel.agent.NodeKinds;
 import dev.sentinel.agent.NoopAgent;
 import dev.sentinel.agent.YamlAgent;
+import dev.sentinel.config.Role;
 import dev.sentinel.config.SentinelConfig;
 import dev.sentinel.cost.PriceTable;
 import dev.sentinel.llm.LlmClient;
@@ -38,7 +39,8 @@ public final class AgentCatalog {
     LlmNodeHandler llmNode = new LlmNodeHandler(llm, prices);
     HttpToolNodeHandler http = new HttpToolNodeHandler(vertx, cfg.agents().httpAllowedHosts(), cfg.agents().httpTimeoutMs());
     McpServers mcp = new McpServers(vertx, cfg.agents().mcpServers(), System::getenv);
-    mcp.discoverInBackground();
+    // only nodes that run agents talk to MCP servers (an API-only node needs the graphs, not the tools)
+    if (cfg.roles().contains(Role.WORKER)) mcp.discoverInBackground();
     NodeKinds kinds = NodeKinds.builtIn()
         .register(llmNode)
         .register(http)
