@@ -1,6 +1,7 @@
 package dev.sentinel.it;
 
 import dev.sentinel.testing.Http;
+import dev.sentinel.testing.McpEverythingServer;
 import dev.sentinel.testing.OpenAiStub;
 import dev.sentinel.testing.RedisServerProcess;
 import dev.sentinel.testing.SentinelProcess;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  *   <li>killed while the tool call was in flight (its step not committed): the tool is called
  *   again, with the same idempotency key {@code task_id:2}.</li>
  * </ul>
+ * And the packed jar's tool-agent against the reference MCP server, configured from the environment.
  */
 class ToolAgentCrashIT {
 
@@ -169,5 +171,22 @@ class ToolAgentCrashIT {
     List<Step> steps = steps(id);
     assertThat(steps).extracting(Step::kind).containsExactly("model_turn", "tool_call", "model_turn");
     assertThat(steps.get(1).epoch()).as("the tool step was committed by the next claim").isGreaterThan(steps.get(0).epoch());
+  }
+
+  /**
+   * The packed jar's MCP path, configured from the environment alone: a worker with the offline
+   * mock provider and SENTINEL_MCP_SERVERS runs the built-in tool-agent against the reference
+   * MCP server (the SDK finds its JSON mapper and schema validator through the shaded jar's
+   * service files).
+   */
+  @Test void thePackedJarsToolAgentUsesTheMcpServerOfItsEnvironment() {
+    try (McpEverythingServer mcp = McpEverythingServer.start()) {
+      start("w1", "worker", Map.of("SENTINEL_LLM_PROVIDER", "mock", "SENTINEL_MCP_SERVERS", "everything=" + mcp.url()));
+      Http.Reply r = api.post("/tasks", new JsonObject().put("tenant_id", "acme").put("task_type", "question")
+          .put("agent_type", "tool-agent").put("task_params", new JsonObject().put("question", "hello from the jar")).encode());
+      assertThat(r.status()).as(r.body()).isEqualTo(201);
+      JsonObject task = completed(r.json().getString("task_id"));
+      assertThat(task.getJsonObject("result").getString("answer")).contains("Echo: hello from the jar");
+    }
   }
 }
