@@ -181,7 +181,8 @@ public final class LlmNodeHandler implements NodeHandler {
 
   private Future<JsonObject> call(NodeContext ctx, LlmRequest request, String callId) {
     Span span = LlmCallSpan.start(ctx, request.model(), client.provider(), callId);
-    boolean stream = Boolean.TRUE.equals(ctx.node().config().getValue("stream"));
+    // a turn that offers tools is never streamed: the streamed format carries text only, tool calls would be lost
+    boolean stream = request.tools().isEmpty() && Boolean.TRUE.equals(ctx.node().config().getValue("stream"));
     return (stream ? streamed(ctx, request, callId) : client.complete(request, ctx.cancellation()))
         .onFailure(e -> {
           LlmCallSpan.failed(span, e);
