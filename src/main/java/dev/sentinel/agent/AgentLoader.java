@@ -37,13 +37,15 @@ import java.util.stream.Stream;
  *   approve: {kind: wait_input, timeout_ms: 86400000, schema: {type: object, required: [ok]},
  *             edges: [{when: timeout, to: escalate}, {to: third}]}
  *   later: {kind: sleep, duration_ms: 60000, next: fourth}     # or until: "2026-12-24T18:00:00Z"
+ *   research: {kind: agent, model: gpt-4o-mini, system: "...", prompt: "{{question}}", tools: [http, "everything__*"],
+ *              max_turns: 8, next: third}   # one step per model turn and per tool call
  * result: {answer: "{{third.text}}"}
  * </pre>
  */
 public final class AgentLoader {
 
   /** The agents shipped in the jar (conf/agents/NAME.yaml). */
-  public static final List<String> BUILT_IN = List.of("prompt-based", "ticket-triage");
+  public static final List<String> BUILT_IN = List.of("prompt-based", "ticket-triage", "tool-agent");
 
   private final NodeKinds kinds;
   private final PricedModels prices;
@@ -104,9 +106,9 @@ public final class AgentLoader {
       String where = "agent '" + name + "', node '" + nodeName + "'";
       String kind = required(n, "kind");
       if (!kinds.has(kind)) throw new IllegalArgumentException(where + ": unknown node kind '" + kind + "' (known: " + kinds.names() + ")");
-      if ("llm".equals(kind)) {
+      if ("llm".equals(kind) || "agent".equals(kind)) {
         String model = n.getString("model");
-        if (model == null) throw new IllegalArgumentException(where + ": an llm node needs a model");
+        if (model == null) throw new IllegalArgumentException(where + ": an " + kind + " node needs a model");
         if (!prices.isPriced(model)) {
           throw new IllegalArgumentException(where + ": model '" + model + "' has no price in the price table (" + prices.version() + ")");
         }
@@ -116,8 +118,6 @@ public final class AgentLoader {
           throw new IllegalArgumentException(where + ": `stream` must be true or false, not " + Json.encode(stream));
         }
       }
-      if (WaitInputNodeKind.KIND.equals(kind)) WaitInputNodeKind.check(n);
-      if (SleepNodeKind.KIND.equals(kind)) SleepNodeKind.check(n);
       JsonObject retry = n.getJsonObject("retry", new JsonObject());
       // output_key, not output: a transform node's `output` is its template
       String output = n.getString("output_key", nodeName);
@@ -125,6 +125,13 @@ public final class AgentLoader {
       long runTimeoutMs = isWait(kind) ? 0 : n.getLong("timeout_ms", 0L);
       nodes.put(nodeName, new GraphNode(nodeName, kind, n, output, runTimeoutMs,
           retry.getInteger("max_attempts", 1), retry.getLong("backoff_ms", 1000L)));
+      try {
+        kinds.get(kind).check(n);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+      }
+      Condition again = kinds.get(kind).repeatsWhile(output);
+      if (again != null) edges.add(new Edge(nodeName, nodeName, again));   // first: tried before the node's own edges
       if (n.getString("next") != null) edges.add(new Edge(nodeName, n.getString("next")));
       JsonArray listed = n.getJsonArray("edges", new JsonArray());
       for (int i = 0; i < listed.size(); i++) {

@@ -13,4 +13,14 @@ public interface NodeHandler {
   String name();
 
   Future<JsonObject> run(NodeContext ctx);
+
+  /** Checks a node's settings when its agent is loaded; throws IllegalArgumentException saying what is wrong. */
+  default void check(JsonObject config) {}
+
+  /**
+   * A kind whose work takes several steps (an agent's turns and tool calls) runs its node again
+   * while this holds of the state after a step, before the node's own edges are tried; null
+   * (the default): one step per visit. The loader adds the edge, so a definition need not.
+   */
+  default Condition repeatsWhile(String outputKey) { return null; }
 }

@@ -46,7 +46,7 @@ public final class SleepNodeKind implements NodeHandler {
   }
 
   /** Checks a node's settings at load time: exactly one of duration_ms (>= 0) and until. */
-  static void check(JsonObject cfg) {
+  @Override public void check(JsonObject cfg) {
     boolean hasDuration = cfg.containsKey("duration_ms");
     boolean hasUntil = cfg.containsKey("until");
     if (hasDuration == hasUntil) throw new IllegalArgumentException("a sleep node needs exactly one of duration_ms and until");

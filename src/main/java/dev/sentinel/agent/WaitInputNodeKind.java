@@ -45,7 +45,7 @@ public final class WaitInputNodeKind implements NodeHandler {
   }
 
   /** Checks a node's settings at load time. */
-  static void check(JsonObject cfg) {
+  @Override public void check(JsonObject cfg) {
     Object timeout = cfg.getValue("timeout_ms");
     if (timeout != null && !(timeout instanceof Number n && n.longValue() >= 1 && n.doubleValue() == Math.rint(n.doubleValue()))) {
       throw new IllegalArgumentException("timeout_ms must be a whole number of milliseconds, at least 1");

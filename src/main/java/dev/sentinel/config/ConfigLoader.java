@@ -51,7 +51,8 @@ public final class ConfigLoader {
       Map.entry("SENTINEL_METRICS_TENANT_LABELS", "metrics.tenant_labels"),
       Map.entry("SENTINEL_METRICS_TENANTS", "metrics.tenants"),
       Map.entry("SENTINEL_METRICS_QUEUE_REFRESH_MS", "metrics.queue_refresh_ms"),
-      Map.entry("SENTINEL_HTTP_TOOL_ALLOWED_HOSTS", "tools.http.allowed_hosts"));
+      Map.entry("SENTINEL_HTTP_TOOL_ALLOWED_HOSTS", "tools.http.allowed_hosts"),
+      Map.entry("SENTINEL_MCP_SERVERS", "mcp.servers"));
 
   /**
    * Not a setting: the note, under llm, that OPENAI_BASE_URL was set. Once folded, an

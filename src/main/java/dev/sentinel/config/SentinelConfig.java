@@ -7,9 +7,12 @@ import io.vertx.core.json.JsonObject;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -121,9 +124,37 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     }
   }
 
-  /** Agent definitions, tools, budgets and prices. */
+  /**
+   * An MCP server: its streamable HTTP URL, and headers sent with every request whose values are
+   * read from the named environment variables when the node starts (header → variable: a token
+   * stays out of the configuration and out of every log).
+   */
+  public record McpServerSettings(String url, Map<String, String> headerVariables) {
+    public McpServerSettings {
+      headerVariables = Collections.unmodifiableMap(new LinkedHashMap<>(headerVariables == null ? Map.of() : headerVariables));
+    }
+
+    public McpServerSettings(String url) {
+      this(url, Map.of());
+    }
+  }
+
+  /**
+   * Agent definitions, tools, budgets and prices. {@code mcpServers}: the MCP servers whose tools
+   * agent nodes may offer, by name, in configuration order.
+   */
   public record AgentSettings(String dir, List<String> httpAllowedHosts, long httpTimeoutMs, long tenantDailyBudgetNanos,
-                              String pricingFile) {}
+                              String pricingFile, Map<String, McpServerSettings> mcpServers) {
+
+    public AgentSettings {
+      mcpServers = Collections.unmodifiableMap(new LinkedHashMap<>(mcpServers == null ? Map.of() : mcpServers));
+    }
+
+    public AgentSettings(String dir, List<String> httpAllowedHosts, long httpTimeoutMs, long tenantDailyBudgetNanos,
+                         String pricingFile) {
+      this(dir, httpAllowedHosts, httpTimeoutMs, tenantDailyBudgetNanos, pricingFile, Map.of());
+    }
+  }
 
   /** How log lines are written (the env var is also read by the launcher, before the first line). */
   public record LogSettings(LogFormat format) {}
@@ -228,7 +259,65 @@ public record SentinelConfig(Set<Role> roles, String keyPrefix, Path dataDir, Re
     double dailyUsd = Double.parseDouble(String.valueOf(budgets.getValue("tenant_daily_usd", 0)));
     return new AgentSettings(a.getString("dir", ""), strings(http.getValue("allowed_hosts")),
         number(http.copy().put("timeout_ms", http.getValue("timeout_ms", 30000)), "tools.http.timeout_ms", "timeout_ms"),
-        Math.round(dailyUsd * 1_000_000_000L), j.getString("pricing_file", ""));
+        Math.round(dailyUsd * 1_000_000_000L), j.getString("pricing_file", ""), mcpServers(j));
+  }
+
+  /**
+   * mcp.servers: a map name → URL (or → {url, headers: {Header: ENV_VARIABLE}}) in YAML, or
+   * "name=url,name=url" (SENTINEL_MCP_SERVERS). A name becomes the prefix of its tools' names
+   * ({@code <name>__<tool>}), so it is letters, digits and - (OpenAI's function names allow _ too,
+   * but the separator must stay unambiguous).
+   */
+  private static Map<String, McpServerSettings> mcpServers(JsonObject j) {
+    JsonObject mcp = j.getValue("mcp") instanceof JsonObject m ? m : new JsonObject();
+    Object v = mcp.getValue("servers");
+    Map<String, McpServerSettings> out = new LinkedHashMap<>();
+    if (v instanceof JsonObject o) {
+      o.forEach(e -> out.put(e.getKey(), e.getValue() instanceof JsonObject server
+          ? new McpServerSettings(server.getString("url"), headerVariables(e.getKey(), server.getValue("headers")))
+          : new McpServerSettings(String.valueOf(e.getValue()))));
+    } else if (v instanceof String s) {
+      for (String pair : s.split(",")) {
+        if (pair.isBlank()) continue;
+        int eq = pair.indexOf('=');
+        if (eq <= 0) throw new IllegalArgumentException("mcp.servers: '" + pair.trim() + "' is not name=url");
+        out.put(pair.substring(0, eq).trim(), new McpServerSettings(pair.substring(eq + 1).trim()));
+      }
+    } else if (v != null) {
+      throw new IllegalArgumentException("mcp.servers must be a map of name: url (or name=url,... in SENTINEL_MCP_SERVERS)");
+    }
+    out.forEach((name, server) -> {
+      String url = String.valueOf(server.url());
+      if (!name.matches("[A-Za-z0-9-]{1,32}")) {
+        throw new IllegalArgumentException("mcp.servers: name '" + name + "' must be 1-32 letters, digits or -");
+      }
+      URI u;
+      try {
+        u = URI.create(url);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("mcp.servers." + name + ": '" + url + "' is not a URL");
+      }
+      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+        throw new IllegalArgumentException("mcp.servers." + name + ": '" + url + "' is not an http(s) URL");
+      }
+    });
+    return out;
+  }
+
+  private static Map<String, String> headerVariables(String server, Object headers) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (headers == null) return out;
+    if (!(headers instanceof JsonObject h)) {
+      throw new IllegalArgumentException("mcp.servers." + server + ".headers must map a header to the environment variable holding its value");
+    }
+    h.forEach(e -> {
+      if (!(e.getValue() instanceof String variable) || !variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new IllegalArgumentException("mcp.servers." + server + ".headers." + e.getKey()
+            + " must name an environment variable (its value is read at start, never written in the configuration)");
+      }
+      out.put(e.getKey(), variable);
+    });
+    return out;
   }
 
   private static AuthSettings auth(JsonObject a) {

@@ -20,6 +20,7 @@ import dev.sentinel.signal.TokenPublisher;
 import dev.sentinel.store.RetryUntil;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -34,7 +35,8 @@ import java.util.logging.Logger;
  * {@code llm}: one chat completion. The prompts are templates over the state. Before the call,
  * its cost is estimated (prompt tokens + max_tokens at the model's price) and checked against
  * the task's cost_limit and the tenant's daily budget; after it, the real cost is recorded once
- * per call_id whatever happens to the step. Output: {@code {text, model, usage, cost_usd, call_id}}.
+ * per call_id whatever happens to the step. Output: {@code {text, model, usage, cost_usd, call_id}},
+ * plus {@code tool_calls} when tools were offered ({@link #complete}) and the model asked for some.
  *
  * <p>With {@code stream: true} the answer is streamed: its text goes out while it is produced,
  * in batches ({@link TokenBatcher}), as ephemeral {@code token} events of the task (through
@@ -75,9 +77,20 @@ public final class LlmNodeHandler implements NodeHandler {
     messages.add(new LlmRequest.Message("user", Template.render(cfg.getString("prompt", ""), ctx.state())));
     int maxTokens = cfg.getInteger("max_tokens", DEFAULT_MAX_TOKENS);
     Double temperature = cfg.getValue("temperature") instanceof Number n ? n.doubleValue() : null;
+    return complete(ctx, model, messages, temperature, maxTokens, List.of());
+  }
+
+  /**
+   * One paid model call of a node, guarded and accounted as every llm node's: budget check,
+   * rate-limit room, the lease asked right before paying, the real cost recorded once per
+   * call_id. {@code tools} are offered to the model; the output then carries the
+   * {@code tool_calls} it asked for (an agent node's turn, see the agentloop package).
+   */
+  public Future<JsonObject> complete(NodeContext ctx, String model, List<LlmRequest.Message> messages, Double temperature,
+                                     int maxTokens, List<ToolSpec> tools) {
     ModelRateLimiter limiter = ctx.services().require(ModelRateLimiter.class);
     String callId = ctx.taskId() + ":" + ctx.step() + ":" + UUID.randomUUID();
-    long estimatedTokens = Usage.estimateTokens(messages.stream().mapToInt(m -> m.content().length()).sum()) + maxTokens;
+    long estimatedTokens = Usage.estimateTokens(messages.stream().mapToInt(LlmRequest.Message::chars).sum()) + maxTokens;
     // the room of the attempt that answered: a provider retry reserves its own (each is a request)
     AtomicReference<ModelRateLimiter.Granted> room = new AtomicReference<>();
     LlmRequest request = new LlmRequest(model, messages, temperature, maxTokens, ctx.idempotencyKey(),
@@ -95,7 +108,7 @@ public final class LlmNodeHandler implements NodeHandler {
               // the reservation may have waited (for room, or for a Redis cut off by a
               // partition): ask again right before paying, as for the first attempt
               return paidCallMayStart(ctx, "retry " + retry + " of the LLM call");
-            }));
+            }), tools);
     long estimate = prices.nanos(model, new Usage(Usage.estimateTokens(request.promptChars()), maxTokens, 0, 0));
 
     return ctx.services().require(BudgetGuard.class).check(ctx.taskId(), ctx.tenantId(), callId, estimate).compose(verdict -> {
@@ -168,7 +181,8 @@ public final class LlmNodeHandler implements NodeHandler {
 
   private Future<JsonObject> call(NodeContext ctx, LlmRequest request, String callId) {
     Span span = LlmCallSpan.start(ctx, request.model(), client.provider(), callId);
-    boolean stream = Boolean.TRUE.equals(ctx.node().config().getValue("stream"));
+    // a turn that offers tools is never streamed: the streamed format carries text only, tool calls would be lost
+    boolean stream = request.tools().isEmpty() && Boolean.TRUE.equals(ctx.node().config().getValue("stream"));
     return (stream ? streamed(ctx, request, callId) : client.complete(request, ctx.cancellation()))
         .onFailure(e -> {
           LlmCallSpan.failed(span, e);
@@ -179,15 +193,21 @@ public final class LlmNodeHandler implements NodeHandler {
       long nanos = call.nanos();
       LlmCallSpan.answered(span, resp, nanos);
       // the money is spent: record it even if the task was cancelled meanwhile, retrying while Redis is away
-      return record(ctx, call).map(v -> new JsonObject()
+      return record(ctx, call).map(v -> answerJson(resp, nanos, callId));
+    });
+  }
+
+  private static JsonObject answerJson(LlmResponse resp, long nanos, String callId) {
+    JsonObject out = new JsonObject()
           .put("text", resp.text())
           .put("model", resp.model())
           .put("finish_reason", resp.finishReason())
           .put("usage", new JsonObject().put("input_tokens", resp.usage().input()).put("output_tokens", resp.usage().output())
               .put("cached_tokens", resp.usage().cachedInput()).put("reasoning_tokens", resp.usage().reasoning()))
           .put("cost_usd", Usd.ofNanos(nanos))
-          .put("call_id", callId));
-    });
+          .put("call_id", callId);
+    if (!resp.toolCalls().isEmpty()) out.put("tool_calls", new JsonArray(resp.toolCalls().stream().map(ToolCall::toJson).toList()));
+    return out;
   }
 
   private Future<LlmResponse> streamed(NodeContext ctx, LlmRequest request, String callId) {

@@ -15,6 +15,9 @@ import java.util.function.Consumer;
  * so costs are computed exactly as for a real provider. The quickstart runs on it when no
  * API key is configured.
  *
+ * <p>Offered tools, it plays a minimal tool-using model ({@link MockToolUse}): it calls the
+ * first tool once, then answers with that tool's result, so an agent loop runs offline.
+ *
  * <p>It streams too: the same answer in pieces of about a token ({@value #PIECE_CHARS}
  * characters), one every {@value #PIECE_MS} ms, so {@code stream: true} can be tried offline.
  */
@@ -38,6 +41,7 @@ public final class MockLlmClient implements LlmClient {
 
   @Override public Future<LlmResponse> complete(LlmRequest request, Cancellation cancellation) {
     if (cancellation.isCancelled()) return Future.failedFuture(new LlmException("call cancelled: " + cancellation.reason()));
+    if (!request.tools().isEmpty()) return Future.succeededFuture(MockToolUse.turn(request));
     String prompt = request.messages().isEmpty() ? "" : request.messages().get(request.messages().size() - 1).content();
     String digest = Sha256.hex(request.model() + "\n" + String.join("\n", request.messages().stream().map(m -> m.role() + ":" + m.content()).toList()));
     String summary = prompt.length() > 160 ? prompt.substring(0, 160) + "..." : prompt;

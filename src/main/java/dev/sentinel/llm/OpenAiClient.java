@@ -25,6 +25,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -36,6 +38,10 @@ import java.util.function.IntConsumer;
  * the retry's room in the rate limits and checks the lease), since a retry is a new request the
  * provider counts and may bill. A malformed answer fails the call with a clear error. Cancelling
  * abandons the call.
+ *
+ * <p>Tools are offered as OpenAI function calling: {@code tools} in the request, the model's
+ * {@code tool_calls} read from its answer, earlier calls and their {@code role: tool} answers
+ * sent back in the messages. Streaming offers none (only plain llm nodes stream).
  *
  * <p>{@link #stream} asks for server-sent events ({@code "stream": true}, with
  * {@code stream_options.include_usage} so the last chunk carries the exact usage) and reads
@@ -85,12 +91,12 @@ public final class OpenAiClient implements LlmClient {
     return result.future();
   }
 
-  private static JsonObject body(LlmRequest request) {
+  static JsonObject body(LlmRequest request) {
     JsonObject body = new JsonObject().put("model", request.model())
-        .put("messages", new JsonArray(request.messages().stream()
-            .map(m -> new JsonObject().put("role", m.role()).put("content", m.content())).toList()))
+        .put("messages", new JsonArray(request.messages().stream().map(LlmRequest.Message::toJson).toList()))
         .put("max_tokens", request.maxTokens());
     if (request.temperature() != null) body.put("temperature", request.temperature());
+    if (!request.tools().isEmpty()) body.put("tools", new JsonArray(request.tools().stream().map(ToolSpec::toJson).toList()));
     return body;
   }
 
@@ -255,13 +261,19 @@ public final class OpenAiClient implements LlmClient {
     if (choices == null || choices.isEmpty()) throw new IllegalArgumentException("no choices");
     JsonObject choice = choices.getJsonObject(0);
     JsonObject message = choice.getJsonObject("message");
-    if (message == null || !(message.getValue("content") instanceof String text)) {
+    if (message == null) throw new IllegalArgumentException("no message");
+    JsonArray calls = message.getJsonArray("tool_calls", new JsonArray());
+    // a turn that calls tools may have no text (content null); any other answer must have some
+    if (!(message.getValue("content") instanceof String) && calls.isEmpty()) {
       throw new IllegalArgumentException("no message content");
     }
+    String text = message.getValue("content") instanceof String t ? t : "";
+    List<ToolCall> toolCalls = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) toolCalls.add(ToolCall.fromJson(calls.getJsonObject(i)));
     JsonObject u = r.getJsonObject("usage");
     if (u == null) throw new IllegalArgumentException("no usage");
     Usage usage = usageOf(u);
-    return new LlmResponse(text, usage, r.getString("model", requestedModel), latencyMs, choice.getString("finish_reason"));
+    return new LlmResponse(text, usage, r.getString("model", requestedModel), latencyMs, choice.getString("finish_reason"), toolCalls);
   }
 
   /** An OpenAI {@code usage} object (of a whole answer or of a stream's last chunk). */

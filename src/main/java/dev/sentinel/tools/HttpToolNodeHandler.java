@@ -56,6 +56,21 @@ public final class HttpToolNodeHandler implements NodeHandler {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new IllegalArgumentException("http node " + ctx.node().name() + ": bad URL: " + e.getMessage()));
     }
+    Object body = cfg.containsKey("body") ? Template.renderJson(cfg.getValue("body"), ctx.state()) : null;
+    return send(ctx, new Call(cfg.getString("method", "GET"), url, body, cfg.getLong("timeout_ms", defaultTimeoutMs)));
+  }
+
+  /**
+   * One HTTP call, the values already rendered (a node's templates, or a model's arguments when
+   * the agent loop uses this as its {@code http} tool). {@code body} null: none is sent.
+   */
+  public record Call(String method, URI url, Object body, long timeoutMs) {}
+
+  public long defaultTimeoutMs() { return defaultTimeoutMs; }
+
+  /** Sends {@code call} under the host policy, with the step's idempotency key and fencing token. */
+  public Future<JsonObject> send(NodeContext ctx, Call call) {
+    URI url = call.url();
     Optional<String> refused = policy.refuseUrl(url);
     if (refused.isPresent()) return Future.failedFuture(new SecurityException(refused.get()));
     String host = url.getHost();
@@ -66,26 +81,27 @@ public final class HttpToolNodeHandler implements NodeHandler {
             Optional<String> no = policy.refuseAddress(url, a);
             if (no.isPresent()) return Future.failedFuture(new SecurityException(no.get()));
           }
-          return call(ctx, cfg, url, addresses.get(0));
+          return call(ctx, call, addresses.get(0));
         });
   }
 
-  private Future<JsonObject> call(NodeContext ctx, JsonObject cfg, URI url, InetAddress address) {
+  private Future<JsonObject> call(NodeContext ctx, Call call, InetAddress address) {
+    URI url = call.url();
     boolean tls = "https".equalsIgnoreCase(url.getScheme());
     int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
     String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
         + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-    HttpMethod method = HttpMethod.valueOf(cfg.getString("method", "GET").toUpperCase(Locale.ROOT));
+    HttpMethod method = HttpMethod.valueOf(call.method().toUpperCase(Locale.ROOT));
     HttpRequest<Buffer> req = client.request(method, SocketAddress.inetSocketAddress(port, address.getHostAddress()), port, url.getHost(), path)
         .ssl(tls)
-        .timeout(cfg.getLong("timeout_ms", defaultTimeoutMs))
+        .timeout(call.timeoutMs())
         .putHeader("Idempotency-Key", ctx.idempotencyKey())
         .putHeader("X-Sentinel-Task-Id", ctx.taskId())
         .putHeader("X-Sentinel-Fencing-Token", ctx.fencingToken());
     Promise<JsonObject> result = Promise.promise();
     ctx.cancellation().onCancel(() -> result.tryFail(new NodeCancelledException(ctx.cancellation().reason())));
-    Future<HttpResponse<Buffer>> sent = cfg.containsKey("body")
-        ? req.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(Json.encode(Template.renderJson(cfg.getValue("body"), ctx.state()))))
+    Future<HttpResponse<Buffer>> sent = call.body() != null
+        ? req.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(Json.encode(call.body())))
         : req.send();
     sent.onComplete(ar -> {
       if (ar.failed()) {

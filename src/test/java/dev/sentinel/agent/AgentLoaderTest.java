@@ -22,10 +22,17 @@ class AgentLoaderTest {
     @Override public Future<JsonObject> run(NodeContext ctx) { return Future.succeededFuture(new JsonObject()); }
   }
 
+  /** A kind that takes several steps (as the agent loop does): it runs again while {@code <key>.done} is false. */
+  record Looping(String name) implements NodeHandler {
+    @Override public Future<JsonObject> run(NodeContext ctx) { return Future.succeededFuture(new JsonObject()); }
+
+    @Override public Condition repeatsWhile(String outputKey) { return new Condition(outputKey + ".done", "equals", false); }
+  }
+
   static final PriceTable PRICES = PriceTable.load("");
 
   private static AgentLoader loader() {
-    return new AgentLoader(NodeKinds.builtIn().register(new Dummy("llm")).register(new Dummy("http")), PRICES);
+    return new AgentLoader(NodeKinds.builtIn().register(new Dummy("llm")).register(new Dummy("http")).register(new Looping("agent")), PRICES);
   }
 
   private static YamlAgent parse(String yaml) {
@@ -39,6 +46,21 @@ class AgentLoaderTest {
   }
 
   // ---- the shipped agents ----
+
+  @Test void aKindThatTakesSeveralStepsRunsItsNodeAgainUntilItIsDoneThenTakesItsOwnEdges() {
+    YamlAgent a = parse("""
+        name: looping
+        nodes:
+          think: {kind: agent, model: gpt-4o-mini, next: after}
+          after: {kind: noop}
+        """);
+    AgentGraph g = a.graph(new JsonObject());
+    assertThat(g.next("think", new JsonObject().put("think", new JsonObject().put("done", false)))).isEqualTo("think");
+    assertThat(g.next("think", new JsonObject().put("think", new JsonObject().put("done", true)))).isEqualTo("after");
+    YamlAgent tool = loader().loadBuiltIn().get(AgentLoader.BUILT_IN.indexOf("tool-agent"));
+    assertThat(tool.graph(new JsonObject()).node("agent").kind()).isEqualTo("agent");
+    assertThat(tool.requiredParams()).containsExactly("question");
+  }
 
   @Test void theBuiltInAgentsLoad() {
     List<YamlAgent> agents = loader().loadBuiltIn();

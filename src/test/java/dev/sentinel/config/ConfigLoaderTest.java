@@ -1,12 +1,14 @@
 package dev.sentinel.config;
 
 import dev.sentinel.config.SentinelConfig.LlmSettings;
+import dev.sentinel.config.SentinelConfig.McpServerSettings;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.EnumSet;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,6 +60,35 @@ class ConfigLoaderTest {
         .hasMessageContaining("metrics.port");
     assertThatThrownBy(() -> SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults().put("SENTINEL_METRICS_PORT", "x"))))
         .hasMessageContaining("metrics.port");
+  }
+
+  @Test void mcpServersComeFromYamlAsAMapOrFromTheEnvironmentAsNameEqualsUrlPairs() {
+    assertThat(SentinelConfig.fromJson(defaults()).agents().mcpServers()).isEmpty();
+    SentinelConfig yaml = SentinelConfig.fromJson(defaults().put("mcp", new JsonObject().put("servers",
+        new JsonObject().put("everything", "http://127.0.0.1:3001/mcp").put("docs", "https://mcp.example.com/mcp"))));
+    assertThat(yaml.agents().mcpServers()).containsExactly(
+        Map.entry("everything", new McpServerSettings("http://127.0.0.1:3001/mcp")),
+        Map.entry("docs", new McpServerSettings("https://mcp.example.com/mcp")));
+    SentinelConfig withHeaders = SentinelConfig.fromJson(defaults().put("mcp", new JsonObject().put("servers",
+        new JsonObject().put("docs", new JsonObject().put("url", "https://mcp.example.com/mcp")
+            .put("headers", new JsonObject().put("Authorization", "DOCS_MCP_AUTH"))))));
+    assertThat(withHeaders.agents().mcpServers().get("docs").headerVariables()).as("the variable's name, never its value")
+        .containsExactly(Map.entry("Authorization", "DOCS_MCP_AUTH"));
+    assertThatThrownBy(() -> SentinelConfig.fromJson(defaults().put("mcp", new JsonObject().put("servers",
+        new JsonObject().put("docs", new JsonObject().put("url", "https://mcp.example.com/mcp")
+            .put("headers", new JsonObject().put("Authorization", "Bearer abc"))))))).hasMessageContaining("environment variable");
+    SentinelConfig env = SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults()
+        .put("mcp", new JsonObject().put("servers", new JsonObject().put("old", "http://old/mcp")))
+        .put("SENTINEL_MCP_SERVERS", "a=http://127.0.0.1:3001/mcp, b=http://127.0.0.1:3002/mcp")));
+    assertThat(env.agents().mcpServers()).as("the env replaces the YAML's map")
+        .containsExactly(Map.entry("a", new McpServerSettings("http://127.0.0.1:3001/mcp")),
+            Map.entry("b", new McpServerSettings("http://127.0.0.1:3002/mcp")));
+    assertThatThrownBy(() -> SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults().put("SENTINEL_MCP_SERVERS", "nourl"))))
+        .hasMessageContaining("mcp.servers").hasMessageContaining("name=url");
+    assertThatThrownBy(() -> SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults().put("SENTINEL_MCP_SERVERS", "a_b=http://x/mcp"))))
+        .as("the name prefixes tool names: <name>__<tool> must stay readable").hasMessageContaining("a_b");
+    assertThatThrownBy(() -> SentinelConfig.fromJson(ConfigLoader.foldEnvironment(defaults().put("SENTINEL_MCP_SERVERS", "a=ftp://x/mcp"))))
+        .hasMessageContaining("http(s)");
   }
 
   @Test void badValuesAreRefusedNamingTheKey() {

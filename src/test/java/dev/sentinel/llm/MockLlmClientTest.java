@@ -2,8 +2,11 @@ package dev.sentinel.llm;
 
 import dev.sentinel.agent.Cancellation;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -27,5 +30,27 @@ class MockLlmClientTest {
     } finally {
       vertx.close().await();
     }
+  }
+
+  @Test void offeredToolsTheMockCallsTheFirstOnceThenAnswersWithItsResult() {
+    ToolSpec echo = new ToolSpec("everything__echo", "Echoes", new JsonObject().put("type", "object")
+        .put("properties", new JsonObject().put("message", new JsonObject().put("type", "string"))).put("required", new JsonArray().add("message")));
+    ToolSpec sum = new ToolSpec("everything__get-sum", "Adds", new JsonObject().put("type", "object"));
+    List<LlmRequest.Message> messages = new ArrayList<>(List.of(new LlmRequest.Message("user", "What is an echo?")));
+    LlmRequest first = new LlmRequest("gpt-4o-mini", messages, null, 200, "t-mock:1").withTools(List.of(echo, sum));
+    LlmResponse call = result(new MockLlmClient().complete(first, new Cancellation()));
+    assertThat(call.toolCalls()).hasSize(1);
+    assertThat(call.toolCalls().get(0).name()).isEqualTo("everything__echo");
+    assertThat(call.toolCalls().get(0).argumentsJson()).isEqualTo(new JsonObject().put("message", "What is an echo?"));
+    assertThat(call.usage().input()).isPositive();
+    assertThat(result(new MockLlmClient().complete(first, new Cancellation())))
+        .as("deterministic: a re-run of the step asks for the same call").isEqualTo(call);
+
+    messages.add(LlmRequest.Message.assistantCalling("", call.toolCalls()));
+    messages.add(LlmRequest.Message.toolResult(call.toolCalls().get(0).id(), "Echo: What is an echo?"));
+    LlmResponse answer = result(new MockLlmClient().complete(
+        new LlmRequest("gpt-4o-mini", messages, null, 200, "t-mock:3").withTools(List.of(echo, sum)), new Cancellation()));
+    assertThat(answer.toolCalls()).isEmpty();
+    assertThat(answer.text()).contains("Echo: What is an echo?");
   }
 }

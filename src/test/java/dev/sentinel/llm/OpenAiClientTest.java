@@ -8,6 +8,7 @@ import dev.sentinel.cost.Usage;
 import dev.sentinel.testing.OpenAiStub;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,6 +97,42 @@ class OpenAiClientTest {
   }
 
   @SuppressWarnings("unchecked")
+  @Test void toolsGoOutAsFunctionsAndTheModelsToolCallsComeBackWithTheirUsage() {
+    String key = key();
+    stub.callTools(req -> req.getJsonArray("tools") == null || !OpenAiStub.toolMessages(req).isEmpty() ? null
+        : new JsonArray().add(new JsonObject().put("id", "call_1").put("type", "function")
+            .put("function", new JsonObject().put("name", "everything__echo").put("arguments", "{\"message\":\"hi\"}"))));
+    try {
+      ToolSpec echo = new ToolSpec("everything__echo", "Echoes back the input",
+          new JsonObject().put("type", "object").put("properties", new JsonObject().put("message", new JsonObject().put("type", "string")))
+              .put("required", new JsonArray().add("message")));
+      LlmRequest asking = request(key).withTools(List.of(echo));
+      LlmResponse turn = result(client(10_000, 0).complete(asking, new Cancellation()));
+
+      assertThat(turn.toolCalls()).containsExactly(new ToolCall("call_1", "everything__echo", "{\"message\":\"hi\"}"));
+      assertThat(turn.finishReason()).isEqualTo("tool_calls");
+      assertThat(turn.text()).isEmpty();
+      OpenAiStub.Call c = stub.billedFor(taskOf(key)).get(0);
+      assertThat(turn.usage().input()).as("a tool-calling turn is billed as any answer").isEqualTo(c.promptTokens).isPositive();
+      assertThat(c.request.getJsonArray("tools")).containsExactly(echo.toJson());
+
+      // the next turn sends the call and its answer back, as OpenAI expects them
+      List<LlmRequest.Message> messages = new java.util.ArrayList<>(asking.messages());
+      messages.add(LlmRequest.Message.assistantCalling("", turn.toolCalls()));
+      messages.add(LlmRequest.Message.toolResult("call_1", "Echo: hi"));
+      String key2 = key();
+      LlmResponse answer = result(client(10_000, 0).complete(
+          new LlmRequest("gpt-4o-mini", messages, null, 200, key2).withTools(List.of(echo)), new Cancellation()));
+      assertThat(answer.toolCalls()).isEmpty();
+      JsonArray sent = stub.billedFor(taskOf(key2)).get(0).request.getJsonArray("messages");
+      assertThat(sent.getJsonObject(2).getJsonArray("tool_calls").getJsonObject(0).getJsonObject("function").getString("name"))
+          .isEqualTo("everything__echo");
+      assertThat(sent.getJsonObject(3)).isEqualTo(new JsonObject().put("role", "tool").put("content", "Echo: hi").put("tool_call_id", "call_1"));
+    } finally {
+      stub.callTools(req -> null);
+    }
+  }
+
   @Test void aBaseUrlAloneCallsTheProviderWithNoAuthorizationHeader() throws IOException {
     // configured as a node is: the shipped defaults (llm.provider auto) with only a base URL set,
     // the way one points Sentinel at a local Ollama. Built from the YAML alone (no environment

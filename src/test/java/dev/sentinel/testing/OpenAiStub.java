@@ -41,7 +41,9 @@ import java.util.function.Function;
  * answer, malformed JSON for the next N, 200 without usage for the next N, and cached prompt
  * tokens reported (half of the prompt).
  * A test can also script the text of some answers ({@link #answerWith}), e.g. to play a
- * classifier whose one-word answer a branch reads.
+ * classifier whose one-word answer a branch reads. {@link #callTools} plays a tool-using model:
+ * for the requests it picks, the answer asks for tool calls ({@code message.tool_calls},
+ * {@code content: null}, {@code finish_reason: tool_calls}) instead of giving text.
  *
  * <p>A request with {@code "stream": true} is answered as OpenAI streams: server-sent events,
  * the text in pieces of {@value #PIECE_CHARS} characters ({@code choices[0].delta.content}),
@@ -175,6 +177,7 @@ public final class OpenAiStub implements AutoCloseable {
   private volatile long delayMs;
   private volatile boolean cachedTokens;
   private volatile Function<JsonObject, String> script = request -> null;
+  private volatile Function<JsonObject, JsonArray> toolScript = request -> null;
   private final AtomicInteger nextCut = new AtomicInteger();
   private volatile long streamPieceMs;
 
@@ -260,6 +263,26 @@ public final class OpenAiStub implements AutoCloseable {
   public OpenAiStub answerWith(Function<JsonObject, String> script) {
     this.script = script;
     return this;
+  }
+
+  /**
+   * The tool calls to ask for (OpenAI's {@code tool_calls} array) for the requests
+   * {@code script} answers non-null, instead of a text answer; usage is computed from the
+   * calls' JSON text. Kept by {@link #resetFaults()}, as {@link #answerWith} is.
+   */
+  public OpenAiStub callTools(Function<JsonObject, JsonArray> script) {
+    this.toolScript = script;
+    return this;
+  }
+
+  /** The tool messages ({@code role: tool}) a request carried, in order. */
+  public static List<JsonObject> toolMessages(JsonObject request) {
+    JsonArray messages = request.getJsonArray("messages", new JsonArray());
+    List<JsonObject> out = new ArrayList<>();
+    for (int i = 0; i < messages.size(); i++) {
+      if ("tool".equals(messages.getJsonObject(i).getString("role"))) out.add(messages.getJsonObject(i));
+    }
+    return out;
   }
 
   /** The next {@code n} streamed answers stop half-way: the stub closes the connection. */
@@ -367,18 +390,23 @@ public final class OpenAiStub implements AutoCloseable {
     String lastUser = "";
     for (int i = 0; i < messages.size(); i++) {
       JsonObject m = messages.getJsonObject(i);
-      all.append('\n').append(m.getString("role")).append(':').append(m.getString("content"));
-      if ("user".equals(m.getString("role"))) lastUser = m.getString("content", "");
+      all.append('\n').append(m.getString("role")).append(':').append(contentOf(m));
+      if ("user".equals(m.getString("role"))) lastUser = contentOf(m);
     }
     String head = lastUser.length() > 60 ? lastUser.substring(0, 60) : lastUser;
     return "stub answer " + sha256(all.toString()).substring(0, 16) + " to <" + head.replace('\n', ' ') + ">";
+  }
+
+  /** A message's text; an assistant turn that only called tools has none (null). */
+  private static String contentOf(JsonObject message) {
+    return message.getValue("content") instanceof String text ? text : "";
   }
 
   /** Prompt tokens: about four characters per token over every message, plus 3 per message. */
   public static long promptTokens(JsonObject request) {
     JsonArray messages = request.getJsonArray("messages", new JsonArray());
     long chars = 0;
-    for (int i = 0; i < messages.size(); i++) chars += messages.getJsonObject(i).getString("content", "").length();
+    for (int i = 0; i < messages.size(); i++) chars += contentOf(messages.getJsonObject(i)).length();
     return (chars + 3) / 4 + 3L * messages.size();
   }
 
@@ -437,7 +465,8 @@ public final class OpenAiStub implements AutoCloseable {
       send(resp, r, 200, "{\"id\": \"chatcmpl-" + seqNo + "\", \"choices\": [{\"message\": {\"content\": \"trunc", c);
       return;
     }
-    String scripted = script.apply(request);
+    JsonArray toolCalls = toolScript.apply(request);
+    String scripted = toolCalls != null ? toolCalls.encode() : script.apply(request);
     String text = scripted != null ? scripted : answerFor(request);
     long maxTokens = request.getLong("max_tokens", Long.MAX_VALUE);
     long completion = Usage.estimateTokens(text.length());
@@ -455,8 +484,9 @@ public final class OpenAiStub implements AutoCloseable {
         .put("created", System.currentTimeMillis() / 1000)
         .put("model", model)
         .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
-            .put("message", new JsonObject().put("role", "assistant").put("content", text))
-            .put("finish_reason", finish)));
+            .put("message", toolCalls == null ? new JsonObject().put("role", "assistant").put("content", text)
+                : new JsonObject().put("role", "assistant").putNull("content").put("tool_calls", toolCalls))
+            .put("finish_reason", toolCalls == null ? finish : "tool_calls")));
     boolean stream = Boolean.TRUE.equals(request.getValue("stream"));
     boolean usageAsked = !stream || Boolean.TRUE.equals(request.getJsonObject("stream_options", new JsonObject()).getValue("include_usage"));
     Kind kind = takeOne(nextNoUsage) || !usageAsked ? Kind.NO_USAGE : Kind.OK;
