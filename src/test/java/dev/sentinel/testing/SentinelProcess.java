@@ -19,9 +19,13 @@ public final class SentinelProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  /** The port the test asked for, or 0: the node picks a free one and logs it (read by {@link #metricsPort()}). */
   private final int metricsPort;
+  /** Where this process's lines begin in its log (a name's log is appended to by every process of that name). */
+  private final long logStart;
 
-  private SentinelProcess(String name, Process process, Path log, int metricsPort) {
+  private SentinelProcess(String name, Process process, Path log, int metricsPort, long logStart) {
+    this.logStart = logStart;
     this.name = name;
     this.process = process;
     this.log = log;
@@ -95,14 +99,16 @@ public final class SentinelProcess implements AutoCloseable {
       pb.environment().keySet().removeIf(k -> k.startsWith("SENTINEL_"));
       pb.environment().put("HOSTNAME", name);
       pb.environment().putAll(env);
-      // every process its own management port: the default 8001 would let only one start per machine
-      int metricsPort = env.containsKey("SENTINEL_METRICS_PORT") ? Integer.parseInt(env.get("SENTINEL_METRICS_PORT"))
-          : RedisServerProcess.freePort();
+      // every process its own management port: the default 8001 would let only one start per machine.
+      // 0 lets the node bind a free one itself: a port picked here could be taken by another
+      // process before the node binds it (a chaos run lost a worker that way on a busy machine)
+      int metricsPort = env.containsKey("SENTINEL_METRICS_PORT") ? Integer.parseInt(env.get("SENTINEL_METRICS_PORT")) : 0;
       pb.environment().put("SENTINEL_METRICS_PORT", String.valueOf(metricsPort));
+      long logStart = Files.exists(log) ? Files.size(log) : 0;
       Process process = pb.start();
       // a test JVM that dies before close() must not leave its processes behind
       Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, name + "-reaper"));
-      return new SentinelProcess(name, process, log, metricsPort);
+      return new SentinelProcess(name, process, log, metricsPort, logStart);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -112,8 +118,41 @@ public final class SentinelProcess implements AutoCloseable {
 
   public long pid() { return process.pid(); }
 
-  /** The management server's port (/metrics, /health): the test's choice, or a free one picked at start. */
-  public int metricsPort() { return metricsPort; }
+  private static final java.util.regex.Pattern MANAGEMENT_LINE =
+      java.util.regex.Pattern.compile("management server on http://[^\\s]+:(\\d+) ");
+
+  /**
+   * The management server's port (/metrics, /health): the test's choice, or the free one the node
+   * bound, from its start-up line (waited for, up to 60 s).
+   */
+  public int metricsPort() {
+    if (metricsPort > 0) return metricsPort;
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      String mine = ownLog();
+      java.util.regex.Matcher m = MANAGEMENT_LINE.matcher(mine);
+      if (m.find()) return Integer.parseInt(m.group(1));
+      if (!process.isAlive()) break;
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new IllegalStateException(name + " logged no management port; its log:\n" + ownLog());
+  }
+
+  /** This process's part of its log. */
+  private String ownLog() {
+    try {
+      byte[] all = Files.readAllBytes(log);
+      int from = (int) Math.min(all.length, logStart);
+      return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
 
   public boolean isAlive() { return process.isAlive(); }
 
