@@ -74,6 +74,23 @@ class VersionedAgentsTest {
     return r.json();
   }
 
+  private static List<JsonObject> submitFlows(Http api, int n) {
+    List<JsonObject> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) out.add(submit(api, "flow", 3));
+    return out;
+  }
+
+  private static List<String> ids(List<JsonObject> tasks) {
+    return tasks.stream().map(t -> t.getString("task_id")).toList();
+  }
+
+  /** The one version a batch of submissions was pinned to. */
+  private static String version(List<JsonObject> tasks) {
+    List<String> versions = tasks.stream().map(t -> t.getString("agent_version")).distinct().toList();
+    assertThat(versions).as("one version for one deployment").hasSize(1);
+    return versions.get(0);
+  }
+
   private List<String> nodesRun(String id) {
     return f.queries.steps(id).await().stream().map(StepRecord::node).toList();
   }
@@ -85,13 +102,9 @@ class VersionedAgentsTest {
   @Test void aRedeployWithARenamedNodeLeavesTasksInFlightOnTheirVersionAndGivesNewTasksTheNewOne() throws Exception {
     TestNode before = deploy("b", true);
     Http api1 = before.startApi();
-    List<String> old = new ArrayList<>();
-    String v1 = null;
-    for (int i = 0; i < 3; i++) {
-      JsonObject t = submit(api1, "flow", 3);
-      old.add(t.getString("task_id"));
-      v1 = t.getString("agent_version");
-    }
+    List<JsonObject> first = submitFlows(api1, 3);
+    List<String> old = ids(first);
+    String v1 = version(first);
     assertThat(v1).hasSize(16);
     await().atMost(Duration.ofSeconds(20)).until(() -> old.stream().allMatch(id -> Integer.parseInt(f.meta(id).get("step")) >= 1));
     before.close();   // the redeploy: workers hand their tasks back mid-graph
@@ -101,13 +114,9 @@ class VersionedAgentsTest {
 
     TestNode after = deploy("b2", true);
     Http api2 = after.startApi();
-    List<String> fresh = new ArrayList<>();
-    String v2 = null;
-    for (int i = 0; i < 2; i++) {
-      JsonObject t = submit(api2, "flow", 3);
-      fresh.add(t.getString("task_id"));
-      v2 = t.getString("agent_version");
-    }
+    List<JsonObject> second = submitFlows(api2, 2);
+    List<String> fresh = ids(second);
+    String v2 = version(second);
     assertThat(v2).isNotEqualTo(v1);
     awaitCompleted(old);
     awaitCompleted(fresh);
