@@ -1,0 +1,44 @@
+// Charts by uPlot (from its webjar, served under /ui/vendor/uplot): colours from the page's CSS
+// variables so they follow light and dark, width from the container.
+import uPlot from '/ui/vendor/uplot/uPlot.esm.js';
+
+const PALETTE = ['--run', '--ok', '--warn', '--danger', '--idle', '--accent'];
+
+function cssVar(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+/**
+ * A chart of series over x (seconds since the epoch, or an index with xLabels), in a container
+ * that owns it. bars: draw bars rather than lines. Returns {update(data)}.
+ */
+export function chart(container, { series, bars = false, height = 220, xLabels = null }) {
+  const fg = cssVar('--muted');
+  const grid = cssVar('--line');
+  const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+  const opts = {
+    width: Math.max(280, container.clientWidth - 8),
+    height,
+    scales: { x: { time: !xLabels } },
+    axes: [
+      xLabels ? { ...axis, values: (u, ticks) => ticks.map(i => xLabels[i] ?? '') } : axis,
+      { ...axis, size: 60 },
+    ],
+    series: [{}, ...series.map((s, i) => ({
+      label: s.label,
+      stroke: cssVar(PALETTE[i % PALETTE.length]),
+      fill: bars ? cssVar(PALETTE[i % PALETTE.length]) : undefined,
+      width: 2,
+      paths: bars ? uPlot.paths.bars({ size: [0.6, 60] }) : undefined,
+      value: s.value,
+    }))],
+  };
+  const data = [[], ...series.map(() => [])];
+  const plot = new uPlot(opts, data, container);
+  const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(280, container.clientWidth - 8), height }));
+  resize.observe(container);
+  return {
+    update: d => plot.setData(d),
+    destroy: () => { resize.disconnect(); plot.destroy(); },
+  };
+}
