@@ -50,7 +50,7 @@ function inputForm(path, act) {
 }
 
 function replayForm(path, task, act) {
-  const step = h('input', { type: 'number', id: 'replay-step', min: 0, max: task.step, value: Math.max(0, task.step - 1) });
+  const step = h('input', { type: 'number', id: 'replay-step', min: 0, value: Math.max(0, task.step - 1) });
   const params = h('input', { id: 'replay-params', placeholder: '{"key": "new value"} (optional)', spellcheck: 'false' });
   return h('form', { id: 'replay-form', class: 'inline', onsubmit: e => {
     e.preventDefault();

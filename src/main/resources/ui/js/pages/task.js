@@ -34,13 +34,17 @@ export function render(main, _params, [id]) {
     try {
       const [t, s] = await Promise.all([get(path), get(`${path}/steps`)]);
       if (stopped) return;
-      const firstLoad = task === null;
+      const before = task;
       task = t;
       fill(summary, header(t));
-      fill(actionBox, actions(t, load));
-      fill(steps, h('h2', {}, 'Steps'), stepsTable(s.steps));
-      graph(graphBox, t);
-      if (firstLoad || FINAL.has(t.status)) {
+      // Sections are rebuilt only when what they show changed: a form being filled in (an
+      // input, a replay) must survive the events of a running task.
+      if (changed(before, t, x => [x.status, x.waiting_for?.step, x.step > 0])) fill(actionBox, actions(t, load));
+      if (changed(before, t, x => [x.step, x.epoch])) {
+        fill(steps, h('h2', {}, 'Steps'), stepsTable(s.steps));
+      }
+      if (changed(before, t, x => [x.current_node, x.status])) graph(graphBox, t);
+      if (!before || (FINAL.has(t.status) && !FINAL.has(before.status))) {
         checkpoints(data, t, s.steps);
         calls(data, t);
       }
@@ -50,19 +54,24 @@ export function render(main, _params, [id]) {
   }
 
   // Events come in bursts (a claim, then its steps): one read for each burst is enough.
-  function changed(event) {
+  function onEvent(event) {
     if (event.type !== 'token') events.append(eventRow(event, events));
     if (pending) return;
     pending = setTimeout(() => { pending = null; load(); }, 150);
   }
 
   load();
-  const stop = followTask(id, changed);
+  const stop = followTask(id, onEvent);
   return () => {
     stopped = true;
     clearTimeout(pending);
     stop();
   };
+}
+
+/** Whether the part of the task that key() picks differs from before (or there was no before). */
+function changed(before, now, key) {
+  return !before || JSON.stringify(key(before)) !== JSON.stringify(key(now));
 }
 
 function header(t) {

@@ -1,0 +1,162 @@
+package dev.sentinel.it;
+
+import dev.sentinel.testing.HeadlessChromium;
+import dev.sentinel.testing.Http;
+import dev.sentinel.testing.RealRedis;
+import dev.sentinel.testing.StoreFixture;
+import dev.sentinel.testing.TestNode;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard in a real browser (headless Chromium) against a real node in this JVM (API,
+ * workers, watcher) on a real Redis, with API keys on: every datum the pages show came through
+ * the public API under the key the page was given.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardIT {
+
+  private static final String ADMIN = "dashboard-admin-key";
+
+  @RegisterExtension static final RealRedis redis = new RealRedis();
+  StoreFixture f;
+  TestNode node;
+  Http admin;
+  HeadlessChromium browser;
+  Dashboard ui;
+
+  @BeforeAll void start() {
+    f = redis.fixture();
+    node = new TestNode(redis.url(), f.keys.prefix(), "http: {port: 0}\nworker: {instances: 1, concurrency: 8}\n"
+        + "watcher: {interval_ms: 200}\n" + TestNode.adminKeyYaml(ADMIN));
+    admin = node.startApi().withKey(ADMIN);
+    node.startWorkers("ui").startWatcher();
+    browser = new HeadlessChromium(1280, 800);
+    ui = new Dashboard(browser, admin.port());
+  }
+
+  @AfterAll void stop() {
+    try {
+      if (browser != null) browser.close();
+    } finally {
+      node.close();
+      f.close();
+    }
+  }
+
+  @BeforeEach void asAdmin() {
+    browser.resize(1280, 800);
+    browser.colorScheme("light");
+    ui.useKey(ADMIN);
+  }
+
+  private String submit(String tenant, JsonObject params) {
+    Http.Reply r = admin.post("/tasks", new JsonObject().put("tenant_id", tenant).put("task_type", "ui")
+        .put("agent_type", "noop").put("task_params", params).encode());
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json().getString("task_id");
+  }
+
+  private JsonObject task(String id) {
+    return admin.get("/tasks/" + id).json();
+  }
+
+  private void awaitApiStatus(String id, String status) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> status.equals(task(id).getString("status")));
+  }
+
+  @Test void theTasksPageListsASubmittedTaskAndItsStatusAdvancesToCompletedWithoutAReload() {
+    String id = submit("live", new JsonObject().put("steps", 8).put("step_ms", 400));
+    ui.open("#/tasks?tenant_id=live");
+    browser.find(ui.row(id));
+    assertThat(ui.rowStatus(id)).as("listed before it finished").isNotEqualTo("completed");
+    browser.script("window.sameDocument = true");   // gone if anything reloads the page
+    browser.screenshot("tasks-running");
+
+    browser.await("the row showing completed", d -> "completed".equals(ui.rowStatus(id)));
+    assertThat(browser.script("return window.sameDocument === true")).as("no reload").isEqualTo(true);
+    assertThat(browser.find(ui.row(id)).getText()).contains("step 8 of 8");
+    browser.screenshot("tasks");
+  }
+
+  @Test void theTaskPageShowsItsStepsWithTheirEpochsAndWorkers() {
+    String id = submit("steps", new JsonObject().put("steps", 3).put("step_ms", 50));
+    awaitApiStatus(id, "completed");
+    List<JsonObject> steps = admin.get("/tasks/" + id + "/steps").json().getJsonArray("steps").stream()
+        .map(JsonObject.class::cast).toList();
+
+    ui.open("#/tasks/" + id);
+    browser.await("three steps shown", d -> d.findElements(By.cssSelector("#steps tbody tr[data-step]")).size() == 3);
+    List<WebElement> rows = browser.findAll(By.cssSelector("#steps tbody tr[data-step]"));
+    for (int i = 0; i < steps.size(); i++) {
+      List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
+      assertThat(cells.get(0).getText()).isEqualTo(String.valueOf(steps.get(i).getInteger("step")));
+      assertThat(cells.get(1).getText()).isEqualTo(steps.get(i).getString("node"));
+      assertThat(cells.get(2).getText()).as("epoch").isEqualTo(String.valueOf(steps.get(i).getInteger("epoch")));
+      assertThat(cells.get(3).getText()).contains(steps.get(i).getString("worker_id"));
+    }
+    browser.await("the claim in the timeline", d -> !d.findElements(By.cssSelector("#task-events li[data-type=claimed]")).isEmpty());
+    browser.find(By.cssSelector("#task-graph li.node[data-node='step-1']"));
+    browser.find(By.cssSelector("#checkpoint-view pre"));
+    browser.screenshot("task");
+  }
+
+  @Test void cancelFromTheTaskPageCancelsTheTask() {
+    String id = submit("cancel", new JsonObject().put("steps", 200).put("step_ms", 300));
+    ui.open("#/tasks/" + id);
+    browser.find(By.id("cancel-task")).click();
+    ui.awaitTaskStatus("cancelled");
+    assertThat(task(id).getString("status")).isEqualTo("cancelled");
+    assertThat(browser.findAll(By.id("cancel-task"))).as("no cancel for a cancelled task").isEmpty();
+    browser.find(By.id("retry-task"));
+    browser.screenshot("task-cancelled");
+  }
+
+  @Test void inputGivenOnTheTaskPageResumesAWaitingTask() {
+    String id = submit("input", new JsonObject().put("steps", 2).put("wait_input_at_step", 2));
+    awaitApiStatus(id, "waiting");
+    ui.open("#/tasks/" + id);
+    WebElement data = browser.find(By.id("input-data"));
+    data.clear();
+    data.sendKeys("{\"approved\": true}");
+    browser.screenshot("task-waiting");
+    browser.find(By.id("give-input")).click();
+
+    ui.awaitTaskStatus("completed");
+    assertThat(task(id).getJsonObject("result").getJsonObject("input")).isEqualTo(new JsonObject().put("approved", true));
+  }
+
+  @Test void aTenantKeyGivenInTheDialogSeesOnlyItsTenantsTasks() {
+    String mine = submit("acme", new JsonObject().put("steps", 1));
+    String theirs = submit("globex", new JsonObject().put("steps", 1));
+    String acmeKey = admin.post("/admin/api-keys", "{\"tenant_id\":\"acme\"}").json().getString("api_key");
+
+    ui.useKey("");   // no key: the first request is refused and the page asks for one
+    browser.script("sessionStorage.clear()");
+    ui.open("#/tasks");
+    ui.enterKeyInDialog(acmeKey);
+    browser.find(ui.row(mine));
+    assertThat(browser.findAll(ui.row(theirs))).as("another tenant's task in the list").isEmpty();
+    assertThat(browser.script("return sessionStorage.getItem('sentinel.apiKey')")).isEqualTo(acmeKey);
+    assertThat(browser.script("return localStorage.length")).as("nothing kept beyond the tab").isEqualTo(0L);
+    browser.screenshot("tasks-tenant-key");
+
+    ui.open("#/tasks/" + theirs);
+    WebElement refused = browser.find(By.cssSelector("#task-summary .problem"));
+    assertThat(refused.getText()).startsWith("404");
+    assertThat(browser.findAll(By.cssSelector("#steps tbody tr[data-step]"))).isEmpty();
+  }
+}
