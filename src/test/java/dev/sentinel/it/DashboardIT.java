@@ -58,7 +58,7 @@ class DashboardIT {
   }
 
   @BeforeEach void asAdmin() {
-    browser.resize(1280, 800);
+    browser.viewport(1280, 800);
     browser.colorScheme("light");
     ui.useKey(ADMIN);
   }

@@ -1,7 +1,6 @@
 package dev.sentinel.testing;
 
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -82,8 +81,13 @@ public final class HeadlessChromium implements AutoCloseable {
     return ((JavascriptExecutor) driver).executeScript(js, args);
   }
 
-  public void resize(int width, int height) {
-    driver.manage().window().setSize(new Dimension(width, height));
+  /**
+   * The page's viewport in CSS pixels, exactly (a window size would include the browser's own
+   * chrome); narrow widths are emulated as a phone would report them.
+   */
+  public void viewport(int width, int height) {
+    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+        "width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 700));
   }
 
   /** The page as if the system preferred a dark (or light) colour scheme. */
