@@ -16,7 +16,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -158,5 +160,48 @@ class DashboardIT {
     WebElement refused = browser.find(By.cssSelector("#task-summary .problem"));
     assertThat(refused.getText()).startsWith("404");
     assertThat(browser.findAll(By.cssSelector("#steps tbody tr[data-step]"))).isEmpty();
+  }
+
+  @Test void everyPageRendersAtDesktopAndPhoneWidthsInLightAndDark() {
+    String id = submit("pages", new JsonObject().put("steps", 4).put("step_ms", 50));
+    awaitApiStatus(id, "completed");
+    ui.open("#/workers");
+    browser.find(By.cssSelector("#workers tr[data-worker^='ui-w']"));
+    browser.screenshot("workers");
+    ui.open("#/tenants?tenant=pages");
+    browser.find(By.id("limits-form"));
+    assertThat(browser.find(By.cssSelector("#tenant .grid")).getText()).contains("Tasks\n1");
+    browser.screenshot("tenants");
+    ui.open("#/cluster");
+    browser.await("the counts", d -> !d.findElements(By.cssSelector("#stats [data-status=completed]")).isEmpty());
+    browser.find(By.cssSelector("#depth-chart canvas"));
+    browser.screenshot("cluster");
+
+    for (String scheme : List.of("light", "dark")) {
+      browser.colorScheme(scheme);
+      Map<String, String> pages = new LinkedHashMap<>();
+      pages.put("tasks", "#/tasks");
+      pages.put("task", "#/tasks/" + id);
+      pages.put("workers", "#/workers");
+      pages.put("tenants", "#/tenants?tenant=pages");
+      pages.put("cluster", "#/cluster");
+      for (var named : pages.entrySet()) {
+        String name = named.getKey();
+        String page = named.getValue();
+        browser.viewport(390, 844);
+        ui.open(page);
+        browser.find(By.cssSelector("main[data-page] h1"));
+        browser.find(By.cssSelector("main table, main .grid"));
+        assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth"))
+            .as(page + " fits a phone's width without scrolling sideways").isEqualTo(true);
+        browser.screenshot("phone-" + scheme + "-" + name);
+        if (scheme.equals("dark")) {
+          browser.viewport(1280, 800);
+          ui.open(page);
+          browser.find(By.cssSelector("main table, main .grid"));
+          browser.screenshot("dark-" + name);
+        }
+      }
+    }
   }
 }
