@@ -30,8 +30,7 @@ const SHOWN = ['epoch', 'worker_id', 'step', 'node', 'next', 'kind', 'status', '
 /** One timeline entry. A claim after an expiry is a takeover: the expired holder is fenced out. */
 export function eventRow(event, list) {
   const d = typeof event.data === 'object' && event.data ? event.data : {};
-  const previous = list.lastElementChild?.dataset.type;
-  const takeover = event.type === 'claimed' && previous === 'expired';
+  const takeover = event.type === 'claimed' && expiredSinceLastClaim(list);
   const worker = d.worker_id || (d.claim ? d.claim.split(':')[0] : null);
   const details = SHOWN.filter(k => d[k] !== undefined && d[k] !== '' && k !== 'worker_id')
     .map(k => h('span', { class: 'kv' }, `${k} ${typeof d[k] === 'object' ? JSON.stringify(d[k]) : d[k]}`));
@@ -40,4 +39,13 @@ export function eventRow(event, list) {
     h('strong', {}, takeover ? 'claimed (takeover)' : event.type.replace(/_/g, ' ')),
     worker ? h('span', { class: 'kv mono' }, worker) : null,
     details);
+}
+
+/** Whether a lease expired after the latest claim in the list (events between them may be requeues). */
+function expiredSinceLastClaim(list) {
+  for (let e = list.lastElementChild; e; e = e.previousElementSibling) {
+    if (e.dataset.type === 'claimed') return false;
+    if (e.dataset.type === 'expired') return true;
+  }
+  return false;
 }
