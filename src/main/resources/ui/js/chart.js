@@ -12,19 +12,20 @@ function cssVar(name) {
  * A chart of series over x (seconds since the epoch, or an index with xLabels), in a container
  * that owns it. bars: draw bars rather than lines. Returns {update(data)}.
  */
-export function chart(container, { series, bars = false, height = 220, xLabels = null }) {
+export function chart(container, { series, bars = false, height = 220, xLabels = null, yFormat = null }) {
   const fg = cssVar('--muted');
   const grid = cssVar('--line');
   const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
   const opts = {
     width: Math.max(280, container.clientWidth - 8),
     height,
-    scales: { x: { time: !xLabels } },
+    // categories (days) sit at 0..n-1 with half a slot of room on each side
+    scales: { x: xLabels ? { time: false, range: () => [-0.5, xLabels.length - 0.5] } : { time: true } },
     axes: [
-      xLabels ? { ...axis, values: (u, ticks) => ticks.map(i => xLabels[i] ?? '') } : axis,
-      { ...axis, size: 60 },
+      xLabels ? { ...axis, splits: () => xLabels.map((_, i) => i), values: (u, ticks) => ticks.map(i => xLabels[i] ?? '') } : axis,
+      { ...axis, size: 88, values: yFormat ? (u, ticks) => ticks.map(yFormat) : undefined },
     ],
-    series: [{}, ...series.map((s, i) => ({
+    series: [xLabels ? { label: 'Day', value: (u, i) => xLabels[i] ?? '—' } : {}, ...series.map((s, i) => ({
       label: s.label,
       stroke: cssVar(PALETTE[i % PALETTE.length]),
       fill: bars ? cssVar(PALETTE[i % PALETTE.length]) : undefined,

@@ -59,7 +59,8 @@ async function show(body, tenant, charts) {
       ], costs.models || [], { id: 'models' }))),
     limitsCard(tenant, limits));
   if (days.length) {
-    const c = chart(dayChart, { series: [{ label: 'USD', value: (u, v) => v === null ? '—' : usd(v) }], bars: true, xLabels: days.map(d => d.date) });
+    const c = chart(dayChart, { series: [{ label: 'USD', value: (u, v) => v === null ? '—' : usd(v) }], bars: true,
+      xLabels: days.map(d => d.date), yFormat: usd });
     c.update([days.map((_, i) => i), days.map(d => d.cost_usd)]);
     charts.push(c);
   }

@@ -43,7 +43,7 @@ class DashboardIT {
   @BeforeAll void start() {
     f = redis.fixture();
     node = new TestNode(redis.url(), f.keys.prefix(), "http: {port: 0}\nworker: {instances: 1, concurrency: 8}\n"
-        + "watcher: {interval_ms: 200}\n" + TestNode.adminKeyYaml(ADMIN));
+        + "watcher: {interval_ms: 200}\nllm: {provider: mock}\n" + TestNode.adminKeyYaml(ADMIN));
     admin = node.startApi().withKey(ADMIN);
     node.startWorkers("ui").startWatcher();
     browser = new HeadlessChromium(1280, 800);
@@ -66,8 +66,12 @@ class DashboardIT {
   }
 
   private String submit(String tenant, JsonObject params) {
+    return submit(tenant, "noop", params);
+  }
+
+  private String submit(String tenant, String agent, JsonObject params) {
     Http.Reply r = admin.post("/tasks", new JsonObject().put("tenant_id", tenant).put("task_type", "ui")
-        .put("agent_type", "noop").put("task_params", params).encode());
+        .put("agent_type", agent).put("task_params", params).encode());
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     return r.json().getString("task_id");
   }
@@ -163,14 +167,20 @@ class DashboardIT {
   }
 
   @Test void everyPageRendersAtDesktopAndPhoneWidthsInLightAndDark() {
-    String id = submit("pages", new JsonObject().put("steps", 4).put("step_ms", 50));
+    // three LLM calls on the offline mock provider: calls on the task page, spend on the tenant's
+    String id = submit("pages", "prompt-based", new JsonObject().put("query", "fencing tokens"));
     awaitApiStatus(id, "completed");
+    ui.open("#/tasks/" + id);
+    browser.await("the task's three LLM calls", d -> d.findElements(By.cssSelector("#calls tbody tr")).size() == 3);
+    assertThat(browser.find(By.id("calls")).getText()).contains("gpt-4o-mini");
     ui.open("#/workers");
     browser.find(By.cssSelector("#workers tr[data-worker^='ui-w']"));
     browser.screenshot("workers");
     ui.open("#/tenants?tenant=pages");
     browser.find(By.id("limits-form"));
     assertThat(browser.find(By.cssSelector("#tenant .grid")).getText()).contains("Tasks\n1");
+    assertThat(browser.find(By.id("models")).getText()).contains("gpt-4o-mini");
+    browser.find(By.cssSelector("#cost-chart canvas"));
     browser.screenshot("tenants");
     ui.open("#/cluster");
     browser.await("the counts", d -> !d.findElements(By.cssSelector("#stats [data-status=completed]")).isEmpty());
