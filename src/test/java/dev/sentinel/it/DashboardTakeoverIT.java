@@ -24,11 +24,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * A takeover seen on the task page: a worker process (the real jar) is killed with SIGKILL
  * mid-task, its lease expires, a worker of another node claims the task under a new epoch and
- * finishes it. The page shows the expiry, the takeover claim and the steps' new epoch.
+ * finishes it. The workers page shows the killed worker vanish; the task page shows the expiry,
+ * the takeover claim and the steps' new epoch.
  */
 class DashboardTakeoverIT {
 
   private static final long LEASE_MS = 1500;
+  /** Enough that the task is still running when its worker is killed. */
+  private static final int STEPS = 30;
 
   @RegisterExtension static final RealRedis redis = new RealRedis();
   StoreFixture f;
@@ -60,21 +63,27 @@ class DashboardTakeoverIT {
     }
   }
 
-  @Test void aTakeoverAfterAWorkerIsKilledShowsOnTheTaskPage() {
-    Http.Reply submitted = api.post("/tasks", new JsonObject().put("tenant_id", "acme").put("task_type", "ui")
-        .put("agent_type", "noop").put("task_params", new JsonObject().put("steps", 12).put("step_ms", 250)).encode());
-    String id = submitted.json().getString("task_id");
-    await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/tasks/" + id).json().getInteger("step") >= 2);
-    String first = api.get("/tasks/" + id).json().getString("owner");
-    doomed.kill9();
-    node.startWorkers("rescuer");
-    await().atMost(Duration.ofSeconds(60)).until(() -> "completed".equals(api.get("/tasks/" + id).json().getString("status")));
-
+  @Test void aKilledWorkerVanishesAndTheTakeoverShowsOnTheTaskPage() {
     browser = new HeadlessChromium(1280, 800);
     browser.viewport(1280, 800);
     Dashboard ui = new Dashboard(browser, api.port());
+    ui.open("#/workers");
+    Http.Reply submitted = api.post("/tasks", new JsonObject().put("tenant_id", "acme").put("task_type", "ui")
+        .put("agent_type", "noop").put("task_params", new JsonObject().put("steps", STEPS).put("step_ms", 250)).encode());
+    String id = submitted.json().getString("task_id");
+    await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/tasks/" + id).json().getInteger("step") >= 2);
+    String first = api.get("/tasks/" + id).json().getString("owner");
+    browser.find(By.cssSelector("#workers tr[data-worker='" + first + "']"));
+
+    doomed.kill9();
+    browser.await("the killed worker among the vanished", d -> d.findElements(By.id("vanished")).stream()
+        .anyMatch(t -> t.getText().contains(first)));
+    browser.screenshot("workers-vanished");
+    node.startWorkers("rescuer");
+    await().atMost(Duration.ofSeconds(60)).until(() -> "completed".equals(api.get("/tasks/" + id).json().getString("status")));
+
     ui.open("#/tasks/" + id);
-    browser.await("twelve steps", d -> d.findElements(By.cssSelector("#steps tbody tr[data-step]")).size() == 12);
+    browser.await("every step", d -> d.findElements(By.cssSelector("#steps tbody tr[data-step]")).size() == STEPS);
     WebElement takeover = browser.find(By.cssSelector("#steps .tag.takeover"));
     WebElement row = takeover.findElement(By.xpath("ancestor::tr"));
     assertThat(row.getText()).contains("rescuer");
