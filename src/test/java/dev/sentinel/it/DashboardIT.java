@@ -145,6 +145,37 @@ class DashboardIT {
     assertThat(task(id).getJsonObject("result").getJsonObject("input")).isEqualTo(new JsonObject().put("approved", true));
   }
 
+  @Test void replayFromTheTaskPageOpensTheNewTaskStartedAfterThatStep() {
+    String id = submit("replay", new JsonObject().put("steps", 3).put("step_ms", 20));
+    awaitApiStatus(id, "completed");
+    ui.open("#/tasks/" + id);
+    WebElement step = browser.find(By.id("replay-step"));
+    step.clear();
+    step.sendKeys("2");
+    browser.find(By.id("replay-task")).click();
+
+    String fork = browser.await("the replay's own page", d -> {
+      String hash = (String) browser.script("return location.hash");
+      return hash.startsWith("#/tasks/") && !hash.endsWith(id) ? hash.substring("#/tasks/".length()) : null;
+    });
+    JsonObject replay = task(fork);
+    assertThat(replay.getString("parent_task_id")).isEqualTo(id);
+    assertThat(replay.getInteger("replayed_from_step")).isEqualTo(2);
+    browser.find(By.cssSelector("#task-summary a[href='#/tasks/" + id + "']"));
+    ui.awaitTaskStatus("completed");
+  }
+
+  @Test void limitsSavedOnTheTenantsPageAreTheTenantsLimits() {
+    ui.open("#/tenants?tenant=limits");
+    WebElement maxRunning = browser.find(By.cssSelector("#limits-form input[name=max_running]"));
+    maxRunning.sendKeys("5");
+    browser.find(By.cssSelector("#limits-form button[type=submit]")).click();
+    browser.await("the save confirmed", d -> d.findElement(By.cssSelector("#limits-form .note")).getText().equals("Saved."));
+    JsonObject limits = admin.get("/tenants/limits/limits").json();
+    assertThat(limits.getInteger("max_running")).isEqualTo(5);
+    assertThat(limits.getJsonArray("own").getList()).containsExactly("max_running");
+  }
+
   @Test void aTenantKeyGivenInTheDialogSeesOnlyItsTenantsTasks() {
     String mine = submit("acme", new JsonObject().put("steps", 1));
     String theirs = submit("globex", new JsonObject().put("steps", 1));
