@@ -38,6 +38,13 @@ final class Dashboard {
     browser.driver.findElement(By.id("key-submit")).click();
   }
 
+  /** Replaces the text of a form field. */
+  void fill(By field, String text) {
+    WebElement input = browser.find(field);
+    input.clear();
+    input.sendKeys(text);
+  }
+
   By row(String taskId) {
     return By.cssSelector("#tasks tr[data-task-id='" + taskId + "']");
   }

@@ -135,9 +135,7 @@ class DashboardIT {
     String id = submit("input", new JsonObject().put("steps", 2).put("wait_input_at_step", 2));
     awaitApiStatus(id, "waiting");
     ui.open("#/tasks/" + id);
-    WebElement data = browser.find(By.id("input-data"));
-    data.clear();
-    data.sendKeys("{\"approved\": true}");
+    ui.fill(By.id("input-data"), "{\"approved\": true}");
     browser.screenshot("task-waiting");
     browser.find(By.id("give-input")).click();
 
@@ -149,9 +147,7 @@ class DashboardIT {
     String id = submit("replay", new JsonObject().put("steps", 3).put("step_ms", 20));
     awaitApiStatus(id, "completed");
     ui.open("#/tasks/" + id);
-    WebElement step = browser.find(By.id("replay-step"));
-    step.clear();
-    step.sendKeys("2");
+    ui.fill(By.id("replay-step"), "2");
     browser.find(By.id("replay-task")).click();
 
     String fork = browser.await("the replay's own page", d -> {
