@@ -31,6 +31,7 @@ export function render(main, params) {
   const results = h('section', { id: 'task-results' });
   fill(main, h('h1', {}, 'Tasks'), filterForm(params), results);
   const streams = new Map();
+  const rereads = new Map();
   let stopped = false;
 
   async function load() {
@@ -45,15 +46,24 @@ export function render(main, params) {
     }
   }
 
-  // A streamed event says the task changed: its row is read again through GET /tasks/{id}.
+  // A streamed event says the task changed: its row is read again through GET /tasks/{id},
+  // once per burst (a stream opens with the task's whole history).
   function follow(live) {
+    const ids = new Set(live.map(t => t.task_id));
+    for (const [id, stop] of streams) {
+      if (!ids.has(id)) { stop(); streams.delete(id); }   // finished, or no longer on this page
+    }
     for (const t of live) {
       if (streams.has(t.task_id)) continue;
-      streams.set(t.task_id, followTask(t.task_id, () => refreshRow(t.task_id)));
+      streams.set(t.task_id, followTask(t.task_id, () => {
+        if (rereads.has(t.task_id)) return;
+        rereads.set(t.task_id, setTimeout(() => refreshRow(t.task_id), 150));
+      }));
     }
   }
 
   async function refreshRow(id) {
+    rereads.delete(id);
     const row = results.querySelector(`tr[data-task-id="${CSS.escape(id)}"]`);
     if (!row || stopped) return;
     try {
@@ -68,6 +78,7 @@ export function render(main, params) {
     stopped = true;
     clearInterval(timer);
     for (const stop of streams.values()) stop();
+    for (const t of rereads.values()) clearTimeout(t);
   };
 }
 

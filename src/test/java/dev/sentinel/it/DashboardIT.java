@@ -94,6 +94,8 @@ class DashboardIT {
 
     browser.await("the row showing completed", d -> "completed".equals(ui.rowStatus(id)));
     assertThat(browser.script("return window.sameDocument === true")).as("no reload").isEqualTo(true);
+    browser.await("the row's task followed through its event stream", d -> (Boolean) browser.script(
+        "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/tasks/' + arguments[0] + '/events'))", id));
     assertThat(browser.find(ui.row(id)).getText()).contains("step 8 of 8");
     browser.screenshot("tasks");
   }
