@@ -44,6 +44,7 @@ export function render(main, _params, [id]) {
         fill(steps, h('h2', {}, 'Steps'), stepsTable(s.steps));
       }
       if (changed(before, t, x => [x.current_node, x.status])) graph(graphBox, t);
+      if (before && FINAL.has(before.status) && !FINAL.has(t.status)) follow();   // retried: its stream had ended
       if (!before || (FINAL.has(t.status) && !FINAL.has(before.status))) {
         checkpoints(data, t, s.steps);
         calls(data, t);
@@ -60,8 +61,16 @@ export function render(main, _params, [id]) {
     pending = setTimeout(() => { pending = null; load(); }, 150);
   }
 
+  // the whole history comes first on every stream, so the timeline starts over with it
+  let stop = () => {};
+  function follow() {
+    stop();
+    events.replaceChildren();
+    stop = followTask(id, onEvent);
+  }
+
   load();
-  const stop = followTask(id, onEvent);
+  follow();
   return () => {
     stopped = true;
     clearTimeout(pending);

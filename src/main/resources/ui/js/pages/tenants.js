@@ -35,7 +35,8 @@ export function render(main, params) {
 
 async function show(body, tenant, charts) {
   const t = encodeURIComponent(tenant);
-  const [costs, limits, stats] = await Promise.all([get(`/tenants/${t}/costs`), get(`/tenants/${t}/limits`), get(`/stats${query({ tenant_id: tenant })}`)]);
+  const [costs, limits, stats, bucket] = await Promise.all([get(`/tenants/${t}/costs`), get(`/tenants/${t}/limits`),
+    get(`/stats${query({ tenant_id: tenant })}`), get(`/tenants/${t}/rate-limit`)]);
   const days = (costs.days || []).slice().sort((a, b) => a.date.localeCompare(b.date));
   const today = days.find(d => d.date === new Date().toISOString().slice(0, 10));
   const spentToday = today ? today.cost_usd : 0;
@@ -57,7 +58,7 @@ async function show(body, tenant, charts) {
         { label: 'Tokens in/out', class: 'num', cell: m => `${m.input_tokens} / ${m.output_tokens}` },
         { label: 'Cost', class: 'num', cell: m => usd(m.cost_usd) },
       ], costs.models || [], { id: 'models' }))),
-    limitsCard(tenant, limits));
+    limitsCard(tenant, limits, bucket));
   if (days.length) {
     const c = chart(dayChart, { series: [{ label: 'USD', value: (u, v) => v === null ? '—' : usd(v) }], bars: true,
       xLabels: days.map(d => d.date), yFormat: usd });
@@ -70,7 +71,7 @@ function stat(label, value) {
   return h('div', { class: 'stat' }, h('small', {}, label), h('b', {}, value));
 }
 
-function limitsCard(tenant, limits) {
+function limitsCard(tenant, limits, bucket) {
   const note = h('p', { class: 'note', role: 'status' });
   const inputs = LIMITS.map(([k]) => h('input', { name: k, value: limits[k] ?? '', placeholder: 'default', size: 10, inputmode: 'decimal' }));
   const form = h('form', { id: 'limits-form', onsubmit: async e => {
@@ -97,5 +98,8 @@ function limitsCard(tenant, limits) {
     { label: 'Set for this tenant', cell: ([k]) => (limits.own || []).includes(k) ? 'yes' : 'default' },
   ], LIMITS.map(([k, label], i) => [k, label, i])),
   h('div', { class: 'buttons' }, h('button', { type: 'submit' }, 'Save limits (admin)')), note);
-  return h('section', { class: 'card' }, h('h2', {}, 'Limits'), form);
+  const rate = bucket.refill_rate > 0
+    ? `${Math.floor(bucket.tokens)} of ${bucket.capacity} submissions available now, refilling ${bucket.refill_rate}/s (${bucket.source})`
+    : 'no submission rate limit';
+  return h('section', { class: 'card' }, h('h2', {}, 'Limits'), h('p', { class: 'hint', id: 'rate-bucket' }, `Rate limit bucket: ${rate}.`), form);
 }

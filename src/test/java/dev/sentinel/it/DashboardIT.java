@@ -122,15 +122,20 @@ class DashboardIT {
     browser.screenshot("task");
   }
 
-  @Test void cancelFromTheTaskPageCancelsTheTask() {
+  @Test void cancelAndRetryFromTheTaskPage() {
     String id = submit("cancel", new JsonObject().put("steps", 200).put("step_ms", 300));
     ui.open("#/tasks/" + id);
-    browser.find(By.id("cancel-task")).click();
+    browser.click(By.id("cancel-task"));
     ui.awaitTaskStatus("cancelled");
     assertThat(task(id).getString("status")).isEqualTo("cancelled");
     assertThat(browser.findAll(By.id("cancel-task"))).as("no cancel for a cancelled task").isEmpty();
-    browser.find(By.id("retry-task"));
     browser.screenshot("task-cancelled");
+
+    browser.click(By.id("retry-task"));
+    ui.awaitTaskStatus("in_progress");   // followed live again: its stream had ended with the cancel
+    assertThat(task(id).getString("status")).isNotEqualTo("cancelled");
+    browser.click(By.id("cancel-task"));
+    ui.awaitTaskStatus("cancelled");
   }
 
   @Test void inputGivenOnTheTaskPageResumesAWaitingTask() {
@@ -139,7 +144,7 @@ class DashboardIT {
     ui.open("#/tasks/" + id);
     ui.fill(By.id("input-data"), "{\"approved\": true}");
     browser.screenshot("task-waiting");
-    browser.find(By.id("give-input")).click();
+    browser.click(By.id("give-input"));
 
     ui.awaitTaskStatus("completed");
     assertThat(task(id).getJsonObject("result").getJsonObject("input")).isEqualTo(new JsonObject().put("approved", true));
@@ -150,7 +155,7 @@ class DashboardIT {
     awaitApiStatus(id, "completed");
     ui.open("#/tasks/" + id);
     ui.fill(By.id("replay-step"), "2");
-    browser.find(By.id("replay-task")).click();
+    browser.click(By.id("replay-task"));
 
     String fork = browser.await("the replay's own page", d -> {
       String hash = (String) browser.script("return location.hash");
@@ -167,7 +172,7 @@ class DashboardIT {
     ui.open("#/tenants?tenant=limits");
     WebElement maxRunning = browser.find(By.cssSelector("#limits-form input[name=max_running]"));
     maxRunning.sendKeys("5");
-    browser.find(By.cssSelector("#limits-form button[type=submit]")).click();
+    browser.click(By.cssSelector("#limits-form button[type=submit]"));
     browser.await("the save confirmed", d -> d.findElement(By.cssSelector("#limits-form .note")).getText().equals("Saved."));
     JsonObject limits = admin.get("/tenants/limits/limits").json();
     assertThat(limits.getInteger("max_running")).isEqualTo(5);

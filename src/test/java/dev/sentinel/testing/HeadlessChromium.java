@@ -2,7 +2,9 @@ package dev.sentinel.testing;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -71,6 +73,18 @@ public final class HeadlessChromium implements AutoCloseable {
   /** The first element matching, once there is one. */
   public WebElement find(By by) {
     return await("an element " + by, d -> d.findElements(by).stream().findFirst().orElse(null));
+  }
+
+  /** Clicks the element, finding it again if the page replaced it meanwhile (live pages do). */
+  public void click(By by) {
+    await("to click " + by, d -> {
+      try {
+        d.findElement(by).click();
+        return true;
+      } catch (StaleElementReferenceException | NoSuchElementException e) {
+        return null;
+      }
+    });
   }
 
   public List<WebElement> findAll(By by) {
