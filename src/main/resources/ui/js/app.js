@@ -1,6 +1,7 @@
 // The hash router: #/tasks, #/tasks/<id>, #/workers, #/tenants, #/cluster. Each page module
 // exports render(main, params, path) and returns a function that stops its polling and streams.
-import { forgetKey, showForgetButton } from './keys.js';
+import { currentKey, forgetKey, keyChanged } from './keys.js';
+import { get } from './api.js';
 import * as tasks from './pages/tasks.js';
 import * as task from './pages/task.js';
 import * as workers from './pages/workers.js';
@@ -26,10 +27,24 @@ function route() {
   stopPage = page.render(main, params, parts.slice(1)) || (() => {});
 }
 
+// Whose key this tab holds: a tenant key's stats name its tenant. Read once per key.
+let whoFor = null;
+async function showWho() {
+  const key = currentKey();
+  const who = document.getElementById('who');
+  if (key === whoFor) return;
+  whoFor = key;
+  who.textContent = '';
+  if (!key) return;
+  const stats = await get('/stats').catch(() => null);
+  if (stats && currentKey() === key) who.textContent = stats.tenant_id ? `tenant ${stats.tenant_id}` : 'all tenants';
+}
+
 document.getElementById('forget-key').addEventListener('click', () => {
   forgetKey();
   route();
 });
 window.addEventListener('hashchange', route);
-showForgetButton();
+window.addEventListener('sentinel:key', showWho);
+keyChanged();
 route();

@@ -7,7 +7,7 @@ export function currentKey() {
 
 export function forgetKey() {
   sessionStorage.removeItem(STORE);
-  showForgetButton();
+  keyChanged();
 }
 
 let pending = null;
@@ -24,7 +24,7 @@ export function askForKey(reason) {
       const key = input.value.trim();
       pending = null;
       if (key) sessionStorage.setItem(STORE, key);
-      showForgetButton();
+      keyChanged();
       resolve(key || null);
     }, { once: true });
   });
@@ -32,6 +32,8 @@ export function askForKey(reason) {
   return pending;
 }
 
-export function showForgetButton() {
+/** Shows whether the tab holds a key, and tells the page (the 'sentinel:key' event). */
+export function keyChanged() {
   document.getElementById('forget-key').hidden = !currentKey();
+  window.dispatchEvent(new Event('sentinel:key'));
 }

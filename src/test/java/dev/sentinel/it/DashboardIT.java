@@ -191,6 +191,7 @@ class DashboardIT {
     browser.find(ui.row(mine));
     assertThat(browser.findAll(ui.row(theirs))).as("another tenant's task in the list").isEmpty();
     assertThat(browser.script("return sessionStorage.getItem('sentinel.apiKey')")).isEqualTo(acmeKey);
+    browser.await("the header naming the key's tenant", d -> d.findElement(By.id("who")).getText().equals("tenant acme"));
     assertThat(browser.script("return localStorage.length")).as("nothing kept beyond the tab").isEqualTo(0L);
     browser.screenshot("tasks-tenant-key");
 
