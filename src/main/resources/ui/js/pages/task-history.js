@@ -1,6 +1,6 @@
 // A task's history as the API gives it: the committed steps (with the lease epoch and worker
 // that committed each) and the events of its stream (claims, waits, expiries, retries, ...).
-import { h, table } from '../dom.js';
+import { h, json, table } from '../dom.js';
 import { ms, time } from '../format.js';
 
 /** Steps with their epochs; a step under a new epoch by another worker marks a takeover. */
@@ -38,7 +38,8 @@ export function eventRow(event, list) {
     h('time', {}, d.at ? time(d.at) : ''),
     h('strong', {}, takeover ? 'claimed (takeover)' : event.type.replace(/_/g, ' ')),
     worker ? h('span', { class: 'kv mono' }, worker) : null,
-    details);
+    details,
+    d.output !== undefined ? h('details', { class: 'output' }, h('summary', {}, 'output'), json(d.output)) : null);
 }
 
 /** Whether a lease expired after the latest claim in the list (events between them may be requeues). */

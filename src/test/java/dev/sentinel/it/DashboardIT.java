@@ -115,6 +115,9 @@ class DashboardIT {
       assertThat(cells.get(3).getText()).contains(steps.get(i).getString("worker_id"));
     }
     browser.await("the claim in the timeline", d -> !d.findElements(By.cssSelector("#task-events li[data-type=claimed]")).isEmpty());
+    WebElement output = browser.find(By.cssSelector("#task-events li[data-type=step] details.output"));
+    output.click();
+    assertThat(output.getText()).as("a step's output").contains("\"step\": 1");
     browser.find(By.cssSelector("#task-graph li.node[data-node='step-1']"));
     browser.find(By.cssSelector("#checkpoint-view pre"));
     browser.screenshot("task");
