@@ -26,7 +26,8 @@ final class DashboardHandler {
   }
 
   static void mount(Router router, String uplotVersion) {
-    // index.html links its assets by absolute path, so /ui and /ui/ both load it
+    // index.html links its assets by absolute path, so /ui and /ui/ both load it; read once,
+    // at start-up (a few hundred bytes from the jar), never per request
     String index = indexPage();
     router.get(PATH).handler(rc -> rc.response().putHeader("content-type", "text/html; charset=utf-8")
         .putHeader("cache-control", "no-cache").end(index));

@@ -31,7 +31,7 @@ class DashboardTakeoverIT {
 
   private static final long LEASE_MS = 1500;
   /** Enough that the task is still running when its worker is killed. */
-  private static final int STEPS = 30;
+  private static final int STEPS = 12;
 
   @RegisterExtension static final RealRedis redis = new RealRedis();
   StoreFixture f;
@@ -69,7 +69,7 @@ class DashboardTakeoverIT {
     Dashboard ui = new Dashboard(browser, api.port());
     ui.open("#/workers");
     Http.Reply submitted = api.post("/tasks", new JsonObject().put("tenant_id", "acme").put("task_type", "ui")
-        .put("agent_type", "noop").put("task_params", new JsonObject().put("steps", STEPS).put("step_ms", 150)).encode());
+        .put("agent_type", "noop").put("task_params", new JsonObject().put("steps", STEPS).put("step_ms", 400)).encode());
     String id = submitted.json().getString("task_id");
     await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/tasks/" + id).json().getInteger("step") >= 2);
     String first = api.get("/tasks/" + id).json().getString("owner");
