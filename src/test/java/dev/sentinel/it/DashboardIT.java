@@ -83,7 +83,7 @@ class DashboardIT {
   }
 
   @Test void theTasksPageListsASubmittedTaskAndItsStatusAdvancesToCompletedWithoutAReload() {
-    String id = submit("live", new JsonObject().put("steps", 8).put("step_ms", 400));
+    String id = submit("live", new JsonObject().put("steps", 10).put("step_ms", 500));   // 5 s: still running when the page shows it
     ui.open("#/tasks?tenant_id=live");
     browser.find(ui.row(id));
     assertThat(ui.rowStatus(id)).as("listed before it finished").isNotEqualTo("completed");
@@ -94,7 +94,7 @@ class DashboardIT {
     assertThat(browser.script("return window.sameDocument === true")).as("no reload").isEqualTo(true);
     browser.await("the row's task followed through its event stream", d -> (Boolean) browser.script(
         "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/tasks/' + arguments[0] + '/events'))", id));
-    assertThat(browser.find(ui.row(id)).getText()).contains("step 8 of 8");
+    browser.await("the row's progress at the last step", d -> d.findElement(ui.row(id)).getText().contains("step 10 of 10"));
     browser.screenshot("tasks");
   }
 

@@ -2,7 +2,6 @@ package dev.sentinel.testing;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -65,9 +64,13 @@ public final class HeadlessChromium implements AutoCloseable {
     driver.get(url);
   }
 
-  /** Waits (generously) until the condition holds; the wait's message names what was awaited. */
+  /**
+   * Waits (generously) until the condition holds; the wait's message names what was awaited.
+   * An element a live page replaced meanwhile counts as "not yet".
+   */
   public <T> T await(String what, ExpectedCondition<T> condition) {
-    return new WebDriverWait(driver, PATIENCE).withMessage(what).until(condition);
+    return new WebDriverWait(driver, PATIENCE).withMessage(what).ignoring(StaleElementReferenceException.class)
+        .until(condition);
   }
 
   /** The first element matching, once there is one. */
@@ -78,12 +81,8 @@ public final class HeadlessChromium implements AutoCloseable {
   /** Clicks the element, finding it again if the page replaced it meanwhile (live pages do). */
   public void click(By by) {
     await("to click " + by, d -> {
-      try {
-        d.findElement(by).click();
-        return true;
-      } catch (StaleElementReferenceException | NoSuchElementException e) {
-        return null;
-      }
+      d.findElement(by).click();
+      return true;
     });
   }
 
