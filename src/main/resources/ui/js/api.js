@@ -29,7 +29,7 @@ export async function keyAfterRefusal(response) {
   return (await askForKey(reason)) !== null;
 }
 
-export async function request(method, path, body) {
+async function request(method, path, body) {
   let response = await send(method, path, body);
   while (response.status === 401 && await keyAfterRefusal(response)) {
     response = await send(method, path, body);
