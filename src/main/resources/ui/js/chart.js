@@ -20,7 +20,11 @@ export function chart(container, { series, bars = false, height = 220, xLabels =
     width: Math.max(280, container.clientWidth - 8),
     height,
     // categories (days) sit at 0..n-1 with half a slot of room on each side
-    scales: { x: xLabels ? { time: false, range: () => [-0.5, xLabels.length - 0.5] } : { time: true } },
+    // counts start at zero
+    scales: {
+      x: xLabels ? { time: false, range: () => [-0.5, xLabels.length - 0.5] } : { time: true },
+      y: { range: (u, min, max) => [0, Math.max(1, max ?? 0) * 1.1] },
+    },
     axes: [
       xLabels ? { ...axis, splits: () => xLabels.map((_, i) => i), values: (u, ticks) => ticks.map(i => xLabels[i] ?? '') } : axis,
       { ...axis, size: 88, values: yFormat ? (u, ticks) => ticks.map(yFormat) : undefined },
@@ -39,7 +43,12 @@ export function chart(container, { series, bars = false, height = 220, xLabels =
   const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(280, container.clientWidth - 8), height }));
   resize.observe(container);
   return {
-    update: d => plot.setData(d),
+    update: d => {
+      plot.setData(d);
+      // a time chart spans at least its last minute, so its first samples do not spread over years
+      const x = d[0];
+      if (!xLabels && x.length) plot.setScale('x', { min: Math.min(x[0], x[x.length - 1] - 60), max: x[x.length - 1] });
+    },
     destroy: () => { resize.disconnect(); plot.destroy(); },
   };
 }
