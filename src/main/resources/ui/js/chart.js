@@ -23,7 +23,7 @@ export function chart(container, { series, bars = false, height = 220, xLabels =
     // counts start at zero
     scales: {
       x: xLabels ? { time: false, range: () => [-0.5, xLabels.length - 0.5] } : { time: true },
-      y: { range: (u, min, max) => [0, Math.max(1, max ?? 0) * 1.1] },
+      y: { range: (u, min, max) => [0, (max > 0 ? max : 1) * 1.1] },
     },
     axes: [
       xLabels ? { ...axis, splits: () => xLabels.map((_, i) => i), values: (u, ticks) => ticks.map(i => xLabels[i] ?? '') } : axis,
