@@ -43,7 +43,8 @@ final class DocsHandler {
     router.get("/redoc/*").handler(StaticHandler.create(redocRoot).setCachingEnabled(true));
   }
 
-  private static Properties buildProperties() {
+  /** The versions Maven wrote into build.properties (webjar folders are named by version). */
+  static Properties buildProperties() {
     Properties p = new Properties();
     try (InputStream in = DocsHandler.class.getResourceAsStream("/build.properties")) {
       if (in != null) p.load(in);

@@ -109,8 +109,7 @@ public final class HttpVerticle extends VerticleBase {
     rb.rootHandler(new RequestGuard());
     rb.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     rb.rootHandler(rc -> {
-      if (PUBLIC.contains(rc.request().path()) || rc.request().path().startsWith("/docs/")
-          || rc.request().path().startsWith("/redoc/")) rc.next();
+      if (isPublic(rc.request().path())) rc.next();
       else auth.handle(rc);
     });
     bind(rb, "submitTask").addHandler(tasks::submit);
@@ -148,6 +147,7 @@ public final class HttpVerticle extends VerticleBase {
     String contractJson = contract.json();
     router.get("/openapi.json").handler(rc -> rc.response().putHeader("content-type", "application/json").end(contractJson));
     DocsHandler.mount(router);
+    DashboardHandler.mount(router, DocsHandler.buildProperties().getProperty("uplot_version", "1.6.30"));
     FailureRenderer failures = new FailureRenderer(config.http().maxBodyBytes());
     router.route().failureHandler(failures);
     router.errorHandler(400, failures);
@@ -156,6 +156,10 @@ public final class HttpVerticle extends VerticleBase {
     router.route().last().handler(rc -> Problem.of(404, "Not found", "no such endpoint: " + rc.request().method()
         + " " + rc.request().path()).send(rc));
     return router;
+  }
+
+  private static boolean isPublic(String path) {
+    return PUBLIC.contains(path) || path.startsWith("/docs/") || path.startsWith("/redoc/") || DashboardHandler.serves(path);
   }
 
   /** Auth is our AuthHandler, in front of every route; the contract's security is documentation. */
