@@ -319,7 +319,10 @@ end
 -- (epoch, claim) the worker was granted. `m` holds the task's status, epoch and claim (in that
 -- order, from one HMGET, which may read more fields after them).
 -- Every refusal is recorded in audit:refused by the same script, so a checker can prove that
--- fencing engaged (a zombie that wrote nothing proves nothing), with the answer it got.
+-- fencing engaged (a zombie that wrote nothing proves nothing), with the answer it got; a refusal
+-- of a task that exists is also a `refused` record in its history, so the task's own timeline
+-- (GET /tasks/{id}/events, the dashboard, `sentinel task`) shows the zombie it fenced out. Its
+-- `epoch` and `claim` are the refused writer's, `current_epoch` the task's.
 -- A write under the very (epoch, claim) whose run its holder already ended (a renew sent before
 -- the final commit, a release or a failure landed) is not a refusal: nobody else holds the task.
 -- It answers FINISHED and is not logged.
@@ -327,6 +330,10 @@ end
 local function refuse(id, op, epoch, claim, m, code)
   redis.call('XADD', AUDIT_REFUSED, 'MAXLEN', '~', AUDIT_REFUSED_MAXLEN, '*', 'task_id', id, 'op', op,
     'epoch', epoch, 'claim', claim, 'current_epoch', m[2] or '', 'status', m[1] or '', 'reply', code)
+  -- a task that is gone has no history to add to (retention deleted both)
+  if m[1] then
+    append(id, record('refused', 'op', op, 'epoch', epoch, 'claim', claim, 'reply', code, 'current_epoch', m[2] or ''))
+  end
   return code
 end
 

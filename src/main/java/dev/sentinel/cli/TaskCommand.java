@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code task ID}: the task, its timeline from its events (claims with epoch and worker, each
- * step, lease expiries and takeovers, retries, waits, the end) and its LLM calls with their cost.
+ * step, lease expiries and takeovers, refused stale writes, retries, waits, the end) and its LLM
+ * calls with their cost.
  */
 @Command(name = "task", description = "Show a task: its timeline and its LLM calls.")
 final class TaskCommand implements Callable<Integer> {
@@ -81,6 +82,8 @@ final class TaskCommand implements Callable<Integer> {
       case "retrying" -> t.yellow("retry " + d.path("attempts").asText() + ": " + d.path("error").asText());
       case "waiting" -> t.yellow("waiting (" + d.path("kind").asText() + ") at " + d.path("node").asText());
       case "input" -> "input given";
+      case "refused" -> t.red("refused " + d.path("op").asText() + epoch + (worker.isEmpty() ? "" : " from " + worker)
+          + " (" + d.path("reply").asText() + "; the task is at epoch " + d.path("current_epoch").asText() + "): fenced out");
       case "completed" -> t.green("completed");
       case "failed" -> t.red("failed: " + d.path("error").asText());
       case "cancelled" -> t.red("cancelled" + (d.has("reason") ? ": " + d.path("reason").asText() : ""));

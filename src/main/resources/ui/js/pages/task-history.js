@@ -25,7 +25,8 @@ export function stepsTable(steps) {
 }
 
 // The fields worth a glance for each kind of event; the rest is in the title.
-const SHOWN = ['epoch', 'worker_id', 'step', 'node', 'next', 'kind', 'status', 'reason', 'error', 'model', 'cost_usd'];
+const SHOWN = ['op', 'epoch', 'worker_id', 'step', 'node', 'next', 'kind', 'status', 'reason', 'error', 'model', 'cost_usd',
+  'reply', 'current_epoch'];
 
 /** One timeline entry. A claim after an expiry is a takeover: the expired holder is fenced out. */
 export function eventRow(event, list) {

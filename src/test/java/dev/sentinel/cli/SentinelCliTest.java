@@ -104,6 +104,15 @@ class SentinelCliTest {
     assertThat(json.getJsonObject("task").getString("status")).isEqualTo("completed");
   }
 
+  /** A zombie's refused write, as the task's history records it (LeaseProtocolTest writes them for real). */
+  @Test void theTimelineNamesARefusedStaleWriteAndItsWriter() throws Exception {
+    var data = new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"type\":\"refused\",\"at\":1796700000000,"
+        + "\"op\":\"commit_step\",\"epoch\":\"1\",\"claim\":\"zombie-w1:ab12:1\",\"reply\":\"STALE\",\"current_epoch\":\"3\"}");
+    Terminal plain = new Terminal(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, null, "80");
+    assertThat(TaskCommand.describe(plain, new TaskEventStream.Event("refused", data)))
+        .endsWith("refused commit_step epoch 1 from zombie-w1 (STALE; the task is at epoch 3): fenced out");
+  }
+
   @Test void inputResumesAWaitingTaskAndCancelStopsAnother() {
     String waiting = cli("submit", "--tenant", "acme", "--agent", "noop", "--param", "steps=2", "--param",
         "wait_input_at_step=2", "-o", "json").json().getString("task_id");

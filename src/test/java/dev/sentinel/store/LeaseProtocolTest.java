@@ -138,6 +138,15 @@ class LeaseProtocolTest {
       ops.add(fields.get("op"));
     }
     assertThat(ops).containsExactly("commit_step", "commit_step", "renew", "commit_step", "fail", "release", "park");
+    // and each is in the task's own history, where its timeline shows it
+    List<JsonObject> inHistory = new ArrayList<>();
+    for (Response r : f.cmd(Command.LRANGE, f.keys.history(id), "0", "-1")) {
+      JsonObject rec = new JsonObject(r.toString());
+      if ("refused".equals(rec.getString("type"))) inHistory.add(rec);
+    }
+    assertThat(inHistory).extracting(r -> r.getString("op")).containsExactlyElementsOf(ops);
+    assertThat(inHistory).allSatisfy(r -> assertThat(r.getMap()).containsEntry("epoch", "1")
+        .containsEntry("claim", zombie.lease().claim()).containsEntry("reply", "STALE").containsKey("current_epoch"));
 
     // none of it landed; the heir goes on
     assertThat(commit(heir, 3, "heir")).isEqualTo(CommitReply.OK);
