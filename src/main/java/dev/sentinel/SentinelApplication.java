@@ -34,8 +34,12 @@ final class SentinelApplication extends VertxApplication implements VertxApplica
   /** The node's one registry: Vert.x's meters (HTTP, pools, event bus, JVM) and Sentinel's, in one scrape. */
   private final PrometheusMeterRegistry registry = SentinelMetrics.prometheusRegistry();
 
+  /**
+   * exitOnFailure off: the launcher would call System.exit(15) itself on a failed deployment,
+   * racing our hook's exit(1) (CI saw 15); {@link #run} exits with 1 once launch() returns.
+   */
   SentinelApplication(String[] args) {
-    super(args);
+    super(args, null, true, false);
   }
 
   /**
@@ -85,8 +89,8 @@ final class SentinelApplication extends VertxApplication implements VertxApplica
       }
     }
     int code = new SentinelApplication(new String[] {MainVerticle.class.getName(), "-conf", cli.encode()}).launch();
-    // the launcher answers a failed deployment with its own code (15) while our hook above exits
-    // with 1 from another thread: whichever ran first decided the code. One code for "did not start".
+    // the launcher answers a failed deployment with its own code (15); our hook above exits with 1
+    // from another thread, and so does this line: one code for "did not start".
     if (code != 0) System.exit(1);
   }
 

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The dashboard at GET /ui: static HTML, CSS and ES modules from the jar (resources/ui), and the
- * chart library from its webjar. The pages themselves need no key: they hold no data. Every
+ * chart and graph-layout libraries (uPlot, dagre) from their webjars. The pages themselves need no key: they hold no data. Every
  * datum comes from the public API, which keeps its own auth, so the UI can do nothing a client
  * with the same key could not.
  */
@@ -25,7 +25,7 @@ final class DashboardHandler {
     return path.equals(PATH) || path.startsWith(PATH + "/");
   }
 
-  static void mount(Router router, String uplotVersion) {
+  static void mount(Router router, String uplotVersion, String dagreVersion) {
     // index.html links its assets by absolute path, so /ui and /ui/ both load it; read once,
     // at start-up (a few hundred bytes from the jar), never per request
     String index = indexPage();
@@ -33,6 +33,8 @@ final class DashboardHandler {
         .putHeader("cache-control", "no-cache").end(index));
     router.get(PATH + "/vendor/uplot/*").handler(
         StaticHandler.create("META-INF/resources/webjars/uplot/" + uplotVersion + "/dist").setCachingEnabled(true));
+    router.get(PATH + "/vendor/dagre/*").handler(
+        StaticHandler.create("META-INF/resources/webjars/dagre/" + dagreVersion + "/dist").setCachingEnabled(true));
     // no caching: a redeployed jar's pages must not mix with a browser's old modules
     router.get(PATH + "/*").handler(StaticHandler.create("ui").setCachingEnabled(false).setIndexPage("index.html"));
   }

@@ -147,7 +147,8 @@ public final class HttpVerticle extends VerticleBase {
     String contractJson = contract.json();
     router.get("/openapi.json").handler(rc -> rc.response().putHeader("content-type", "application/json").end(contractJson));
     DocsHandler.mount(router);
-    DashboardHandler.mount(router, DocsHandler.buildProperties().getProperty("uplot_version", "1.6.30"));
+    DashboardHandler.mount(router, DocsHandler.buildProperties().getProperty("uplot_version", "1.6.30"),
+        DocsHandler.buildProperties().getProperty("dagre_version", "0.8.4"));
     FailureRenderer failures = new FailureRenderer(config.http().maxBodyBytes());
     router.route().failureHandler(failures);
     router.errorHandler(400, failures);

@@ -123,6 +123,22 @@ class DashboardIT {
     browser.screenshot("task");
   }
 
+  /** A graph that branches is drawn as a diagram (dagre's layout from its webjar): its nodes, its edges, the branch's condition. */
+  @Test void aBranchingGraphIsDrawnAsADiagram() {
+    String id = submit("graph", "ticket-triage", new JsonObject().put("ticket", "the printer is on fire")
+        .put("webhook_url", "http://127.0.0.1:9/page"));
+    ui.open("#/tasks/" + id);
+    browser.await("the diagram", d -> d.findElements(By.cssSelector("#task-graph svg.graph-diagram g.dnode")).size() == 4);
+    List<String> drawn = browser.findAll(By.cssSelector("#task-graph svg.graph-diagram g.dnode")).stream()
+        .map(e -> e.getAttribute("data-node")).toList();
+    assertThat(drawn).containsExactlyInAnyOrder("classify", "route", "page", "draft");
+    assertThat(browser.findAll(By.cssSelector("#task-graph svg.graph-diagram g.edge"))).as("classify-route, route-page, route-draft, page-draft")
+        .hasSize(4);
+    assertThat(browser.find(By.cssSelector("#task-graph svg.graph-diagram")).getText()).contains("contains urgent");
+    awaitApiStatus(id, "completed");
+    browser.screenshot("task-graph");
+  }
+
   @Test void cancelAndRetryFromTheTaskPage() {
     String id = submit("cancel", new JsonObject().put("steps", 200).put("step_ms", 300));
     ui.open("#/tasks/" + id);
