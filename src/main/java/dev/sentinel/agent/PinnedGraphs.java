@@ -65,12 +65,17 @@ public final class PinnedGraphs {
    */
   public Future<AgentGraph> graphFor(String agentName, JsonObject params, String version) {
     Optional<Agent> local = agents.find(agentName);
-    AgentGraph current;
+    RuntimeException refused = null;
+    AgentGraph built = null;
     try {
-      current = local.map(a -> a.graph(params)).orElse(null);
+      built = local.map(a -> a.graph(params)).orElse(null);
     } catch (RuntimeException e) {
+      refused = e;   // this node's definition no longer takes the params; a pinned task still has its kept graph
+    }
+    AgentGraph current = built;
+    if (refused != null && (version == null || version.isEmpty())) {
       return Future.failedFuture(new VersionUnavailableException("agent '" + agentName + "' cannot build a graph for "
-          + "these task_params: " + e.getMessage()));
+          + "these task_params: " + refused.getMessage()));
     }
     if (version == null || version.isEmpty()) {
       return current != null ? Future.succeededFuture(current)
@@ -82,8 +87,9 @@ public final class PinnedGraphs {
     return definitions.spec(agentName, version).compose(spec -> {
       if (spec.isEmpty()) {
         return Future.failedFuture(new VersionUnavailableException("agent '" + agentName + "' version " + version
-            + " is not kept in Redis" + (current == null ? ", and this node has no agent of that name"
-            : ", and this node's definition is version " + current.version())));
+            + " is not kept in Redis" + (current != null ? ", and this node's definition is version " + current.version()
+            : local.isPresent() ? ", and this node's definition cannot build a graph for these task_params"
+            : ", and this node has no agent of that name")));
       }
       try {
         AgentGraph g = GraphSpec.read(new JsonObject(spec.get()), agents.kinds());
