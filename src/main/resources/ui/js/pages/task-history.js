@@ -20,6 +20,9 @@ export function stepsTable(steps) {
     { label: 'Epoch', class: 'num', cell: s => h('span', { class: s.newEpoch ? 'epoch new' : 'epoch' }, s.epoch) },
     { label: 'Worker', cell: s => [h('span', { class: 'mono' }, s.worker_id), s.takeover ? h('span', { class: 'tag takeover' }, 'takeover') : null] },
     { label: 'Committed', cell: s => time(s.committed_at) },
+    // how long the node ran (duration_ms, step records of schema 2), then the gap between commits,
+    // which adds claims, waits and takeovers to it
+    { label: 'Ran', class: 'num', cell: s => ms(s.duration_ms ?? null) },
     { label: 'After previous', class: 'num', cell: s => ms(s.duration) },
   ], rows, { id: 'steps', rowAttrs: s => ({ 'data-step': s.step, 'data-epoch': s.epoch }) });
 }

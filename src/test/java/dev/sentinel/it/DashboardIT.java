@@ -113,6 +113,7 @@ class DashboardIT {
       assertThat(cells.get(1).getText()).isEqualTo(steps.get(i).getString("node"));
       assertThat(cells.get(2).getText()).as("epoch").isEqualTo(String.valueOf(steps.get(i).getInteger("epoch")));
       assertThat(cells.get(3).getText()).contains(steps.get(i).getString("worker_id"));
+      assertThat(cells.get(5).getText()).as("how long the node ran").isEqualTo(steps.get(i).getLong("duration_ms") + " ms");
     }
     browser.await("the claim in the timeline", d -> !d.findElements(By.cssSelector("#task-events li[data-type=claimed]")).isEmpty());
     WebElement output = browser.find(By.cssSelector("#task-events li[data-type=step] details.output"));
