@@ -78,13 +78,16 @@ public final class SentinelCli {
     return ExitCode.TASK_FAILED;
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper PROBLEM_READER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** The server's problem+json detail when there is one: it names the field or the reason. */
   private static String describe(Throwable e, String url) {
     if (e instanceof ApiException api) {
       if (api.getCode() == 0) return "cannot reach " + url + ": " + api.getMessage();
       String body = api.getResponseBody();
       try {
-        var problem = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body == null ? "" : body);
+        var problem = PROBLEM_READER.readTree(body == null ? "" : body);
         String detail = problem.path("detail").asText(problem.path("title").asText(""));
         StringBuilder s = new StringBuilder(api.getCode() + " " + detail);
         for (var err : problem.path("errors")) s.append("\n  ").append(err.path("field").asText()).append(": ")

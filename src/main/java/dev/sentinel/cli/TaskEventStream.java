@@ -29,6 +29,8 @@ final class TaskEventStream {
 
   private final Connection connection;
   private final ObjectMapper json;
+  /** The id of the last event read, sent back as Last-Event-ID when the stream is read again. */
+  private String lastEventId;
 
   TaskEventStream(Connection connection) {
     this.connection = connection;
@@ -44,6 +46,9 @@ final class TaskEventStream {
   int read(String taskId, Duration idle, Predicate<Event> each) throws IOException, InterruptedException {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(connection.base() + "/tasks/" + taskId + "/events"))
         .header("Accept", "text/event-stream").GET();
+    // a stream read again (it ended before the task did: an API node restarted) resumes after
+    // the last event instead of replaying the task's whole history
+    if (lastEventId != null) req.header("Last-Event-ID", lastEventId);
     if (connection.apiKey() != null) req.header("Authorization", "Bearer " + connection.apiKey());
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<java.io.InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -78,6 +83,8 @@ final class TaskEventStream {
           }
           type = null;
           data.setLength(0);
+        } else if (line.startsWith("id:")) {
+          lastEventId = line.substring(3).trim();
         } else if (line.startsWith("event:")) {
           type = line.substring(6).trim();
         } else if (line.startsWith("data:")) {

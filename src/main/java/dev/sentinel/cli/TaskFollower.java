@@ -1,5 +1,6 @@
 package dev.sentinel.cli;
 
+import dev.sentinel.client.ApiException;
 import dev.sentinel.client.model.Task;
 
 import java.math.BigDecimal;
@@ -32,17 +33,21 @@ final class TaskFollower {
     Task[] last = {submitted};
     if (draw) redraw(progress(submitted, started));
     String id = submitted.getTaskId();
+    TaskEventStream events = new TaskEventStream(connection);
+    ApiException[] failed = {null};
     // the stream ends once the task is final; it is read again if it ends sooner (a restart)
     while (!FINAL.contains(String.valueOf(last[0].getStatus()))) {
-      int status = new TaskEventStream(connection).read(id, null, e -> {
+      int status = events.read(id, null, e -> {
         try {
           last[0] = connection.tasks().getTask(id);
-        } catch (Exception ex) {
-          throw new IllegalStateException(ex);
+        } catch (ApiException ex) {
+          failed[0] = ex;   // rethrown as it is, so the exit code says what it was (unreachable, 404, ...)
+          return false;
         }
         if (draw) redraw(progress(last[0], started));
         return !FINAL.contains(String.valueOf(last[0].getStatus()));
       });
+      if (failed[0] != null) throw failed[0];
       if (status != 200) throw new IllegalStateException("the task's event stream answered " + status);
       last[0] = connection.tasks().getTask(id);
     }
